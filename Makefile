@@ -1,0 +1,32 @@
+# Presa: the two set-up commands are `make demo` and `make test` (see README.md).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test lint bench clean
+
+$(BIN)/monitor: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(BIN)/monitor
+
+install: $(BIN)/monitor
+
+demo: install
+	$(BIN)/monitor demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check monitor tests bench
+	$(BIN)/mypy monitor
+
+bench: install
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.analysis
+	$(BIN)/python -m bench.accuracy
+
+clean:
+	rm -rf data reports/out bench/out

@@ -1,0 +1,1 @@
+"""Presa: press monitoring for a Romanian prefect's chancellery."""

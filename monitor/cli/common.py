@@ -1,0 +1,37 @@
+"""The click group and the helpers every command shares (settings, store, profile loading)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from monitor.config import ConfigError, Profile, Sources, load_profile, load_sources
+from monitor.settings import Settings
+from monitor.store import Store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Presa: monitorizarea presei pentru Instituția Prefectului."""
+    ctx.obj = Settings.from_env()
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    return settings if settings is not None else Settings.from_env()
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.database_url)
+
+
+def load_config(settings: Settings, profile_path: Path | None = None) -> tuple[Sources, Profile | None]:
+    """Load sources.yaml and, when given, one profile; a bad config stops here with every problem listed."""
+    try:
+        sources = load_sources(settings.sources_path)
+        profile = load_profile(profile_path, sources) if profile_path is not None else None
+    except ConfigError as exc:
+        raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
+    return sources, profile

@@ -1,0 +1,47 @@
+"""Commands about configuration and the database schema."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from monitor.cli.common import cli, open_store, settings_of
+from monitor.config import ConfigError, load_all
+from monitor.store.db import current_revision, upgrade
+
+
+@cli.command("check-config")
+@click.pass_context
+def check_config(ctx: click.Context) -> None:
+    """Verifică sources.yaml și profilurile din pipelines/; ieșire 2 la erori."""
+    settings = settings_of(ctx)
+    try:
+        sources, profiles = load_all(settings.sources_path, settings.pipelines_dir)
+    except ConfigError as exc:
+        click.echo(f"Configurația are {len(exc.problems)} probleme:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(2)
+    feeds = sum(len(outlet.feeds) for outlet in sources.outlets)
+    click.echo(f"Configurație corectă: {len(sources.outlets)} publicații, {feeds} fluxuri.")
+    for profile in profiles:
+        watched = sum(1 for outlet in sources.outlets if profile.watches(outlet))
+        click.echo(
+            f"  profil {profile.id}: {profile.institution}, {len(profile.targets)} ținte, "
+            f"{watched} publicații urmărite"
+        )
+
+
+@cli.group("db")
+def db() -> None:
+    """Baza de date: migrări."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Aduce schema bazei de date la ultima versiune."""
+    store = open_store(settings_of(ctx))
+    upgrade(store.engine)
+    click.echo(f"Baza de date este la versiunea {current_revision(store.engine)}.")

@@ -1,0 +1,116 @@
+"""The records that flow from stage to stage: fetch outcomes, articles, and their analysis."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class FetchStatus(enum.StrEnum):
+    """How one HTTP fetch ended (outcomes as values, not exceptions)."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    RETRY_LATER = "retry_later"  # 429/503 with Retry-After: not a failure
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOutcome:
+    """The result of one hardened fetch: body and headers, or the reason it failed."""
+
+    url: str
+    status: FetchStatus
+    final_url: str | None = None
+    http_status: int | None = None
+    body: bytes = b""
+    content_type: str | None = None
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: float | None = None  # seconds
+    error: str | None = None
+
+
+class DateSource(enum.StrEnum):
+    """Where an article's published_at came from; the last two are flagged as guessed."""
+
+    FEED = "feed"
+    PAGE = "page"
+    FETCHED = "fetched"  # missing or unparseable: the fetch time
+    CLAMPED = "clamped"  # more than an hour in the future: clamped to the fetch time
+
+
+class Extraction(enum.StrEnum):
+    """How an article's text was obtained."""
+
+    PAGE = "page"  # extracted from the article page
+    SUMMARY = "summary"  # page failed or was empty: the feed's summary is kept
+    EMPTY = "empty"  # neither page nor summary gave text
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, as it moves from feed entry to extracted text to stored row."""
+
+    url: str  # canonical URL
+    outlet_id: str
+    feed_url: str
+    fetched_at: datetime  # UTC
+    title: str = ""
+    link: str = ""  # the URL as the feed gave it
+    summary: str = ""
+    author: str | None = None
+    published_at: datetime | None = None  # UTC
+    date_source: DateSource = DateSource.FEED
+    text: str = ""
+    lead: str = ""
+    language: str = "ro"
+    extraction: Extraction = Extraction.EMPTY
+    urls_seen: tuple[str, ...] = ()
+
+    @property
+    def date_guessed(self) -> bool:
+        return self.date_source in (DateSource.FETCHED, DateSource.CLAMPED)
+
+
+Tone = str  # "positive" | "neutral" | "negative"
+Prominence = str  # "title" | "lead" | "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One mention of a target: character offsets in the analysed text and its sentence."""
+
+    start: int
+    end: int
+    sentence: str
+    field: str = "text"  # "title" or "text"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetMention:
+    """Everything an article says of one target: mentions, prominence, tone and its evidence."""
+
+    target: str
+    count: int
+    prominence: Prominence
+    tone: Tone
+    score: float
+    evidence: tuple[str, ...]
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicHit:
+    topic: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The analysis of one article for one profile."""
+
+    mentions: tuple[TargetMention, ...] = ()
+    topics: tuple[TopicHit, ...] = field(default_factory=tuple)

@@ -366,7 +366,7 @@ def load_all(sources_path: Path, pipelines_dir: Path) -> tuple[Sources, list[Pro
             profiles.append(load_profile(path, sources))
         except ConfigError as exc:
             problems += exc.problems
-    if not profiles and not problems:
+    if not profiles and not any(str(pipelines_dir) in problem for problem in problems):
         problems.append(f"{pipelines_dir}: niciun profil de monitorizare (*.yaml)")
     if problems or sources is None:
         raise ConfigError(problems)

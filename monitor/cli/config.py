@@ -19,7 +19,9 @@ def check_config(ctx: click.Context) -> None:
     try:
         sources, profiles = load_all(settings.sources_path, settings.pipelines_dir)
     except ConfigError as exc:
-        click.echo(f"Configurația are {len(exc.problems)} probleme:", err=True)
+        count = len(exc.problems)
+        noun = "o problemă" if count == 1 else f"{count} probleme"
+        click.echo(f"Configurația are {noun}:", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(2)

@@ -274,7 +274,8 @@ def _describe(doc: YamlDocument, error: ValidationError, prefix: tuple[str | int
 
 
 def _duplicates(doc: YamlDocument, items: list[Any], key: str, base: tuple[str | int, ...]) -> list[str]:
-    problems, seen = [], {}
+    problems: list[str] = []
+    seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict) or key not in item:
             continue

@@ -40,9 +40,7 @@ def _walk(node: yaml.Node, loc: Loc, doc: YamlDocument) -> None:
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in seen:
-                doc.problems.append(
-                    f"{doc.path}:{line}: cheie duplicată «{key}» (apare deja la linia {seen[key]})"
-                )
+                doc.problems.append(f"{doc.path}:{line}: cheie duplicată «{key}» (apare deja la linia {seen[key]})")
             seen[key] = line
             doc.lines[(*loc, key)] = line
             _walk(value_node, (*loc, key), doc)

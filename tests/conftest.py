@@ -101,7 +101,11 @@ class Site:
         return self.url(path)
 
     def serve_bytes(
-        self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200,
+        self,
+        path: str,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
         headers: dict[str, str] | None = None,
     ) -> str:
         def handler(request: BaseHTTPRequestHandler) -> None:
@@ -126,7 +130,7 @@ def site() -> Iterator[Site]:
     class RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             state.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             route = state.routes.get(self.path) or state.routes.get(self.path.split("?", 1)[0])
             if route is None:
@@ -136,7 +140,7 @@ def site() -> Iterator[Site]:
                 return
             route(self)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
@@ -179,7 +183,7 @@ def smtp() -> Iterator[SmtpSink]:
     sink = SmtpSink("127.0.0.1", free_port())
 
     class Keep:
-        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
             data = envelope.content  # type: ignore[attr-defined]
             raw = data if isinstance(data, bytes) else data.encode()
             sink.messages.append(message_from_bytes(raw, policy=policy.SMTP))  # type: ignore[arg-type]

@@ -80,7 +80,8 @@ def test_check_config_exits_2_and_prints_problems(tmp_path: Path) -> None:
     (tmp_path / "pipelines").mkdir()
     (tmp_path / "sources.yaml").write_text("outlets: []\nfoo: 1\n", encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["check-config"],
+        cli,
+        ["check-config"],
         env={"MONITOR_SOURCES": str(tmp_path / "sources.yaml"), "MONITOR_PIPELINES": str(tmp_path / "pipelines")},
     )
     assert result.exit_code == 2

@@ -5,18 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 
-
-from monitor.cli.common import cli
 from monitor.cli import config as _config  # noqa: F401  (registers commands)
+from monitor.cli.common import cli
 
 __all__ = ["cli", "main"]
 
 
 def main() -> None:
     """Console entry point."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     cli(prog_name="monitor")
-
-

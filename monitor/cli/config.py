@@ -30,8 +30,7 @@ def check_config(ctx: click.Context) -> None:
     for profile in profiles:
         watched = sum(1 for outlet in sources.outlets if profile.watches(outlet))
         click.echo(
-            f"  profil {profile.id}: {profile.institution}, {len(profile.targets)} ținte, "
-            f"{watched} publicații urmărite"
+            f"  profil {profile.id}: {profile.institution}, {len(profile.targets)} ținte, {watched} publicații urmărite"
         )
 
 

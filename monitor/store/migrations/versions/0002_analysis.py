@@ -63,9 +63,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("corrections", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_corrections_cluster", ["profile_id", "cluster_id", "target_id"], unique=False
-        )
+        batch_op.create_index("ix_corrections_cluster", ["profile_id", "cluster_id", "target_id"], unique=False)
 
 
 def downgrade() -> None:

@@ -54,9 +54,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_alerts_profile_target", ["profile_id", "target_id", "started_at"], unique=False
-        )
+        batch_op.create_index("ix_alerts_profile_target", ["profile_id", "target_id", "started_at"], unique=False)
     op.create_table(
         "job_runs",
         sa.Column("job", sa.String(length=100), nullable=False),

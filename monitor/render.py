@@ -1,0 +1,96 @@
+"""The Jinja2 environment for every user-facing document: autoescape, StrictUndefined, Romanian filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "reports" / "templates"
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+MONTHS = (
+    "ianuarie",
+    "februarie",
+    "martie",
+    "aprilie",
+    "mai",
+    "iunie",
+    "iulie",
+    "august",
+    "septembrie",
+    "octombrie",
+    "noiembrie",
+    "decembrie",
+)
+WEEKDAYS = ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică")
+TONES = {"positive": "pozitiv", "neutral": "neutru", "negative": "negativ"}
+PROMINENCE = {"title": "în titlu", "lead": "în introducere", "body": "în corpul articolului"}
+
+
+def date_ro(value: date | datetime, zone: ZoneInfo = BUCHAREST) -> str:
+    """'22 noiembrie 2026' (a datetime is shown in `zone`)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def time_ro(value: datetime, zone: ZoneInfo = BUCHAREST) -> str:
+    """'07:30' in local time."""
+    return value.astimezone(zone).strftime("%H:%M")
+
+
+def datetime_ro(value: datetime, zone: ZoneInfo = BUCHAREST) -> str:
+    """'22 noiembrie 2026, 07:30' in local time."""
+    return f"{date_ro(value, zone)}, {time_ro(value, zone)}"
+
+
+def month_ro(value: date) -> str:
+    """'noiembrie 2026'."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def number_ro(value: float, digits: int = 0) -> str:
+    """Romanian number format: '1.234.567' and '0,42'."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent_ro(value: float, digits: int = 0) -> str:
+    """0.423 -> '42%'."""
+    return number_ro(value * 100, digits) + "%"
+
+
+def tone_ro(value: str) -> str:
+    return TONES.get(value, value)
+
+
+def prominence_ro(value: str) -> str:
+    return PROMINENCE.get(value, value)
+
+
+@cache
+def environment(templates: Path = TEMPLATES) -> Environment:
+    """One environment per template folder; HTML and XML templates autoescape, text ones do not."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "xml", "xml.j2"), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date_ro=date_ro,
+        time_ro=time_ro,
+        datetime_ro=datetime_ro,
+        month_ro=month_ro,
+        number_ro=number_ro,
+        percent_ro=percent_ro,
+        tone_ro=tone_ro,
+        prominence_ro=prominence_ro,
+    )
+    return env

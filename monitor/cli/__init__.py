@@ -14,4 +14,5 @@ __all__ = ["cli", "main"]
 def main() -> None:
     """Console entry point."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     cli(prog_name="monitor")

@@ -35,3 +35,25 @@ def load_config(settings: Settings, profile_path: Path | None = None) -> tuple[S
     except ConfigError as exc:
         raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
     return sources, profile
+
+
+def resolve_profile(settings: Settings, value: str | None) -> tuple[Sources, Profile]:
+    """--profile as a profile id (pipelines/ID.yaml) or a file; omitted, the only profile in pipelines/."""
+    if value is None:
+        paths = sorted(settings.pipelines_dir.glob("*.yaml"))
+        if len(paths) != 1:
+            names = ", ".join(path.stem for path in paths) or "niciunul"
+            raise click.ClickException(
+                f"Alegeți profilul cu --profile (profiluri în {settings.pipelines_dir}: {names})"
+            )
+        path = paths[0]
+    else:
+        path = Path(value)
+        if not path.is_file():
+            path = settings.pipelines_dir / f"{value}.yaml"
+        if not path.is_file():
+            raise click.ClickException(f"Profil negăsit: {value} (nici fișier, nici {path})")
+    sources, profile = load_config(settings, path)
+    if profile is None:
+        raise click.ClickException(f"Profil negăsit: {value}")
+    return sources, profile

@@ -87,7 +87,8 @@ class ArticleRow(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(2000), unique=True)  # canonical
+    url: Mapped[str] = mapped_column(String(2000), unique=True)  # canonical: an identity key (always https)
+    link: Mapped[str] = mapped_column(String(2000), default="", server_default="")  # as first linked: to click
     outlet_id: Mapped[str] = mapped_column(ForeignKey("outlets.id"), index=True)  # first outlet seen
     title: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(String(300))
@@ -195,7 +196,8 @@ class OutboxRow(Base):
     subject: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(300))
     message: Mapped[bytes] = mapped_column(LargeBinary)  # the whole RFC 5322 message
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    # pending | sending (claimed, lease in next_attempt_at) | sent | saved (.eml, no SMTP) | failed (5xx)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -258,3 +260,13 @@ class ReplyRow(Base):
     html_path: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ArticleSearchRow(Base):
+    """The search form of an article: lemma-folded, diacritic-free words (FTS5 on SQLite, GIN on PostgreSQL)."""
+
+    __tablename__ = "article_search"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    indexed_at: Mapped[datetime]

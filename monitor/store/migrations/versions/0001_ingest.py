@@ -59,6 +59,7 @@ def upgrade() -> None:
         "articles",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("link", sa.String(length=2000), server_default="", nullable=False),
         sa.Column("outlet_id", sa.String(length=64), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("author", sa.String(length=300), nullable=True),

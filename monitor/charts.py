@@ -1,0 +1,194 @@
+"""The monthly report's charts (matplotlib, Agg backend, Romanian labels), as PNG data URIs for the HTML."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from monitor.imagology import MonthlyIndicators
+from monitor.render import month_ro, number_ro
+
+DPI = 130
+TONE_COLOURS = {"positive": "#2e7d4f", "neutral": "#9aa5b1", "negative": "#c0392b"}
+TONE_LABELS = {"positive": "pozitiv", "neutral": "neutru", "negative": "negativ"}
+KIND_LABELS = {
+    "local": "locală",
+    "national": "națională",
+    "agency": "agenție",
+    "tv": "televiziune",
+    "radio": "radio",
+    "institution": "instituțională",
+}
+KIND_COLOURS = {
+    "local": "#1f4e79",
+    "national": "#4a90c2",
+    "agency": "#8fbce6",
+    "tv": "#e08e0b",
+    "radio": "#f5c26b",
+    "institution": "#7f8c8d",
+}
+SERIES = ("#1f4e79", "#e08e0b", "#2e7d4f", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d")
+
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 10,
+        "axes.titleweight": "bold",
+        "legend.frameon": False,
+        "svg.fonttype": "path",
+    }
+)
+
+
+def _data_uri(figure: Figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _percent(value: float, _position: float) -> str:
+    return number_ro(value * 100) + "%"
+
+
+def _empty(figure: Figure, message: str = "Nicio apariție în această lună") -> str:
+    figure.text(0.5, 0.5, message, ha="center", va="center", color="#555555")
+    return _data_uri(figure)
+
+
+def volume_chart(indicators: MonthlyIndicators) -> str:
+    """Appearances per target per day, the previous month's daily total, bursts and alerts marked."""
+    figure, axes = plt.subplots(figsize=(7.6, 3.2))
+    days = [day.day for day in indicators.days]
+    previous_total = [sum(values) for values in zip(*(t.previous_daily for t in indicators.targets), strict=True)]
+    if previous_total:
+        previous_days = list(range(1, len(previous_total) + 1))
+        axes.plot(
+            previous_days,
+            previous_total,
+            color="#b0b7bf",
+            linestyle="--",
+            linewidth=1.2,
+            label=f"toate țintele, {month_ro(indicators.previous_days[0])}",
+        )
+    colours = {}
+    for index, target in enumerate(indicators.targets):
+        colour = SERIES[index % len(SERIES)]
+        colours[target.target_id] = colour
+        axes.plot(days, target.daily, color=colour, linewidth=1.8, marker="o", markersize=2.5, label=target.name)
+    for number, burst in enumerate(indicators.bursts):
+        axes.scatter(
+            [burst.day.day],
+            [burst.count],
+            s=90,
+            marker="^",
+            color=colours.get(burst.target_id, "#c0392b"),
+            edgecolors="black",
+            linewidths=0.8,
+            zorder=5,
+            label="explozie de apariții" if number == 0 else None,
+        )
+    for number, alert in enumerate(indicators.alerts):
+        day = alert.started_at.astimezone(indicators.zone).day
+        axes.axvline(
+            day, color="#c0392b", linestyle=":", linewidth=1.2, label="alertă de criză" if number == 0 else None
+        )
+    axes.set_xlim(0.5, max(len(days), len(previous_total)) + 0.5)
+    axes.set_xlabel(f"ziua lunii ({month_ro(indicators.month)})")
+    axes.set_ylabel("apariții pe zi")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", color="#e5e8eb")
+    axes.set_title("Volumul aparițiilor pe zile, față de luna anterioară")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8)
+    return _data_uri(figure)
+
+
+def tone_chart(indicators: MonthlyIndicators) -> str:
+    """The tone mix of each target, as shares of its appearances."""
+    targets = [t for t in indicators.targets if t.appearances]
+    figure, axes = plt.subplots(figsize=(7.6, 0.5 + 0.45 * max(len(targets), 1)))
+    if not targets:
+        axes.axis("off")
+        return _empty(figure)
+    names = [t.name for t in targets][::-1]
+    left = [0.0] * len(targets)
+    for tone in ("positive", "neutral", "negative"):
+        values = [getattr(t.tone, tone) / t.appearances for t in targets][::-1]
+        axes.barh(names, values, left=left, color=TONE_COLOURS[tone], label=TONE_LABELS[tone], height=0.6)
+        for row, (start, value) in enumerate(zip(left, values, strict=True)):
+            if value >= 0.08:
+                axes.text(
+                    start + value / 2, row, _percent(value, 0), ha="center", va="center", color="white", fontsize=8
+                )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.set_xlim(0, 1)
+    axes.xaxis.set_major_formatter(FuncFormatter(_percent))
+    axes.set_title("Tonul aparițiilor, pe ținte")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(targets) > 2 else -0.45), ncol=3)
+    return _data_uri(figure)
+
+
+def share_chart(indicators: MonthlyIndicators) -> str:
+    """Share of voice of each target, split by outlet kind."""
+    targets = [t for t in indicators.targets if t.appearances]
+    figure, axes = plt.subplots(figsize=(7.6, 0.5 + 0.45 * max(len(targets), 1)))
+    if not targets:
+        axes.axis("off")
+        return _empty(figure)
+    total = indicators.appearances
+    names = [t.name for t in targets][::-1]
+    left = [0.0] * len(targets)
+    kinds = [k.kind for k in indicators.kinds]
+    for kind in kinds:
+        values = [t.by_kind.get(kind, 0) / total for t in targets][::-1]
+        axes.barh(names, values, left=left, color=KIND_COLOURS.get(kind, "#7f8c8d"), label=KIND_LABELS.get(kind, kind))
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for row, value in enumerate(left):
+        axes.text(value + 0.01, row, _percent(value, 0), va="center", fontsize=8)
+    axes.set_xlim(0, min(1.0, max(left) * 1.15 + 0.05))
+    axes.xaxis.set_major_formatter(FuncFormatter(_percent))
+    axes.set_title("Ponderea în totalul aparițiilor (share of voice), pe tipuri de publicații")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(targets) > 2 else -0.45), ncol=len(kinds))
+    return _data_uri(figure)
+
+
+def outlets_chart(indicators: MonthlyIndicators, limit: int = 10) -> str:
+    """The most active outlets, their appearances split by tone."""
+    outlets = list(indicators.outlets[:limit])
+    figure, axes = plt.subplots(figsize=(7.6, 0.6 + 0.32 * max(len(outlets), 1)))
+    if not outlets:
+        axes.axis("off")
+        return _empty(figure)
+    names = [o.name for o in outlets][::-1]
+    left = [0] * len(outlets)
+    for tone in ("positive", "neutral", "negative"):
+        values = [getattr(o.tone, tone) for o in outlets][::-1]
+        axes.barh(names, values, left=left, color=TONE_COLOURS[tone], label=TONE_LABELS[tone], height=0.65)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlabel("apariții")
+    axes.set_title("Cele mai active publicații")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / max(len(outlets), 1)), ncol=3)
+    return _data_uri(figure)
+
+
+def draw_charts(indicators: MonthlyIndicators) -> dict[str, str]:
+    """Every chart of the report, by name."""
+    return {
+        "volume": volume_chart(indicators),
+        "tone": tone_chart(indicators),
+        "share": share_chart(indicators),
+        "outlets": outlets_chart(indicators),
+    }

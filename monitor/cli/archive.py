@@ -1,0 +1,306 @@
+"""Commands over the archive: monthly report, search, export, tone corrections, right-of-reply letters."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+import click
+
+from monitor.cli.common import cli, open_store, resolve_profile, settings_of
+from monitor.config import Profile
+from monitor.corrections import CorrectionError, export_corrections, record_correction
+from monitor.export import ExportError, ExportFilter, write_export
+from monitor.imagology import previous_month
+from monitor.render import TONES, date_ro, month_ro, tone_ro
+from monitor.reply import STATUS_RO, ReplyError, draft_reply, set_reply_status
+from monitor.report import ReportError, run_monthly
+from monitor.search import SearchError, SearchHit, search_articles
+
+_TONE_WORDS = {**{tone: tone for tone in TONES}, **{word: tone for tone, word in TONES.items()}}
+_TONE = click.Choice(sorted(_TONE_WORDS), case_sensitive=False)
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _tone(value: str | None) -> str | None:
+    return None if value is None else _TONE_WORDS[value.lower()]
+
+
+def _period(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """--from and --to are local calendar days, both included."""
+    if start is not None and end is not None and end < start:
+        raise click.ClickException("--to este înaintea lui --from")
+    first = datetime.combine(start.date(), time.min, zone) if start is not None else None
+    after = datetime.combine(end.date() + timedelta(days=1), time.min, zone) if end is not None else None
+    return first, after
+
+
+def _target(profile: Profile, target_id: str | None) -> str | None:
+    if target_id is not None and target_id not in {t.id for t in profile.targets}:
+        known = ", ".join(t.id for t in profile.targets)
+        raise click.ClickException(f"Ținta «{target_id}» nu există în profilul {profile.id} (ținte: {known})")
+    return target_id
+
+
+@contextlib.contextmanager
+def _output(path: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
+    """Standard output, or a file written beside its final name and moved into place only when complete."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial = path.with_name(path.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+            yield handle
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _month(value: str | None, now: datetime, zone: ZoneInfo) -> date:
+    if value is None:
+        return previous_month(now.astimezone(zone).date())
+    try:
+        return datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise click.ClickException(f"Lună invalidă «{value}»: folosiți formatul AAAA-LL, de exemplu 2026-10") from None
+
+
+@cli.command("report")
+@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@click.option("--month", metavar="AAAA-LL", help="Luna raportului (implicit: luna trecută).")
+@click.option("--send", is_flag=True, help="Trimite raportul (PDF atașat) destinatarilor din profil.")
+@click.pass_context
+def report_command(ctx: click.Context, profile_ref: str | None, month: str | None, send: bool) -> None:
+    """Raportul lunar de imagologie: HTML și PDF, cu grafice."""
+    settings = settings_of(ctx)
+    sources, profile = resolve_profile(settings, profile_ref)
+    now = datetime.now(UTC)
+    chosen = _month(month, now, profile.zone)
+    try:
+        result = run_monthly(open_store(settings), profile, sources, settings, chosen, now=now, send=send)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Raportul lunar pentru {month_ro(chosen)} ({profile.id}):")
+    click.echo(f"  {result.html_path}")
+    click.echo(f"  {result.pdf_path}")
+    for line in result.summary:
+        click.echo(f"  {line}")
+    if send:
+        click.echo(f"Mesaje puse la coadă: {result.queued} (cele trimise deja pentru această lună nu se repetă).")
+
+
+def _describe_hit(hit: SearchHit, profile: Profile) -> str:
+    lines = [f"[{hit.article_id}] {date_ro(hit.published_at, profile.zone)} · {hit.outlet_name} · {hit.title}"]
+    lines.append(f"    {hit.url}")
+    if hit.snippet:
+        lines.append(f"    {hit.snippet}")
+    if hit.mentions:
+        described = []
+        for view in hit.mentions:
+            tone = tone_ro(view.tone) + (", corectat" if view.corrected else "")
+            described.append(f"{view.target_id} ({tone})")
+        lines.append("    ținte: " + "; ".join(described))
+    if hit.also_in:
+        lines.append("    preluat și de: " + ", ".join(hit.also_in))
+    return "\n".join(lines)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--from", "start", type=_DAY, help="De la data (AAAA-LL-ZZ, inclusiv).")
+@click.option("--to", "end", type=_DAY, help="Până la data (AAAA-LL-ZZ, inclusiv).")
+@click.option("--target", metavar="T", help="Doar articolele care menționează ținta T.")
+@click.option("--tone", type=_TONE, help="Doar tonul dat față de țintă (pozitiv, neutru, negativ).")
+@click.option("--outlet", metavar="O", help="Doar articolele publicate sau preluate de publicația O (id).")
+@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="Numărul maxim de rezultate."
+)
+@click.pass_context
+def search_command(
+    ctx: click.Context,
+    query: str,
+    start: datetime | None,
+    end: datetime | None,
+    target: str | None,
+    tone: str | None,
+    outlet: str | None,
+    profile_ref: str | None,
+    limit: int,
+) -> None:
+    """Caută în arhivă (fără diacritice și fără grija formei flexionare)."""
+    settings = settings_of(ctx)
+    _, profile = resolve_profile(settings, profile_ref)
+    first, after = _period(start, end, profile.zone)
+    try:
+        hits = search_articles(
+            open_store(settings),
+            query,
+            now=datetime.now(UTC),
+            profile_id=profile.id,
+            start=first,
+            end=after,
+            target_id=_target(profile, target),
+            tone=_tone(tone),
+            outlet_id=outlet,
+            limit=limit,
+        )
+    except SearchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not hits:
+        click.echo(f"Niciun articol găsit pentru «{query}».")
+        return
+    click.echo(
+        f"{len(hits)} articole găsite pentru «{query}» (cele mai noi întâi):" if len(hits) > 1 else "Un articol găsit:"
+    )
+    for hit in hits:
+        click.echo(_describe_hit(hit, profile))
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True, help="Formatul fișierului.")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fișierul (implicit: ieșirea standard)."
+)
+@click.option("--from", "start", type=_DAY, help="De la data (AAAA-LL-ZZ, inclusiv).")
+@click.option("--to", "end", type=_DAY, help="Până la data (AAAA-LL-ZZ, inclusiv).")
+@click.option("--target", metavar="T", help="Doar ținta T.")
+@click.option("--tone", type=_TONE, help="Doar tonul dat (pozitiv, neutru, negativ).")
+@click.option("--outlet", metavar="O", help="Doar articolele publicate sau preluate de publicația O (id).")
+@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    start: datetime | None,
+    end: datetime | None,
+    target: str | None,
+    tone: str | None,
+    outlet: str | None,
+    profile_ref: str | None,
+) -> None:
+    """Exportă aparițiile (o linie pe articol și țintă, cu toate publicațiile care l-au preluat)."""
+    settings = settings_of(ctx)
+    _, profile = resolve_profile(settings, profile_ref)
+    first, after = _period(start, end, profile.zone)
+    where = ExportFilter(first, after, _target(profile, target), _tone(tone), outlet)
+    try:
+        with _output(output, bom=fmt == "csv") as out:
+            count = write_export(open_store(settings), profile, out, "csv" if fmt == "csv" else "jsonl", where)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if output is not None:
+        click.echo(f"{count} rânduri exportate în {output}.", err=True)
+
+
+@cli.command("tag")
+@click.argument("article", type=int)
+@click.option("--target", required=True, metavar="T", help="Ținta a cărei apreciere se corectează.")
+@click.option("--tone", type=_TONE, help="Tonul corect (pozitiv, neutru, negativ).")
+@click.option("--topic", metavar="X", help="O temă de adăugat (id din taxonomie).")
+@click.option("--reason", default="", help="De ce (rămâne în istoric).")
+@click.option("--author", help="Cine corectează (implicit: utilizatorul curent, $USER).")
+@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@click.pass_context
+def tag_command(
+    ctx: click.Context,
+    article: int,
+    target: str,
+    tone: str | None,
+    topic: str | None,
+    reason: str,
+    author: str | None,
+    profile_ref: str | None,
+) -> None:
+    """Corectează tonul sau tema unui articol; se aplică tuturor preluărilor aceluiași subiect."""
+    settings = settings_of(ctx)
+    _, profile = resolve_profile(settings, profile_ref)
+    who = author or os.environ.get("USER") or getpass.getuser()
+    try:
+        row = record_correction(
+            open_store(settings),
+            profile.id,
+            article,
+            _target(profile, target) or target,
+            tone=_tone(tone),
+            topic=topic,
+            author=who,
+            reason=reason,
+            now=datetime.now(UTC),
+        )
+    except CorrectionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    what = []
+    if row.tone is not None:
+        what.append(f"ton {tone_ro(row.tone)}")
+    if row.topic is not None:
+        what.append(f"tema {row.topic}")
+    click.echo(
+        f"Corecție înregistrată ({', '.join(what)}) pentru ținta {row.target_id}, articolul {article} și toate "
+        f"preluările subiectului {row.cluster_id}; autor: {row.author}."
+    )
+
+
+@cli.group("corrections")
+def corrections_group() -> None:
+    """Corecțiile biroului de presă."""
+
+
+@corrections_group.command("export")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fișierul (implicit: ieșirea standard)."
+)
+@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@click.pass_context
+def corrections_export(ctx: click.Context, output: Path | None, profile_ref: str | None) -> None:
+    """Exportă corecțiile ca linii JSON (pentru evaluarea și îmbunătățirea analizei automate)."""
+    settings = settings_of(ctx)
+    _, profile = resolve_profile(settings, profile_ref)
+    with _output(output) as out:
+        count = export_corrections(open_store(settings), profile.id, out, zone=profile.zone)
+    click.echo(f"{count} corecții exportate.", err=True)
+
+
+@cli.command("reply")
+@click.argument("article", type=int)
+@click.option("--target", required=True, metavar="T", help="Ținta care cere dreptul la replică.")
+@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@click.pass_context
+def reply_command(ctx: click.Context, article: int, target: str, profile_ref: str | None) -> None:
+    """Redactează o scrisoare de drept la replică (text și HTML) pentru un articol."""
+    settings = settings_of(ctx)
+    sources, profile = resolve_profile(settings, profile_ref)
+    try:
+        draft = draft_reply(open_store(settings), profile, sources, settings, article, target, now=datetime.now(UTC))
+    except ReplyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Scrisoarea de replică nr. {draft.reply_id} către {draft.outlet} a fost redactată:")
+    click.echo(f"  {draft.text_path}")
+    click.echo(f"  {draft.html_path}")
+    click.echo(f"  pasaje contestate citate: {len(draft.passages)}")
+    for warning in draft.warnings:
+        click.echo(f"Atenție: {warning}", err=True)
+    click.echo(f"După trimitere: monitor reply-status {draft.reply_id} sent")
+
+
+@cli.command("reply-status")
+@click.argument("reply_id", type=int)
+@click.argument("status", type=click.Choice(["sent", "published"]))
+@click.pass_context
+def reply_status_command(ctx: click.Context, reply_id: int, status: str) -> None:
+    """Marchează o scrisoare de replică drept trimisă (sent) sau publicată (published)."""
+    settings = settings_of(ctx)
+    try:
+        old, new = set_reply_status(open_store(settings), reply_id, status, now=datetime.now(UTC))
+    except ReplyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Scrisoarea de replică {reply_id}: {STATUS_RO[old]} → {STATUS_RO[new]}.")

@@ -1,0 +1,151 @@
+"""`monitor crawl`: read the outlets' feeds and store new articles, once or on every feed's schedule."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Collection, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import func, select
+
+from monitor.cli.common import cli, load_config, open_store, settings_of
+from monitor.config import Sources
+from monitor.ingest import CrawlSummary, FeedResult, crawl
+from monitor.record import FetchStatus
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import FeedRow
+
+log = logging.getLogger(__name__)
+
+_STATUS = {
+    FetchStatus.OK: "ok",
+    FetchStatus.NOT_MODIFIED: "nemodificat",
+    FetchStatus.RETRY_LATER: "amânat (serverul cere o pauză)",
+    FetchStatus.FAILED: "eșuat",
+}
+_MIN_WAIT, _MAX_WAIT = 5.0, 300.0  # seconds between cycles when running continuously
+
+
+def describe(result: FeedResult) -> str:
+    """One line about one feed, for people."""
+    line = f"{result.outlet_id} {result.feed_url}: {_STATUS[result.status]}"
+    if result.status is FetchStatus.OK:
+        line += f", {len(result.new_articles)} articole noi, {result.duplicates} duplicate"
+    if result.error and result.status is not FetchStatus.OK:
+        line += f" ({result.error})"
+    return line
+
+
+def summarize(summary: CrawlSummary) -> str:
+    """The closing summary of a cycle, in Romanian."""
+    text = f"Fluxuri: {summary.feeds_ok} ok, {summary.not_modified} nemodificate, {summary.failed} eșuate"
+    if summary.deferred:
+        text += f", {summary.deferred} amânate"
+    return text + f". Articole noi: {summary.new_articles}. Duplicate: {summary.duplicates}."
+
+
+def _run_cycle(
+    store: Store,
+    sources: Sources,
+    settings: Settings,
+    only: Collection[str] | None,
+    due_only: bool,
+    pool: Executor | None,
+) -> CrawlSummary:
+    if not sys.stderr.isatty():
+        return asyncio.run(
+            crawl(
+                store,
+                sources,
+                settings,
+                only=only,
+                due_only=due_only,
+                executor=pool,
+                progress=lambda result: click.echo(describe(result), err=True),
+            )
+        )
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("Fluxuri", total=None)
+
+        def advance(result: FeedResult) -> None:
+            bar.advance(task)
+            if result.status is FetchStatus.FAILED:
+                bar.console.print(describe(result))
+
+        return asyncio.run(
+            crawl(
+                store,
+                sources,
+                settings,
+                only=only,
+                due_only=due_only,
+                executor=pool,
+                progress=advance,
+                on_start=lambda total: bar.update(task, total=total),
+            )
+        )
+
+
+def _seconds_to_next_check(store: Store) -> float:
+    with store.session() as session:
+        due = session.scalar(select(func.min(FeedRow.next_check_at)))
+    if due is None:
+        return _MIN_WAIT
+    return min(max((due - datetime.now(UTC)).total_seconds(), _MIN_WAIT), _MAX_WAIT)
+
+
+@contextmanager
+def _extraction_pool(workers: int) -> Iterator[Executor | None]:
+    """Page extraction is the CPU cost of a crawl: spread it over processes (forkserver: no threads inherited)."""
+    if workers <= 0:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield pool
+
+
+@cli.command("crawl")
+@click.option("--once", is_flag=True, help="Un singur ciclu peste toate fluxurile, apoi ieșire.")
+@click.option("--source", "source_ids", multiple=True, metavar="ID", help="Doar publicația ID (se poate repeta).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Procese pentru extragerea textului (0: în procesul principal).",
+)
+@click.pass_context
+def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], workers: int) -> None:
+    """Citește fluxurile publicațiilor și salvează articolele noi."""
+    settings = settings_of(ctx)
+    sources, _ = load_config(settings)
+    known = {outlet.id for outlet in sources.outlets}
+    unknown = [source for source in source_ids if source not in known]
+    if unknown:
+        raise click.ClickException(f"Publicație necunoscută în sources.yaml: {', '.join(unknown)}")
+    only = source_ids or None
+    store = open_store(settings)
+    try:
+        with _extraction_pool(workers) as pool:
+            if once:
+                click.echo(summarize(_run_cycle(store, sources, settings, only, False, pool)))
+                return
+            click.echo("Monitorizare continuă: fiecare flux la intervalul lui (Ctrl+C pentru oprire).")
+            while True:
+                click.echo(summarize(_run_cycle(store, sources, settings, only, True, pool)))
+                time.sleep(_seconds_to_next_check(store))
+    except KeyboardInterrupt:
+        click.echo("Oprit.")
+    finally:
+        store.close()

@@ -1,0 +1,163 @@
+"""Commands that deliver: `monitor digest`, `monitor alerts`, `monitor send`, `monitor run`."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+
+from monitor.alerts import AlertNotice, check_alerts
+from monitor.cli.common import cli, load_config, open_store, settings_of
+from monitor.config import ConfigError, Profile, Sources, load_all
+from monitor.digest import count_ro, run_digest
+from monitor.mail import MailConfigError, SendSummary, send_pending
+from monitor.render import date_ro, datetime_ro
+from monitor.scheduler import run_daemon, run_due
+from monitor.settings import Settings
+from monitor.store import Store
+
+
+def _profile(settings: Settings, value: str) -> tuple[Sources, Profile]:
+    """--profile takes a profile id (pipelines/ID.yaml) or a path to a profile file."""
+    path = Path(value)
+    if not path.is_file():
+        path = settings.pipelines_dir / f"{value}.yaml"
+    if not path.is_file():
+        raise click.ClickException(f"Profil negăsit: {value} (nici fișier, nici {path})")
+    sources, profile = load_config(settings, path)
+    if profile is None:
+        raise click.ClickException(f"Profil negăsit: {value}")
+    return sources, profile
+
+
+def describe_send(summary: SendSummary) -> str:
+    """The outcome of a pass of the mail sender, for people."""
+    if summary.eml_dir is not None:
+        written = count_ro(len(summary.saved), "mesaj scris", "mesaje scrise")
+        text = f"SMTP nu este configurat (MONITOR_SMTP_URL): {written} ca .eml în {summary.eml_dir}."
+    else:
+        sent = count_ro(summary.sent, "mesaj trimis", "mesaje trimise")
+        text = f"E-mail: {sent}, {summary.retried} amânate (se reîncearcă automat), {summary.failed} eșuate."
+    if summary.pending:
+        text += f" În așteptare: {summary.pending}."
+    return text
+
+
+def _flush(store: Store, settings: Settings) -> None:
+    try:
+        summary = send_pending(store, settings, now=datetime.now(UTC))
+    except MailConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(describe_send(summary))
+    for error in summary.errors:
+        click.echo(f"  {error}", err=True)
+
+
+@cli.command("digest")
+@click.option("--profile", "profile_ref", required=True, metavar="P", help="Profilul (id sau fișier YAML).")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ziua sintezei (implicit: azi, ora locală).")
+@click.option("--send", is_flag=True, help="Trimite sinteza destinatarilor din profil (o singură dată pe zi).")
+@click.pass_context
+def digest_command(ctx: click.Context, profile_ref: str, day: datetime | None, send: bool) -> None:
+    """Sinteza zilnică a presei: HTML în dosarul de ieșire și, cu --send, e-mail."""
+    settings = settings_of(ctx)
+    _, profile = _profile(settings, profile_ref)
+    now = datetime.now(UTC)
+    chosen: date = day.date() if day is not None else now.astimezone(profile.zone).date()
+    store = open_store(settings)
+    try:
+        with store.session() as session:
+            result = run_digest(session, profile, settings, day=chosen, now=now, send=send)
+        click.echo(f"Sinteza presei pentru {date_ro(chosen)}: {result.digest.mentions} mențiuni. Copie: {result.path}")
+        if send:
+            if not profile.digest.recipients:
+                click.echo("Profilul nu are destinatari pentru sinteză (digest.recipients): nimic de trimis.")
+            if result.queued:
+                click.echo("Pusă în coada de trimitere pentru: " + ", ".join(result.queued))
+            if result.already:
+                click.echo("Trimisă deja pentru această zi (nu se retrimite): " + ", ".join(result.already))
+            _flush(store, settings)
+    finally:
+        store.close()
+
+
+def _describe_notice(notice: AlertNotice, profile: Profile) -> str:
+    what = f"actualizarea {notice.number}" if notice.kind == "update" else "alertă nouă"
+    lines = [f"{what}: {notice.target.name} – {notice.rule_label} ({len(notice.articles)} articole)"]
+    for view in notice.articles:
+        lines.append(
+            f"  [{view.tone}] {view.outlet_name}, {datetime_ro(view.published_at, profile.zone)}: {view.title}"
+        )
+        lines.append(f"      {view.url}")
+    return "\n".join(lines)
+
+
+@cli.command("alerts")
+@click.option("--profile", "profile_ref", required=True, metavar="P", help="Profilul (id sau fișier YAML).")
+@click.option("--dry-run", is_flag=True, help="Arată ce alerte s-ar trimite, fără a le înregistra sau trimite.")
+@click.pass_context
+def alerts_command(ctx: click.Context, profile_ref: str, dry_run: bool) -> None:
+    """Verifică regulile de alertă (criză mediatică) acum și trimite alertele noi."""
+    settings = settings_of(ctx)
+    _, profile = _profile(settings, profile_ref)
+    store = open_store(settings)
+    try:
+        with store.session() as session:
+            notices = check_alerts(session, profile, settings, now=datetime.now(UTC), dry_run=dry_run)
+        if not notices:
+            click.echo("Nicio alertă: nicio regulă nu este îndeplinită acum.")
+        for notice in notices:
+            click.echo(_describe_notice(notice, profile))
+        if dry_run:
+            click.echo("Simulare (--dry-run): nimic nu a fost înregistrat sau trimis.")
+        elif notices:
+            _flush(store, settings)
+    finally:
+        store.close()
+
+
+@cli.command("send")
+@click.pass_context
+def send_command(ctx: click.Context) -> None:
+    """Trimite mesajele din coada de e-mail (cele amânate se reîncearcă la timpul lor)."""
+    settings = settings_of(ctx)
+    store = open_store(settings)
+    try:
+        _flush(store, settings)
+    finally:
+        store.close()
+
+
+@cli.command("run")
+@click.option("--profile", "profile_ref", metavar="P", help="Doar acest profil (implicit: toate din pipelines/).")
+@click.option("--once", is_flag=True, help="Face o dată tot ce este scadent acum, apoi iese.")
+@click.pass_context
+def run_command(ctx: click.Context, profile_ref: str | None, once: bool) -> None:
+    """Serviciul de monitorizare: colectare, analiză, alerte, sinteze, rapoarte și e-mail, după program."""
+    settings = settings_of(ctx)
+    if profile_ref is not None:
+        sources, profile = _profile(settings, profile_ref)
+        profiles = [profile]
+    else:
+        try:
+            sources, profiles = load_all(settings.sources_path, settings.pipelines_dir)
+        except ConfigError as exc:
+            raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
+    store = open_store(settings)
+    try:
+        if once:
+            report = run_due(store, sources, profiles, settings, datetime.now(UTC))
+            click.echo(
+                f"Articole noi: {report.new_articles}, analizate: {report.analyzed}, alerte: {len(report.alerts)}, "
+                f"sinteze: {len(report.digests)}, rapoarte: {len(report.reports)}."
+            )
+            click.echo(describe_send(report.mail))
+            return
+        click.echo(
+            f"Serviciul pornește pentru: {', '.join(p.id for p in profiles)} (SIGTERM sau Ctrl+C pentru oprire)."
+        )
+        run_daemon(store, sources, profiles, settings)
+        click.echo("Serviciul s-a oprit.")
+    finally:
+        store.close()

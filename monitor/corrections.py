@@ -1,0 +1,151 @@
+"""The press officer's corrections of tone and topics: recorded per story cluster, exported for evaluation."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from monitor.dedup import assign_clusters
+from monitor.store import Store
+from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRow
+
+log = logging.getLogger(__name__)
+
+# Accepted spellings of a tone: the stored English value and the Romanian word an officer types.
+_TONES = {
+    "positive": "positive",
+    "pozitiv": "positive",
+    "neutral": "neutral",
+    "neutru": "neutral",
+    "negative": "negative",
+    "negativ": "negative",
+}
+_TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be recorded; the message (in Romanian) says why."""
+
+
+def _tone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    tone = _TONES.get(value.strip().casefold())
+    if tone is None:
+        raise CorrectionError(f"ton necunoscut «{value}»: folosiți pozitiv, neutru sau negativ")
+    return tone
+
+
+def record_correction(
+    store: Store,
+    profile_id: str,
+    article_id: int,
+    target_id: str,
+    *,
+    tone: str | None = None,
+    topic: str | None = None,
+    author: str,
+    reason: str,
+    now: datetime,
+) -> CorrectionRow:
+    """Record a tone and/or an added topic for the story of `article_id`; it applies to every copy of the story."""
+    fixed_tone = _tone(tone)
+    if topic is not None and not _TOPIC.match(topic):
+        raise CorrectionError(f"temă invalidă «{topic}»: un identificator din taxonomie, de exemplu «urgente»")
+    if fixed_tone is None and topic is None:
+        raise CorrectionError("corectura trebuie să indice un ton sau o temă")
+    if not author.strip():
+        raise CorrectionError("corectura trebuie să aibă un autor")
+    with store.session() as session:
+        cluster_id = session.scalar(select(ArticleRow.cluster_id).where(ArticleRow.id == article_id))
+        if cluster_id is None:
+            if session.get(ArticleRow, article_id) is None:
+                raise CorrectionError(f"articolul {article_id} nu există în baza de date")
+            cluster_id = assign_clusters(session, [article_id], now=now)[article_id]
+        row = CorrectionRow(
+            profile_id=profile_id,
+            article_id=article_id,
+            cluster_id=cluster_id,
+            target_id=target_id,
+            tone=fixed_tone,
+            topic=topic,
+            author=author.strip(),
+            reason=reason.strip(),
+            created_at=now,
+        )
+        session.add(row)
+    log.info(
+        "correction by %s for profile %s, article %s (story %s), target %s: tone %s, topic %s",
+        row.author,
+        profile_id,
+        article_id,
+        cluster_id,
+        target_id,
+        fixed_tone,
+        topic,
+    )
+    return row
+
+
+def export_corrections(store: Store, profile_id: str, out: TextIO, *, zone: ZoneInfo = BUCHAREST) -> int:
+    """Write every correction of a profile as a JSON line, oldest first; returns how many.
+
+    Each line is also a valid `monitor analyze` input line (id, title, text, url, outlet, published), with
+    the officer's labels beside it (target, tone, topic, auto_tone, author, reason, created_at), so the
+    corrections become a labelled set to measure and improve the automatic analysis against.
+    """
+    stmt = (
+        select(
+            CorrectionRow,
+            ArticleRow.title,
+            ArticleRow.text,
+            ArticleRow.summary,
+            ArticleRow.url,
+            ArticleRow.outlet_id,
+            ArticleRow.published_at,
+            OutletRow.county,
+            OutletRow.kind,
+            MentionRow.tone.label("auto_tone"),
+        )
+        .join(ArticleRow, ArticleRow.id == CorrectionRow.article_id)
+        .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+        .outerjoin(
+            MentionRow,
+            (MentionRow.article_id == CorrectionRow.article_id)
+            & (MentionRow.profile_id == CorrectionRow.profile_id)
+            & (MentionRow.target_id == CorrectionRow.target_id),
+        )
+        .where(CorrectionRow.profile_id == profile_id)
+        .order_by(CorrectionRow.created_at, CorrectionRow.id)
+    )
+    written = 0
+    with store.session() as session:
+        for row in session.execute(stmt):
+            correction: CorrectionRow = row[0]
+            record = {
+                "id": str(correction.article_id),
+                "title": row.title,
+                "text": row.text or row.summary,
+                "url": row.url,
+                "outlet": row.outlet_id,
+                "outlet_county": row.county if row.kind == "local" else None,
+                "published": row.published_at.astimezone(zone).date().isoformat(),
+                "cluster": correction.cluster_id,
+                "target": correction.target_id,
+                "tone": correction.tone,
+                "topic": correction.topic,
+                "auto_tone": row.auto_tone,
+                "author": correction.author,
+                "reason": correction.reason,
+                "created_at": correction.created_at.isoformat(),
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            written += 1
+    return written

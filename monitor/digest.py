@@ -1,0 +1,341 @@
+"""The daily digest ("Sinteza presei"): build its context from stored mentions, render it, write it and queue it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
+
+from monitor.config import Profile, Target
+from monitor.mail import enqueue
+from monitor.nlp import topic_labels
+from monitor.render import date_ro, datetime_ro, environment, number_ro
+from monitor.settings import Settings
+from monitor.store.queries import MentionView, mentions_between
+from monitor.text import fold, strip_diacritics
+
+log = logging.getLogger(__name__)
+
+AVERAGE_DAYS = 7
+TOP = 5
+TONE_RANK = {"negative": 0, "neutral": 1, "positive": 2}
+PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
+ROLE_RANK = {"prefect": 0, "subprefect": 1, "institution": 2, "other": 3}
+ROLE_WORDS = {
+    "prefect": ("prefect",),
+    "subprefect": ("subprefect",),
+    "institution": ("prefectur", "institutia prefect"),
+}
+MARK_STYLE = "background:#fff3b0;color:#111111;font-weight:bold;padding:0 1px"
+_LETTER_VARIANTS = {"a": "aăâ", "i": "iî", "s": "sșş", "t": "tțţ"}
+
+
+# --- Romanian wording shared with the alerts ---------------------------------------------------
+
+
+def count_ro(n: int, one: str, many: str) -> str:
+    """'1 mențiune', '3 mențiuni', '20 de mențiuni' (Romanian puts «de» after 20, 21 ... 100, 120 ...)."""
+    if n == 1:
+        return f"1 {one}"
+    joiner = " de " if (n % 100 == 0 and n != 0) or n % 100 >= 20 else " "
+    return f"{number_ro(n)}{joiner}{many}"
+
+
+@cache
+def name_pattern(target: Target) -> re.Pattern[str]:
+    """Every way the digest highlights a target: name, aliases, surname, role words; diacritics optional."""
+    terms = [target.name, *target.aliases]
+    if target.kind == "person":
+        terms += [name.split()[-1] for name in (target.name, *target.aliases) if len(name.split()) > 1]
+    terms += ROLE_WORDS.get(target.role, ())
+    alternatives = sorted({_loose(term) for term in terms if term.strip()}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")\w*", re.IGNORECASE)
+
+
+def _loose(term: str) -> str:
+    """A regex for `term` that matches it with or without diacritics (or with cedilla letters), any spacing."""
+    parts: list[str] = []
+    for char in strip_diacritics(fold(term)):
+        if char.isspace():
+            if parts and parts[-1] != r"\s+":
+                parts.append(r"\s+")
+        elif char in "-–—":
+            parts.append(r"[-–—]")
+        elif char.lower() in _LETTER_VARIANTS:
+            parts.append(f"[{_LETTER_VARIANTS[char.lower()]}]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def highlight(sentence: str, target: Target) -> Markup:
+    """The sentence as safe HTML with the target's names marked: every piece is escaped, then wrapped."""
+    pieces: list[str] = []
+    position = 0
+    for match in name_pattern(target).finditer(sentence):
+        pieces.append(str(escape(sentence[position : match.start()])))
+        pieces.append(f'<mark style="{MARK_STYLE}">{escape(match.group(0))}</mark>')
+        position = match.end()
+    pieces.append(str(escape(sentence[position:])))
+    return Markup("".join(pieces))
+
+
+def importance(view: MentionView) -> tuple[int, int, int, float]:
+    """Sort key: negative first, then prominence (title, lead, body), then reach, then the newest."""
+    return (
+        0 if view.tone == "negative" else 1,
+        PROMINENCE_RANK.get(view.prominence, 2),
+        -view.outlet_reach,
+        -view.published_at.timestamp(),
+    )
+
+
+# --- context -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One story about one target: the most important copy, and the other outlets that ran it."""
+
+    article_id: int
+    title: str
+    url: str
+    outlet: str
+    published_at: datetime
+    tone: str
+    corrected: bool
+    prominence: str
+    topics: tuple[str, ...]  # Romanian labels
+    evidence: str
+    evidence_html: Markup
+    also_in: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TargetSection:
+    target: Target
+    items: tuple[DigestItem, ...]
+    mentions: int
+    tones: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything the digest templates show, computed from stored mentions only."""
+
+    profile: Profile
+    day: date
+    start: datetime  # UTC
+    end: datetime  # UTC, the digest time
+    mentions: int  # article-target appearances
+    articles: int
+    stories: int
+    average: float  # appearances per day over the previous AVERAGE_DAYS days
+    tones: dict[str, int]
+    top_topics: tuple[tuple[str, int], ...]
+    top_outlets: tuple[tuple[str, int], ...]
+    sections: tuple[TargetSection, ...]
+    summary: str
+
+    @property
+    def empty(self) -> bool:
+        return self.mentions == 0
+
+    @property
+    def subject(self) -> str:
+        when = date_ro(self.day)
+        if self.empty:
+            return f"Sinteza presei, {when}: nicio mențiune"
+        negative = self.tones.get("negative", 0)
+        return f"Sinteza presei, {when}: {count_ro(self.mentions, 'mențiune', 'mențiuni')}, {negative} negative"
+
+
+def digest_window(profile: Profile, day: date) -> tuple[datetime, datetime]:
+    """The 24 hours up to the digest time of `day` (local time of the profile), in UTC."""
+    end = datetime.combine(day, profile.digest.time, tzinfo=profile.zone).astimezone(UTC)
+    return end - timedelta(hours=24), end
+
+
+def build_digest(session: Session, profile: Profile, day: date) -> Digest:
+    """Read the day's mentions and the week before, and compute the digest's figures and items."""
+    start, end = digest_window(profile, day)
+    views = mentions_between(session, profile.id, start, end)
+    previous = mentions_between(session, profile.id, start - timedelta(days=AVERAGE_DAYS), start)
+    labels = topic_labels(profile)
+    articles = {view.article_id: view for view in views}
+    topics = Counter(labels.get(topic, topic) for view in articles.values() for topic in dict.fromkeys(view.topics))
+    outlets = Counter(view.outlet_name for view in articles.values())
+    tones = Counter(view.tone for view in views)
+    sections = tuple(_sections(profile, views, labels))
+    digest = Digest(
+        profile=profile,
+        day=day,
+        start=start,
+        end=end,
+        mentions=len(views),
+        articles=len(articles),
+        stories=sum(len(section.items) for section in sections),
+        average=len(previous) / AVERAGE_DAYS,
+        tones={tone: tones.get(tone, 0) for tone in TONE_RANK},
+        top_topics=tuple(topics.most_common(TOP)),
+        top_outlets=tuple(outlets.most_common(TOP)),
+        sections=sections,
+        summary="",
+    )
+    return _with_summary(digest)
+
+
+def _sections(profile: Profile, views: Sequence[MentionView], labels: dict[str, str]) -> Iterable[TargetSection]:
+    by_target: dict[str, list[MentionView]] = defaultdict(list)
+    for view in views:
+        by_target[view.target_id].append(view)
+    order = sorted(enumerate(profile.targets), key=lambda pair: (ROLE_RANK[pair[1].role], pair[0]))
+    for _, target in order:
+        mine = by_target.get(target.id)
+        if not mine:
+            continue
+        stories: dict[int, list[MentionView]] = defaultdict(list)
+        for view in mine:
+            stories[view.cluster_id].append(view)
+        items = [_item(sorted(copies, key=importance), target, labels) for copies in stories.values()]
+        ranked = sorted(
+            zip(items, stories.values(), strict=True), key=lambda pair: importance(min(pair[1], key=importance))
+        )
+        yield TargetSection(
+            target=target,
+            items=tuple(item for item, _ in ranked),
+            mentions=len(mine),
+            tones=dict(Counter(view.tone for view in mine)),
+        )
+
+
+def _item(copies: list[MentionView], target: Target, labels: dict[str, str]) -> DigestItem:
+    lead = copies[0]
+    others = {view.outlet_name for view in copies} | {name for view in copies for name in view.also_in}
+    others.discard(lead.outlet_name)
+    evidence = next((sentence for view in copies for sentence in view.evidence if sentence.strip()), "")
+    return DigestItem(
+        article_id=lead.article_id,
+        title=lead.title or lead.url,
+        url=lead.url,
+        outlet=lead.outlet_name,
+        published_at=lead.published_at,
+        tone=lead.tone,
+        corrected=lead.corrected,
+        prominence=lead.prominence,
+        topics=tuple(labels.get(topic, topic) for topic in dict.fromkeys(lead.topics)),
+        evidence=evidence,
+        evidence_html=highlight(evidence, target),
+        also_in=tuple(sorted(others)),
+    )
+
+
+def _with_summary(digest: Digest) -> Digest:
+    """A short factual paragraph written only from the digest's figures."""
+    when = datetime_ro(digest.end, digest.profile.zone)
+    average = number_ro(digest.average, 1)
+    if digest.empty:
+        text = (
+            f"În cele 24 de ore până la {when}, presa monitorizată nu a publicat niciun articol care să menționeze "
+            f"{digest.profile.institution} sau conducerea instituției. Media ultimelor {AVERAGE_DAYS} zile: "
+            f"{average} mențiuni pe zi."
+        )
+        return replace(digest, summary=text)
+    sentences = [
+        f"În cele 24 de ore până la {when} au apărut {count_ro(digest.mentions, 'mențiune', 'mențiuni')} "
+        f"în {count_ro(digest.articles, 'articol', 'articole')}, "
+        f"despre {count_ro(digest.stories, 'subiect', 'subiecte')}; "
+        f"{_against_average(digest.mentions, digest.average)}.",
+        "Tonul mențiunilor: "
+        + ", ".join(
+            [
+                count_ro(digest.tones["negative"], "negativă", "negative"),
+                count_ro(digest.tones["neutral"], "neutră", "neutre"),
+                count_ro(digest.tones["positive"], "pozitivă", "pozitive"),
+            ]
+        )
+        + ".",
+    ]
+    busiest = max(digest.sections, key=lambda section: section.mentions)
+    sentences.append(f"Cele mai multe mențiuni: {busiest.target.name} ({busiest.mentions}).")
+    if digest.top_topics:
+        sentences.append("Teme principale: " + ", ".join(f"{label} ({n})" for label, n in digest.top_topics[:3]) + ".")
+    sentences.append(
+        "Cele mai active publicații: " + ", ".join(f"{name} ({n})" for name, n in digest.top_outlets[:3]) + "."
+    )
+    return replace(digest, summary=" ".join(sentences))
+
+
+def _against_average(today: int, average: float) -> str:
+    if average == 0:
+        return f"în cele {AVERAGE_DAYS} zile anterioare nu a apărut nicio mențiune"
+    change = (today - average) / average
+    base = f"media ultimelor {AVERAGE_DAYS} zile ({number_ro(average, 1)} pe zi)"
+    if abs(change) < 0.05:
+        return f"la nivelul mediei ultimelor {AVERAGE_DAYS} zile ({number_ro(average, 1)} pe zi)"
+    direction = "peste" if change > 0 else "sub"
+    return f"cu {number_ro(abs(change) * 100)}% {direction} {base}"
+
+
+# --- render and deliver ------------------------------------------------------------------------
+
+
+def render_digest(digest: Digest) -> tuple[str, str]:
+    """(HTML, plain text) of the digest, from reports/templates/digest.*.j2."""
+    env = environment()
+    context = {"d": digest, "zone": digest.profile.zone, "count_ro": count_ro}
+    return env.get_template("digest.html.j2").render(context), env.get_template("digest.txt.j2").render(context)
+
+
+def digest_path(settings: Settings, profile_id: str, day: date) -> Path:
+    return settings.output_dir / f"digest-{profile_id}-{day.isoformat()}.html"
+
+
+def digest_key(profile_id: str, day: date, recipient: str) -> str:
+    return f"digest:{profile_id}:{day.isoformat()}:{recipient}"
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    digest: Digest
+    path: Path
+    queued: tuple[str, ...]  # recipients queued now
+    already: tuple[str, ...]  # recipients for whom this day's digest was queued before (never twice)
+
+
+def run_digest(
+    session: Session, profile: Profile, settings: Settings, *, day: date, now: datetime, send: bool
+) -> DigestResult:
+    """Build and render the digest of `day`, write its HTML copy, and (with `send`) queue it in `session`."""
+    digest = build_digest(session, profile, day)
+    html, text = render_digest(digest)
+    path = digest_path(settings, profile.id, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    queued: list[str] = []
+    already: list[str] = []
+    if send:
+        for recipient in profile.digest.recipients:
+            fresh = enqueue(
+                session,
+                key=digest_key(profile.id, day, recipient),
+                kind="digest",
+                profile_id=profile.id,
+                recipient=recipient,
+                subject=digest.subject,
+                html=html,
+                text=text,
+                settings=settings,
+                now=now,
+            )
+            (queued if fresh else already).append(recipient)
+    log.info("digest %s for %s: %s mentions, written to %s", profile.id, day, digest.mentions, path)
+    return DigestResult(digest=digest, path=path, queued=tuple(queued), already=tuple(already))

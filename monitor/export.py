@@ -1,0 +1,154 @@
+"""Export the archive's mentions as CSV or JSON lines: one row per article and target, every outlet kept.
+
+Each row carries the article's outlet, URL, publication date (local time, and whether it was guessed), the
+target and its effective tone (the automatic tone beside it), prominence, topics, the story cluster and every
+other outlet that ran the same story. The CSV has Romanian column headings (it is opened in a spreadsheet);
+the JSON lines use the field names below (they are read by programs).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, TextIO
+
+from sqlalchemy import func, select
+
+from monitor.config import Profile
+from monitor.imagology import month_bounds
+from monitor.render import tone_ro
+from monitor.store import Store
+from monitor.store.models import ArticleRow, OutletRow
+from monitor.store.queries import MentionView, mentions_between
+
+Format = Literal["csv", "jsonl"]
+
+FIELDS = (
+    ("article_id", "Articol"),
+    ("cluster_id", "Subiect (grup de preluări)"),
+    ("outlet_id", "Publicație (id)"),
+    ("outlet", "Publicație"),
+    ("outlet_kind", "Tip publicație"),
+    ("url", "URL"),
+    ("title", "Titlu"),
+    ("published", "Data publicării"),
+    ("date_guessed", "Dată estimată"),
+    ("target_id", "Țintă (id)"),
+    ("target", "Țintă"),
+    ("tone", "Ton"),
+    ("auto_tone", "Ton automat"),
+    ("corrected", "Corectat de biroul de presă"),
+    ("prominence", "Proeminență"),
+    ("mentions", "Mențiuni"),
+    ("topics", "Teme"),
+    ("also_in", "Preluat și de"),
+)
+
+
+class ExportError(ValueError):
+    """An export that cannot run as asked (message in Romanian)."""
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    start: datetime | None = None
+    end: datetime | None = None
+    target_id: str | None = None
+    tone: str | None = None
+    outlet_id: str | None = None
+
+
+def export_record(view: MentionView, profile: Profile) -> dict[str, Any]:
+    """One exported row (lists stay lists; the CSV writer joins them)."""
+    try:
+        target = profile.target(view.target_id).name
+    except KeyError:
+        target = view.target_id
+    return {
+        "article_id": view.article_id,
+        "cluster_id": view.cluster_id,
+        "outlet_id": view.outlet_id,
+        "outlet": view.outlet_name,
+        "outlet_kind": view.outlet_kind,
+        "url": view.url,
+        "title": view.title,
+        "published": view.published_at.astimezone(profile.zone).isoformat(timespec="minutes"),
+        "date_guessed": view.date_guessed,
+        "target_id": view.target_id,
+        "target": target,
+        "tone": view.tone,
+        "auto_tone": view.auto_tone,
+        "corrected": view.corrected,
+        "prominence": view.prominence,
+        "mentions": view.count,
+        "topics": list(view.topics),
+        "also_in": list(view.also_in),
+    }
+
+
+def _months(start: datetime, end: datetime, profile: Profile) -> Iterator[tuple[datetime, datetime]]:
+    """[start, end) cut at local month boundaries, so each read holds at most a month of mentions."""
+    cursor = start
+    while cursor < end:
+        _, month_end = month_bounds(cursor.astimezone(profile.zone).date(), profile.zone)
+        yield cursor, min(month_end, end)
+        cursor = month_end
+
+
+def iter_mentions(store: Store, profile: Profile, where: ExportFilter) -> Iterator[MentionView]:
+    """The profile's mentions that pass the filter, oldest first, a month at a time (the filter is checked now)."""
+    with store.session() as session:
+        first, last = session.execute(
+            select(func.min(ArticleRow.published_at), func.max(ArticleRow.published_at))
+        ).one()
+        outlet_name = None
+        if where.outlet_id is not None:
+            outlet_name = session.scalar(select(OutletRow.name).where(OutletRow.id == where.outlet_id))
+            if outlet_name is None:
+                raise ExportError(f"publicația «{where.outlet_id}» nu există în baza de date")
+    if first is None:
+        return iter(())
+    start = (where.start or first).astimezone(UTC)
+    end = (where.end or (last + timedelta(microseconds=1))).astimezone(UTC)
+
+    def generate() -> Iterator[MentionView]:
+        for chunk_start, chunk_end in _months(start, end, profile):
+            with store.session() as session:
+                views = mentions_between(session, profile.id, chunk_start, chunk_end, target_id=where.target_id)
+            for view in views:
+                if where.tone is not None and view.tone != where.tone:
+                    continue
+                if outlet_name is not None and view.outlet_id != where.outlet_id and outlet_name not in view.also_in:
+                    continue
+                yield view
+
+    return generate()
+
+
+def write_export(store: Store, profile: Profile, out: TextIO, fmt: Format, where: ExportFilter) -> int:
+    """Write the filtered mentions to `out` as CSV or JSON lines; returns the number of rows."""
+    if fmt not in ("csv", "jsonl"):
+        raise ExportError(f"format necunoscut «{fmt}»: csv sau jsonl")
+    views = iter_mentions(store, profile, where)
+    written = 0
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow([label for _, label in FIELDS])
+        for view in views:
+            record = export_record(view, profile)
+            record["tone"] = tone_ro(record["tone"])
+            record["auto_tone"] = tone_ro(record["auto_tone"])
+            for key in ("date_guessed", "corrected"):
+                record[key] = "da" if record[key] else "nu"
+            for key in ("topics", "also_in"):
+                record[key] = "; ".join(record[key])
+            writer.writerow([record[key] for key, _ in FIELDS])
+            written += 1
+    else:
+        for view in views:
+            out.write(json.dumps(export_record(view, profile), ensure_ascii=False) + "\n")
+            written += 1
+    return written

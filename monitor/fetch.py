@@ -1,0 +1,345 @@
+"""One hardened HTTP fetch for feeds and pages: deadlines, size caps, safe redirects, robots.txt, politeness.
+
+Outcomes are values (`FetchOutcome`), never exceptions: a failing site is recorded and skipped. Errors in
+`FetchOutcome.error` are shown to the press office (feed state), so they are in Romanian.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import ipaddress
+import logging
+import re
+import socket
+import unicodedata
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from monitor.record import FetchOutcome, FetchStatus
+from monitor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_HOPS = 5
+_DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
+_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class _Refused(Exception):
+    """A fetch stopped on purpose (unsafe address, too large, too many redirects); the message is for people."""
+
+
+# --- bodies ------------------------------------------------------------------------------------
+
+
+class _Inflater:
+    """Content-Encoding decoding that never produces more than the room left under the cap."""
+
+    def __init__(self, encoding: str) -> None:
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # 32: accept gzip or zlib headers
+        else:
+            raise _Refused(f"codificare de conținut nesuportată: {encoding}")
+
+    @property
+    def identity(self) -> bool:
+        return self._zlib is None
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        if self._zlib is None:
+            out = data
+        else:
+            try:
+                out = self._zlib.decompress(data, room + 1)
+            except zlib.error as exc:
+                raise _Refused(f"răspuns comprimat invalid: {exc}") from exc
+        if len(out) > room:
+            raise _Refused("răspunsul depășește limita de mărime")
+        return out
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    inflater = _Inflater(response.headers.get("content-encoding", ""))
+    declared = response.headers.get("content-length", "")
+    if inflater.identity and declared.isdigit() and int(declared) > cap:
+        raise _Refused(f"răspunsul depășește limita de mărime ({int(declared)} > {cap} octeți)")
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        data = inflater.feed(raw, cap - size)
+        size += len(data)
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+# --- text decoding -----------------------------------------------------------------------------
+
+_DECLARED = re.compile(rb"""(?:<\?xml[^>]*?encoding|<meta[^>]*?charset)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_FALLBACKS = ("windows-1250", "iso-8859-16", "iso-8859-2", "windows-1252")
+_ROMANIAN = frozenset("ăâîșțşţĂÂÎȘȚŞŢ")
+# What Romanian single-byte text looks like when decoded with the wrong Western code page.
+_MOJIBAKE = frozenset("ºªþÞãÃ¹¼½¾¤¦¨¬¯±´¸¿×÷")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _plausibility(text: str) -> int:
+    """Romanian letters count for a decoding, control characters and Western mojibake against it."""
+    score = 0
+    for char in text:
+        if char < "\x80":
+            continue
+        if char in _ROMANIAN:
+            score += 2
+        elif char in _MOJIBAKE or unicodedata.category(char) in ("Cc", "Cf", "Co", "Cn"):
+            score -= 5
+    return score
+
+
+def decode_text(body: bytes, declared: str | None = None) -> str:
+    """Decode Romanian text whose declared charset may be wrong or missing.
+
+    Valid UTF-8 is UTF-8. Otherwise the declared charsets (HTTP header, XML declaration, <meta>) and the
+    Romanian single-byte code pages compete on plausibility; ties go to what was declared.
+    """
+    if body.startswith(codecs.BOM_UTF8):
+        return body[3:].decode("utf-8", errors="replace")
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return body.decode("utf-16", errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    sniffed = _DECLARED.search(body[:2048])
+    names = [_codec(declared), _codec(sniffed.group(1).decode("ascii")) if sniffed else None, *_FALLBACKS]
+    best: tuple[int, str] | None = None
+    for name in dict.fromkeys(n for n in names if n and n != "utf-8"):
+        try:
+            text = body.decode(name)
+        except UnicodeDecodeError:
+            continue
+        score = _plausibility(text)
+        if best is None or score > best[0]:
+            best = (score, text)
+    return best[1] if best else body.decode("windows-1250", errors="replace")
+
+
+# --- addresses ---------------------------------------------------------------------------------
+
+
+def _is_public(address: _IPAddress) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def _literal(host: str) -> str | None:
+    """`host` itself when it is an IP address literal."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return host
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class Fetcher:
+    """An HTTP client for one crawl: `async with Fetcher(settings) as fetcher: await fetcher.fetch(url)`."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._total = asyncio.Semaphore(settings.total_limit)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._robots: dict[str, RobotFileParser] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        limits = httpx.Limits(
+            max_connections=self.settings.total_limit, max_keepalive_connections=self.settings.total_limit
+        )
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(self.settings.request_deadline),
+            limits=limits,
+            transport=self._transport,
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, check_robots: bool = False
+    ) -> FetchOutcome:
+        """GET `url` within every limit; conditional when etag/last_modified are given; robots.txt for pages."""
+        host = (urlsplit(url).hostname or "").lower()
+        slot = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host_limit))
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        deadline = self.settings.request_deadline
+        async with slot, self._total:
+            try:
+                async with asyncio.timeout(deadline):
+                    if check_robots and not await self._robots_allow(url):
+                        return FetchOutcome(url, FetchStatus.FAILED, error="robots.txt nu permite această pagină")
+                    return await self._follow(url, headers)
+            except TimeoutError:
+                error = f"termen depășit: răspunsul nu s-a încheiat în {deadline:g} s"
+            except _Refused as exc:
+                error = str(exc)
+            except socket.gaierror as exc:
+                error = f"nume de domeniu necunoscut: {host} ({exc.strerror})"
+            except httpx.HTTPError as exc:
+                error = f"eroare de rețea: {type(exc).__name__}: {exc}".rstrip(": ")
+        log.info("fetch failed for %s: %s", url, error)
+        return FetchOutcome(url, FetchStatus.FAILED, error=error)
+
+    async def _address(self, host: str, port: int) -> str:
+        """The IP to connect to for `host`; refuses private, loopback and link-local ones unless allowed."""
+        allowed = self.settings.allow_hosts
+        try:
+            addresses: list[_IPAddress] = [ipaddress.ip_address(host)]
+        except ValueError:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+        if host.lower() not in allowed:
+            for address in addresses:
+                if not _is_public(address) and str(address) not in allowed:
+                    where = host if len(addresses) == 1 and host == _literal(host) else f"{host} ({address})"
+                    raise _Refused(f"adresă nepublică refuzată: {where}")
+        if not addresses:
+            raise _Refused(f"nume de domeniu fără adresă: {host}")
+        return str(addresses[0])
+
+    @asynccontextmanager
+    async def _send(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
+        """One hop, connected to the address that was checked (no second DNS lookup to rebind)."""
+        assert self._client is not None, "use Fetcher as an async context manager"
+        target = httpx.URL(url)
+        if target.scheme not in ("http", "https"):
+            raise _Refused(f"schemă nepermisă: {target.scheme or '(lipsă)'} în {url}")
+        address = await self._address(target.host, target.port or (443 if target.scheme == "https" else 80))
+        extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+        request = self._client.build_request(
+            "GET",
+            target.copy_with(host=address),
+            headers={**headers, "Host": target.netloc.decode("ascii")},
+            extensions=extensions,
+        )
+        response = await self._client.send(request, stream=True)
+        try:
+            yield response
+        finally:
+            await response.aclose()
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchOutcome:
+        current = url
+        for _hop in range(_MAX_HOPS + 1):
+            async with self._send(current, headers) as response:
+                status = response.status_code
+                location = response.headers.get("location")
+                if status in _REDIRECTS and location:
+                    current = urljoin(current, location)
+                    log.debug("redirect %s -> %s", url, current)
+                    continue
+                return await self._outcome(url, current, response)
+        raise _Refused(f"prea multe redirecționări (peste {_MAX_HOPS})")
+
+    async def _outcome(self, url: str, final_url: str, response: httpx.Response) -> FetchOutcome:
+        status = response.status_code
+        common = {
+            "final_url": final_url,
+            "http_status": status,
+            "etag": response.headers.get("etag"),
+            "last_modified": response.headers.get("last-modified"),
+        }
+        if status == 304:
+            return FetchOutcome(url, FetchStatus.NOT_MODIFIED, **common)
+        retry_after = _retry_after(response.headers.get("retry-after"))
+        if status == 429 or (status == 503 and retry_after is not None):
+            return FetchOutcome(
+                url,
+                FetchStatus.RETRY_LATER,
+                retry_after=retry_after,
+                error=f"HTTP {status}: revenim mai târziu",
+                **common,
+            )
+        if not 200 <= status < 300:
+            return FetchOutcome(url, FetchStatus.FAILED, error=f"HTTP {status}", **common)
+        body = await _read_capped(response, self.settings.max_body_bytes)
+        content_type = response.headers.get("content-type")
+        charset = response.charset_encoding
+        return FetchOutcome(url, FetchStatus.OK, body=body, content_type=content_type, charset=charset, **common)
+
+    async def _robots_allow(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        async with self._robots_locks.setdefault(origin, asyncio.Lock()):
+            parser = self._robots.get(origin)
+            if parser is None:
+                parser = self._robots[origin] = await self._load_robots(origin)
+        return parser.can_fetch(self.settings.user_agent, url)
+
+    async def _load_robots(self, origin: str) -> RobotFileParser:
+        """RFC 9309: a missing robots.txt allows all; an unreachable one (5xx, network) disallows all for now."""
+        parser = RobotFileParser(origin + "/robots.txt")
+        try:
+            outcome = await self._follow(origin + "/robots.txt", {})
+        except (_Refused, httpx.HTTPError, socket.gaierror) as exc:
+            log.info("robots.txt unreachable for %s: %s", origin, exc)
+            parser.parse(_DISALLOW_ALL)
+            return parser
+        if outcome.status is FetchStatus.OK:
+            parser.parse(decode_text(outcome.body, outcome.charset).splitlines())
+        elif outcome.http_status is not None and 400 <= outcome.http_status < 500 and outcome.http_status != 429:
+            parser.parse([])
+        else:
+            log.info("robots.txt unavailable for %s (%s): pages disallowed this cycle", origin, outcome.error)
+            parser.parse(_DISALLOW_ALL)
+        return parser

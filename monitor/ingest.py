@@ -1,0 +1,444 @@
+"""The crawl cycle: feeds -> entries -> pages -> extracted articles -> store, idempotent and safe to kill.
+
+Each article is written with its URL and source rows in one transaction; a feed's ETag/Last-Modified are
+saved only after all its entries are committed, so a run killed half-way re-reads the feed next time and
+adds exactly what is missing. Feed failures back off geometrically (with jitter, capped) and are never
+silently disabled; 429/503 with Retry-After defer the feed without counting an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from monitor.config import Outlet, Sources
+from monitor.extract import Page, complete_article, extract_page
+from monitor.feeds import FeedError, parse_feed
+from monitor.fetch import Fetcher
+from monitor.record import Article, FetchOutcome, FetchStatus
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
+from monitor.text import search_key
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 400  # bound IN (...) lists well under every backend's parameter limit
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    """How one feed went in one cycle (for progress display and the summary)."""
+
+    feed_url: str
+    outlet_id: str
+    status: FetchStatus
+    new_articles: tuple[int, ...] = ()
+    duplicates: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    """The totals of one crawl cycle."""
+
+    feeds_ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_articles: int = 0
+    duplicates: int = 0
+    new_article_ids: tuple[int, ...] = ()
+    deferred: int = 0  # 429/503 with Retry-After: not failures
+
+    @classmethod
+    def of(cls, results: Iterable[FeedResult]) -> CrawlSummary:
+        results = list(results)
+        ids = tuple(i for result in results for i in result.new_articles)
+        return cls(
+            feeds_ok=sum(r.status is FetchStatus.OK for r in results),
+            not_modified=sum(r.status is FetchStatus.NOT_MODIFIED for r in results),
+            failed=sum(r.status is FetchStatus.FAILED for r in results),
+            new_articles=len(ids),
+            duplicates=sum(r.duplicates for r in results),
+            new_article_ids=ids,
+            deferred=sum(r.status is FetchStatus.RETRY_LATER for r in results),
+        )
+
+
+@dataclass(frozen=True)
+class _FeedState:
+    id: int
+    url: str
+    outlet_id: str
+    etag: str | None
+    last_modified: str | None
+    error_count: int
+    poll: timedelta
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def sync_outlets(store: Store, sources: Sources) -> None:
+    """Create or update the outlets and feeds rows from the configuration (feed state is kept)."""
+    with store.session() as session:
+        feeds = {row.url: row for row in session.scalars(select(FeedRow))}
+        for outlet in sources.outlets:
+            row = session.get(OutletRow, outlet.id)
+            if row is None:
+                row = OutletRow(id=outlet.id)
+                session.add(row)
+            row.name, row.kind, row.county = outlet.name, outlet.kind, outlet.county
+            row.homepage, row.reach, row.language = outlet.homepage, outlet.reach, outlet.language
+            row.contact, row.enabled = outlet.contact, outlet.enabled
+            session.flush()  # no relationship() links the models: write the outlet before its feeds
+            for url in outlet.feeds:
+                feed = feeds.get(url)
+                if feed is None:
+                    feed = FeedRow(url=url, error_count=0)
+                    session.add(feed)
+                feed.outlet_id = outlet.id
+                feed.poll_seconds = int(outlet.poll.total_seconds())
+
+
+def backoff_delay(settings: Settings, errors: int, rng: random.Random) -> timedelta:
+    """Geometric backoff after `errors` consecutive failures, with ±20% jitter, capped."""
+    raw = settings.backoff_base * (2 ** max(0, errors - 1)) * rng.uniform(0.8, 1.2)
+    return min(raw, settings.backoff_cap)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(search_key(text).encode("utf-8")).hexdigest()
+
+
+class _Cycle:
+    """One crawl cycle: shared fetcher, clock, in-flight page extractions and store writes."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        fetcher: Fetcher,
+        clock: Callable[[], datetime],
+        executor: Executor | None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.fetcher = fetcher
+        self.clock = clock
+        self.executor = executor
+        self.rng = random.Random()
+        self._pages: dict[str, asyncio.Task[tuple[Page | None, str | None]]] = {}
+
+    # --- one feed ---
+
+    async def run_feed(self, feed: _FeedState, outlet: Outlet) -> FeedResult:
+        fetched_at = self.clock()
+        outcome = await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        if outcome.status is FetchStatus.NOT_MODIFIED:
+            self._record_success(feed, outcome)
+            return FeedResult(feed.url, outlet.id, outcome.status)
+        if outcome.status is FetchStatus.RETRY_LATER:
+            return self._record_deferred(feed, outcome)
+        if outcome.status is FetchStatus.FAILED:
+            return self._record_failure(feed, outcome.error or "eroare necunoscută", outcome.http_status)
+        try:
+            entries = parse_feed(
+                outcome.body,
+                outlet_id=outlet.id,
+                feed_url=feed.url,
+                fetched_at=fetched_at,
+                charset=outcome.charset,
+                language=outlet.language,
+            )
+        except FeedError as exc:
+            return self._record_failure(feed, str(exc), outcome.http_status)
+        new_ids, duplicates = await self._ingest(feed, entries)
+        self._record_success(feed, outcome)  # only now: every entry above is committed
+        log.info(
+            "feed %s of %s: %d entries, %d new, %d duplicates",
+            feed.url,
+            outlet.id,
+            len(entries),
+            len(new_ids),
+            duplicates,
+        )
+        return FeedResult(feed.url, outlet.id, FetchStatus.OK, tuple(new_ids), duplicates)
+
+    async def _ingest(self, feed: _FeedState, entries: list[Article]) -> tuple[list[int], int]:
+        known = self._known(entries, feed.id)
+        duplicates = 0
+        fresh: list[Article] = []
+        for article in entries:
+            found = known.get(article.url)
+            if found is None:
+                fresh.append(article)
+            elif not found:  # stored, but not yet seen in this feed
+                _, created, linked = self._save(article, feed, None)
+                duplicates += int(linked and not created)
+        new_ids: list[int] = []
+        pending = [self._with_page(article) for article in fresh]
+        for next_done in asyncio.as_completed(pending):
+            article, page, final_url = await next_done
+            article_id, created, linked = self._save(complete_article(article, page, self.clock()), feed, final_url)
+            if created:
+                new_ids.append(article_id)
+            else:
+                duplicates += int(linked)
+        return new_ids, duplicates
+
+    def _known(self, entries: list[Article], feed_id: int) -> dict[str, bool]:
+        """Canonical URL -> already linked to this feed, for the entries already stored."""
+        urls = [article.url for article in entries]
+        links = {article.link: article.url for article in entries}
+        found: dict[str, int] = {}
+        with self.store.session() as session:
+            for chunk in _chunks(urls):
+                for url, article_id in session.execute(
+                    select(ArticleRow.url, ArticleRow.id).where(ArticleRow.url.in_(chunk))
+                ):
+                    found[url] = article_id
+            for chunk in _chunks(list(links)):
+                rows = session.execute(
+                    select(ArticleUrlRow.url, ArticleUrlRow.article_id).where(ArticleUrlRow.url.in_(chunk))
+                )
+                for link, article_id in rows:
+                    found.setdefault(links[link], article_id)
+            ids = list(found.values())
+            linked: set[int] = set()
+            for start in range(0, len(ids), _CHUNK):
+                linked.update(
+                    session.scalars(
+                        select(ArticleSourceRow.article_id).where(
+                            ArticleSourceRow.feed_id == feed_id,
+                            ArticleSourceRow.article_id.in_(ids[start : start + _CHUNK]),
+                        )
+                    )
+                )
+        return {url: article_id in linked for url, article_id in found.items()}
+
+    # --- pages ---
+
+    async def _with_page(self, article: Article) -> tuple[Article, Page | None, str | None]:
+        task = self._pages.get(article.url)
+        if task is None:  # the same story in two feeds of this cycle is fetched once
+            task = self._pages[article.url] = asyncio.create_task(self._page(article))
+        page, final_url = await task
+        return article, page, final_url
+
+    async def _page(self, article: Article) -> tuple[Page | None, str | None]:
+        outcome = await self.fetcher.fetch(article.link, check_robots=True)
+        if outcome.status is not FetchStatus.OK:
+            log.info(
+                "page %s of %s not fetched (%s): keeping the feed summary",
+                article.link,
+                article.outlet_id,
+                outcome.error,
+            )
+            return None, None
+        content_type = (outcome.content_type or "text/html").split(";")[0].strip().lower()
+        if content_type not in _HTML_TYPES:
+            log.info(
+                "page %s of %s is %s, not HTML: keeping the feed summary", article.link, article.outlet_id, content_type
+            )
+            return None, outcome.final_url
+        try:
+            if self.executor is None:
+                page = extract_page(outcome.body, article.link, outcome.charset)
+            else:
+                loop = asyncio.get_running_loop()
+                page = await loop.run_in_executor(
+                    self.executor, extract_page, outcome.body, article.link, outcome.charset
+                )
+        except (ValueError, TypeError, LookupError, RecursionError) as exc:  # trafilatura/lxml on hostile markup
+            log.warning(
+                "extraction failed for %s of %s: %s: keeping the feed summary", article.link, article.outlet_id, exc
+            )
+            page = None
+        if page is None:
+            log.info("page %s of %s has no main text: keeping the feed summary", article.link, article.outlet_id)
+        return page, outcome.final_url
+
+    # --- store writes ---
+
+    def _save(self, article: Article, feed: _FeedState, final_url: str | None) -> tuple[int, bool, bool]:
+        """Article, its URLs and this feed's source row in one transaction -> (id, created, newly linked)."""
+        for attempt in (1, 2):
+            try:
+                with self.store.session() as session:
+                    return self._write(session, article, feed, final_url)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                log.info("article %s was stored concurrently by another process: linking to it", article.url)
+        raise AssertionError("unreachable")
+
+    def _write(
+        self, session: Session, article: Article, feed: _FeedState, final_url: str | None
+    ) -> tuple[int, bool, bool]:
+        article_id = session.scalar(select(ArticleRow.id).where(ArticleRow.url == article.url))
+        if article_id is None:
+            article_id = session.scalar(select(ArticleUrlRow.article_id).where(ArticleUrlRow.url == article.link))
+        created = article_id is None
+        if article_id is None:
+            assert article.published_at is not None, "complete_article sets the date"
+            row = ArticleRow(
+                url=article.url,
+                link=article.link,
+                outlet_id=article.outlet_id,
+                title=article.title,
+                author=article.author[:300] if article.author else None,
+                published_at=article.published_at,
+                date_source=article.date_source.value,
+                fetched_at=article.fetched_at,
+                text=article.text,
+                lead=article.lead,
+                summary=article.summary,
+                language=article.language,
+                content_hash=content_hash(article.text or article.title),
+                extraction=article.extraction.value,
+            )
+            session.add(row)
+            session.flush()
+            article_id = row.id
+        urls = {article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])}
+        owned = set(session.scalars(select(ArticleUrlRow.url).where(ArticleUrlRow.url.in_(urls))))
+        session.add_all(ArticleUrlRow(url=url, article_id=article_id) for url in sorted(urls - owned))
+        linked = session.get(ArticleSourceRow, (article_id, feed.id)) is None
+        if linked:
+            session.add(
+                ArticleSourceRow(
+                    article_id=article_id, feed_id=feed.id, outlet_id=feed.outlet_id, first_seen_at=self.clock()
+                )
+            )
+        return article_id, created, linked
+
+    def _record_success(self, feed: _FeedState, outcome: FetchOutcome) -> None:
+        now = self.clock()
+        with self.store.session() as session:
+            row = session.get_one(FeedRow, feed.id)
+            if outcome.status is FetchStatus.OK or outcome.etag or outcome.last_modified:
+                row.etag, row.last_modified = outcome.etag, outcome.last_modified
+            row.last_status, row.last_http_status = outcome.status.value, outcome.http_status
+            row.last_checked_at = row.last_success_at = now
+            row.error_count, row.last_error = 0, None
+            row.next_check_at = now + feed.poll
+
+    def _record_deferred(self, feed: _FeedState, outcome: FetchOutcome) -> FeedResult:
+        now = self.clock()
+        wait = timedelta(seconds=outcome.retry_after) if outcome.retry_after is not None else self.settings.backoff_base
+        wait = min(max(wait, timedelta(seconds=1)), self.settings.backoff_cap)
+        with self.store.session() as session:
+            row = session.get_one(FeedRow, feed.id)
+            row.last_status, row.last_http_status = outcome.status.value, outcome.http_status
+            row.last_checked_at, row.next_check_at = now, now + wait
+        log.info(
+            "feed %s of %s asks to wait (HTTP %s): next check in %s",
+            feed.url,
+            feed.outlet_id,
+            outcome.http_status,
+            wait,
+        )
+        return FeedResult(feed.url, feed.outlet_id, FetchStatus.RETRY_LATER, error=outcome.error)
+
+    def _record_failure(self, feed: _FeedState, error: str, http_status: int | None) -> FeedResult:
+        now = self.clock()
+        with self.store.session() as session:
+            row = session.get_one(FeedRow, feed.id)
+            row.error_count += 1
+            delay = backoff_delay(self.settings, row.error_count, self.rng)
+            row.last_status, row.last_http_status, row.last_error = FetchStatus.FAILED.value, http_status, error
+            row.last_checked_at, row.next_check_at = now, now + delay
+            errors = row.error_count
+        log.warning(
+            "feed %s of %s failed (%d in a row, next try in %s): %s", feed.url, feed.outlet_id, errors, delay, error
+        )
+        return FeedResult(feed.url, feed.outlet_id, FetchStatus.FAILED, error=error)
+
+
+def _feeds_to_crawl(
+    store: Store, outlets: dict[str, Outlet], due_only: bool, now: datetime
+) -> list[tuple[_FeedState, Outlet]]:
+    configured = {url: outlet for outlet in outlets.values() for url in outlet.feeds}
+    chosen: list[tuple[_FeedState, Outlet]] = []
+    with store.session() as session:
+        for chunk in _chunks(list(configured)):
+            for row in session.scalars(select(FeedRow).where(FeedRow.url.in_(chunk)).order_by(FeedRow.id)):
+                if due_only and row.next_check_at is not None and row.next_check_at > now:
+                    continue
+                outlet = configured[row.url]
+                state = _FeedState(
+                    row.id, row.url, outlet.id, row.etag, row.last_modified, row.error_count, outlet.poll
+                )
+                chosen.append((state, outlet))
+    return chosen
+
+
+async def crawl(
+    store: Store,
+    sources: Sources,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    only: Collection[str] | None = None,
+    due_only: bool = False,
+    progress: Callable[[FeedResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
+) -> CrawlSummary:
+    """One cycle over the enabled outlets' feeds (`only`: outlet ids; `due_only`: feeds whose time has come).
+
+    `now` fixes the clock (the demo's simulated time); None means real time. `executor` runs page extraction
+    (a process pool spreads it over cores); None extracts in this thread.
+    """
+    if only is not None:
+        unknown = sorted(set(only) - {outlet.id for outlet in sources.outlets})
+        if unknown:
+            raise KeyError(f"publicații necunoscute: {', '.join(unknown)}")
+    sync_outlets(store, sources)
+
+    def clock() -> datetime:
+        return now if now is not None else datetime.now(UTC)
+
+    outlets = {o.id: o for o in sources.outlets if o.enabled and (only is None or o.id in only)}
+    feeds = _feeds_to_crawl(store, outlets, due_only, clock())
+    if on_start is not None:
+        on_start(len(feeds))
+    async with Fetcher(settings) as fetcher:
+        cycle = _Cycle(store, settings, fetcher, clock, executor)
+
+        async def one(feed: _FeedState, outlet: Outlet) -> FeedResult:
+            result = await cycle.run_feed(feed, outlet)
+            if progress is not None:
+                progress(result)
+            return result
+
+        results = await asyncio.gather(*(one(feed, outlet) for feed, outlet in feeds))
+    return CrawlSummary.of(results)
+
+
+def crawl_sync(
+    store: Store,
+    sources: Sources,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    only: Collection[str] | None = None,
+    due_only: bool = False,
+    executor: Executor | None = None,
+) -> CrawlSummary:
+    """`crawl` for synchronous callers (scheduler jobs, the demo, tests)."""
+    return asyncio.run(crawl(store, sources, settings, now=now, only=only, due_only=due_only, executor=executor))

@@ -1,0 +1,404 @@
+"""The outbox and SMTP delivery: messages are queued in the caller's transaction and sent at most once per key.
+
+Delivery guarantee, and its one remaining window. A row is claimed (status ``sending`` with a lease) in its own
+committed transaction, handed to the SMTP server, and marked ``sent`` in a transaction committed right after the
+server answers 250. A crash after the claim but before the server accepts leaves a ``sending`` row whose lease
+expires: it is sent again later (nothing lost). The one window in which a message can reach the recipient twice
+is a crash (or a lost connection) between the server's 250 and our commit, a few milliseconds: the retry then sends
+the byte-identical message with the same Message-ID (derived from the key), which mail stores and clients that
+deduplicate by Message-ID show once. Closing that window entirely would need the SMTP server to deduplicate,
+which SMTP does not offer; losing the message instead is worse for a crisis alert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import smtplib
+import ssl
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email import policy
+from email.header import Header
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from ipaddress import ip_address
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import OutboxRow
+
+log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=10)  # a 'sending' row older than this was abandoned by a crashed sender
+SMTP_TIMEOUT = 30.0  # seconds, per socket operation
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+
+
+class Attachment(NamedTuple):
+    """A file attached to a message (the monthly report's PDF, for instance)."""
+
+    filename: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+
+
+@dataclass
+class SendSummary:
+    """What one pass of the sender did."""
+
+    sent: int = 0
+    saved: list[Path] = field(default_factory=list)  # .eml files written when no SMTP server is configured
+    retried: int = 0
+    failed: int = 0
+    pending: int = 0  # rows still waiting after this pass
+    errors: list[str] = field(default_factory=list)
+    eml_dir: Path | None = None  # set when no SMTP server is configured and mail went to .eml files
+
+
+class MailConfigError(ValueError):
+    """MONITOR_SMTP_URL cannot be used (Romanian message)."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    ssl: bool  # smtps:// (implicit TLS); smtp:// uses STARTTLS when the server offers it
+    username: str | None
+    password: str | None
+
+
+def parse_smtp_url(url: str) -> SmtpConfig:
+    """smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (TLS) -> SmtpConfig."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise MailConfigError(
+            f"MONITOR_SMTP_URL invalid: {_redact(url)!r} (exemplu: smtp://utilizator:parolă@gazdă:587)"
+        )
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 587)
+    except ValueError as exc:
+        raise MailConfigError(f"MONITOR_SMTP_URL: port invalid în {_redact(url)!r}") from exc
+    return SmtpConfig(
+        host=parts.hostname,
+        port=port,
+        ssl=parts.scheme == "smtps",
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def header_text(value: str, limit: int = 300) -> str:
+    """A header-safe one-line text: control characters (CR, LF, NUL...) become spaces, whitespace is collapsed."""
+    return " ".join(_CONTROL.sub(" ", value).split())[:limit]
+
+
+def message_id_for(key: str, settings: Settings) -> str:
+    """The Message-ID of the message queued under `key`: the same key always gives the same id."""
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}.presa@{domain}>"
+
+
+def build_message(
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    html: str,
+    text: str,
+    message_id: str,
+    date: datetime,
+    attachments: Iterable[Attachment] = (),
+) -> EmailMessage:
+    """A multipart/alternative message (text, then HTML), built with the SMTP policy; headers are sanitised."""
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = header_text(sender)
+    message["To"] = header_text(recipient)
+    message["Subject"] = header_text(subject)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=header_text(attachment.filename),
+        )
+    return message
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    """The message as sent, with its Subject re-encoded by email.header.
+
+    Python 3.11's folder moves the space before a folded encoded word into the fold, where RFC 2047 decoders
+    drop it ("mediatică– Horia"); email.header.Header keeps the spaces inside the encoded words.
+    """
+    raw = message.as_bytes(policy=policy.SMTP)
+    head, separator, body = raw.partition(b"\r\n\r\n")
+    subject = Header(str(message["Subject"]), "utf-8", header_name="Subject").encode(linesep="\r\n")
+    lines: list[bytes] = []
+    in_subject = False
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"subject:"):
+            lines.append(b"Subject: " + subject.encode("ascii"))
+            in_subject = True
+        elif not (in_subject and line[:1] in (b" ", b"\t")):
+            lines.append(line)
+            in_subject = False
+    return b"\r\n".join(lines) + separator + body
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    profile_id: str,
+    recipient: str,
+    subject: str,
+    html: str,
+    text: str,
+    settings: Settings,
+    now: datetime,
+    attachments: Iterable[Attachment] = (),
+) -> bool:
+    """Queue one message in the caller's transaction; False when a message with this key was already queued."""
+    message_id = message_id_for(key, settings)
+    message = build_message(
+        sender=settings.mail_from,
+        recipient=recipient,
+        subject=subject,
+        html=html,
+        text=text,
+        message_id=message_id,
+        date=now,
+        attachments=attachments,
+    )
+    values = {
+        "key": key,
+        "kind": kind,
+        "profile_id": profile_id,
+        "recipient": recipient,
+        "subject": header_text(subject),
+        "message_id": message_id,
+        "message": message_bytes(message),
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    # The Store runs on SQLite or PostgreSQL: both skip a duplicate key without aborting the caller's transaction.
+    make_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = make_insert(OutboxRow).values(values).on_conflict_do_nothing(index_elements=["key"])
+    inserted = session.execute(statement.returning(OutboxRow.id)).scalar_one_or_none() is not None
+    if inserted:
+        log.info("queued %s message %s for %s", kind, key, recipient)
+    return inserted
+
+
+def backoff(attempts: int, settings: Settings) -> timedelta:
+    """Geometric backoff after `attempts` failed tries: base, 2 base, 4 base ... capped."""
+    return min(settings.backoff_base * (2 ** max(attempts - 1, 0)), settings.backoff_cap)
+
+
+def _due(store: Store, now: datetime, limit: int) -> list[int]:
+    """Pending rows whose time has come, and 'sending' rows whose claim expired (their sender died)."""
+    with store.session() as session:
+        rows = session.scalars(
+            select(OutboxRow.id)
+            .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        return list(rows)
+
+
+def _claim(store: Store, row_id: int, now: datetime) -> OutboxRow | None:
+    """Take one row for sending, committed before the SMTP dialogue; None when another sender has it."""
+    with store.session() as session:
+        row = session.get(OutboxRow, row_id)
+        if row is None or row.status not in ("pending", "sending") or row.next_attempt_at > now:
+            return None
+        if row.status == "sending":
+            log.warning(
+                "outbox %s: the previous send attempt did not finish; sending again with the same Message-ID", row.key
+            )
+        claimed = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, OutboxRow.status == row.status, OutboxRow.attempts == row.attempts)
+            .values(status="sending", attempts=OutboxRow.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        ).rowcount  # type: ignore[attr-defined]
+        if claimed != 1:
+            return None
+        session.refresh(row)
+        session.expunge(row)
+        return row
+
+
+def _finish(store: Store, row_id: int, *, status: str, now: datetime, error: str | None, retry_at: datetime) -> None:
+    with store.session() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id)
+            .values(
+                status=status,
+                last_error=error,
+                sent_at=now if status in ("sent", "saved") else None,
+                next_attempt_at=retry_at,
+            )
+        )
+
+
+def _eml_path(settings: Settings, row: OutboxRow) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", row.key).strip("_")[:180]
+    return settings.output_dir / "mail" / f"{safe}.eml"
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    client: smtplib.SMTP
+    if config.ssl:
+        client = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
+    try:
+        client.ehlo()
+        secure = config.ssl
+        if not config.ssl and client.has_extn("starttls"):
+            client.starttls(context=context)
+            client.ehlo()
+            secure = True
+        if config.username:
+            if not secure and not _is_loopback(config.host):
+                raise MailConfigError(
+                    f"serverul SMTP {config.host} nu oferă STARTTLS: parola nu se trimite necriptat (folosiți smtps://)"
+                )
+            client.login(config.username, config.password or "")
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _permanent(exc: BaseException) -> bool:
+    """A 5xx answer to this message (bad recipient, content refused) will not get better by retrying.
+
+    Everything else (server down, 421, timeout, a refused login or sender: configuration that can be fixed) is
+    retried with backoff, so a message is never dropped for a problem that is not its own.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500
+
+
+def send_pending(store: Store, settings: Settings, *, now: datetime, limit: int = 500) -> SendSummary:
+    """Send every due outbox row once: to sent, to failed (5xx), or back to pending with backoff (down, 421...)."""
+    summary = SendSummary()
+    if settings.smtp_url is None:
+        summary.eml_dir = settings.output_dir / "mail"
+        for row_id in _due(store, now, limit):
+            row = _claim(store, row_id, now)
+            if row is None:
+                continue
+            path = _eml_path(settings, row)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(row.message)
+            _finish(store, row.id, status="saved", now=now, error=None, retry_at=now)
+            summary.saved.append(path)
+        summary.pending = _count_waiting(store)
+        return summary
+    config = parse_smtp_url(settings.smtp_url)
+    sender = parseaddr(settings.mail_from)[1]
+    client: smtplib.SMTP | None = None
+    connect_error: BaseException | None = None
+    try:
+        for row_id in _due(store, now, limit):
+            row = _claim(store, row_id, now)
+            if row is None:
+                continue
+            if client is None and connect_error is None:
+                try:
+                    client = _connect(config)
+                except (OSError, smtplib.SMTPException, MailConfigError) as exc:
+                    connect_error = exc  # fail the rest of this pass fast instead of one timeout per message
+            if client is None:
+                _record_failure(
+                    store, row, connect_error or ConnectionError("no SMTP connection"), settings, now, summary
+                )
+                continue
+            try:
+                client.sendmail(sender, [row.recipient], row.message)
+            except (OSError, smtplib.SMTPException) as exc:
+                _record_failure(store, row, exc, settings, now, summary)
+                _close(client, polite=False)  # smtplib closes on 421, and after a timeout the state is unknown
+                client = None
+                continue
+            _finish(store, row.id, status="sent", now=now, error=None, retry_at=now)  # committed right after the 250
+            summary.sent += 1
+            log.info("sent %s to %s via %s:%s", row.key, row.recipient, config.host, config.port)
+    finally:
+        if client is not None:
+            _close(client, polite=True)
+    summary.pending = _count_waiting(store)
+    return summary
+
+
+def _record_failure(
+    store: Store, row: OutboxRow, exc: BaseException, settings: Settings, now: datetime, summary: SendSummary
+) -> None:
+    error = header_text(f"{type(exc).__name__}: {exc}", limit=1000)
+    summary.errors.append(f"{row.key}: {error}")
+    if _permanent(exc):
+        _finish(store, row.id, status="failed", now=now, error=error, retry_at=now)
+        summary.failed += 1
+        log.error("outbox %s to %s failed for good: %s", row.key, row.recipient, error)
+        return
+    retry_at = now + backoff(row.attempts, settings)
+    _finish(store, row.id, status="pending", now=now, error=error, retry_at=retry_at)
+    summary.retried += 1
+    log.warning("outbox %s to %s: %s; retry at %s", row.key, row.recipient, error, retry_at.isoformat())
+
+
+def _close(client: smtplib.SMTP, *, polite: bool) -> None:
+    try:
+        if polite:
+            client.quit()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.debug("SMTP QUIT failed: %s", exc)
+    finally:
+        client.close()
+
+
+def _count_waiting(store: Store) -> int:
+    with store.session() as session:
+        count = session.scalar(select(func.count()).where(OutboxRow.status.in_(("pending", "sending"))))
+        return int(count or 0)

@@ -1,0 +1,347 @@
+"""Find every mention of each target: names in all forms, inflected role phrases, the institution."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+from monitor.config import Profile, Target
+from monitor.nlp.language import Parsed, key_of, language
+from monitor.nlp.places import Place, find_places
+
+Field = Literal["title", "text"]
+
+_PERSON_ROLE = re.compile(r"^(?:ex-?)?(sub)?prefect(ul|ului|ii|ilor|i|a|ei|e|ele|elor)?$")
+_INSTITUTION_ROLE = re.compile(r"^prefectur(?:a|ii|ile|ilor|i)?$")
+_INSTITUTION_HEAD = re.compile(r"^(?:institutia|institutiei|institutiile)$")
+_ROLE_STARTS = ("prefect", "subprefect", "ex", "institut")
+_PLURAL = {"ii", "ilor", "i", "e", "ele", "elor"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One mention of a target: where it is (field, characters, sentence) and how it was recognised."""
+
+    target: str
+    field: Field
+    start: int
+    end: int
+    sentence: int
+    token: int
+    kind: str  # "name", "surname", "alias", "role"
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    former: frozenset[str]
+    generic: frozenset[str]
+    office: frozenset[str]
+    head: frozenset[str]
+    honorifics: frozenset[str]
+    connectors: frozenset[str]
+    not_administrative: frozenset[str]
+    elsewhere: re.Pattern[str]
+
+
+@cache
+def cues() -> Cues:
+    data = yaml.safe_load(resources.files("monitor.data").joinpath("mentions.yaml").read_text(encoding="utf-8"))
+    words = {name: frozenset(str(word) for word in data[name]) for name in data if name != "elsewhere"}
+    phrases = sorted((re.escape(str(word)) for word in data["elsewhere"]), key=len, reverse=True)
+    return Cues(elsewhere=re.compile(r"\b(?:" + "|".join(phrases) + r")\b"), **words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """How one person target is named: surnames, first names (with the female genitive), initials."""
+
+    target: Target
+    surnames: frozenset[str]
+    firsts: tuple[tuple[str, ...], ...]  # first-name word sequences, longest first
+    first_names: frozenset[str]
+    initials: frozenset[str]
+
+
+@lru_cache(maxsize=256)
+def _person(target: Target) -> _Person:
+    surnames: set[str] = set()
+    firsts: set[tuple[str, ...]] = set()
+    for name in (target.name, *target.aliases):
+        words = key_of(name).split()
+        surnames.add(words[-1])
+        if len(words) < 2:
+            continue
+        first = tuple(words[:-1])
+        firsts.add(first)
+        if first[-1].endswith("a"):  # female first names take -ei in the genitive/dative: "Ioanei"
+            firsts.add((*first[:-1], first[-1][:-1] + "ei"))
+    ordered = tuple(sorted(firsts, key=len, reverse=True))
+    return _Person(
+        target,
+        frozenset(surnames),
+        ordered,
+        frozenset(word for first in ordered for word in first),
+        frozenset(first[0][0] for first in ordered),
+    )
+
+
+@lru_cache(maxsize=256)
+def _alias_pattern(target: Target) -> re.Pattern[str]:
+    names = sorted({key_of(name) for name in (target.name, *target.aliases)}, key=len, reverse=True)
+    parts = [re.escape(name).replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–—]\s*") for name in names]
+    parts = [re.sub(r"\\s\+(?:\\s\*\[-–—\]\\s\*)\\s\+", r"\\s*[-–—]\\s*", part) for part in parts]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
+
+
+class _Finder:
+    """Mentions of one profile's targets in one article (title and text)."""
+
+    def __init__(self, profile: Profile, published: date | None) -> None:
+        self.profile = profile
+        self.published = published
+        self.cues = cues()
+        self.persons = [_person(t) for t in profile.targets if t.kind == "person"]
+        self.by_surname: dict[str, list[_Person]] = {}
+        for person in self.persons:
+            for surname in person.surnames:
+                self.by_surname.setdefault(surname, []).append(person)
+        self.aliases = [(t, _alias_pattern(t)) for t in profile.targets if t.kind == "institution"]
+
+    def holder(self, role: str, former: bool, female: bool | None) -> Target | None:
+        """The target holding `role` on the article's date (or the latest former holder)."""
+        day = self.published
+        candidates = [t for t in self.profile.targets if t.role == role]
+        if former:
+            past = [t for t in candidates if t.to is not None and (day is None or t.to < day)]
+            return max(past, key=lambda t: t.to or date.min) if past else None
+        current = [t for t in candidates if t.active_on(day)]
+        if day is None and len(current) > 1:
+            current = [t for t in current if t.to is None] or current
+        if len(current) > 1 and female is not None:
+            current = [t for t in current if key_of(t.name).split()[0].endswith("a") == female] or current
+        return current[0] if current else None
+
+
+def _token_at(parsed: Parsed, offset: int) -> int:
+    return max(0, bisect_right(parsed.tokens, offset, key=lambda token: token.start) - 1)
+
+
+def find_mentions(
+    title: Parsed,
+    text: Parsed,
+    profile: Profile,
+    *,
+    outlet_county: str | None = None,
+    published: date | None = None,
+) -> list[Mention]:
+    """Every mention of every target of `profile` in the title and text, in reading order."""
+    finder = _Finder(profile, published)
+    fields: tuple[tuple[Field, Parsed], ...] = (("title", title), ("text", text))
+    places = {field: find_places(parsed) for field, parsed in fields}
+    names: list[Mention] = []
+    for field, parsed in fields:
+        names += _names(finder, field, parsed)
+    names = _confirmed(names, dict(fields), finder.cues.honorifics)
+    named = any(mention.kind == "name" for mention in names)
+    about_ours = named or (
+        (outlet_county == profile.county or any(p.county == profile.county for f in places.values() for p in f))
+        and not _another_time_or_country(finder.cues, fields)
+    )
+    found = list(names)
+    for field, parsed in fields:
+        taken = [(m.start, m.end) for m in names if m.field == field]
+        found += _aliases(finder, field, parsed, taken)
+        taken += [(m.start, m.end) for m in found if m.field == field and m.kind == "alias"]
+        found += _roles(finder, field, parsed, places[field], taken, names, about_ours)
+    found.sort(key=lambda m: (m.field != "title", m.start))
+    return found
+
+
+def _another_time_or_country(cues: Cues, fields: tuple[tuple[Field, Parsed], ...]) -> bool:
+    """Two or more sentences set the article abroad or in the past (an exhibition on interwar prefects)."""
+    sentences: set[tuple[int, int]] = set()
+    for number, (_, parsed) in enumerate(fields):
+        for match in cues.elsewhere.finditer(parsed.key):
+            sentences.add((number, parsed.tokens[_token_at(parsed, match.start())].sentence))
+    return len(sentences) >= 2
+
+
+def _names(finder: _Finder, field: Field, parsed: Parsed) -> list[Mention]:
+    """Full names ("Horia Vlădescu", "Vlădescu Horia", "H. Vlădescu", "Ioanei Câmpeanu") and surnames."""
+    tokens = parsed.tokens
+    keys = [token.key for token in tokens]
+    found: list[Mention] = []
+    for index, key in enumerate(keys):
+        for person in finder.by_surname.get(key, ()):
+            first, last = _full_name(person, keys, index)
+            if first == last == index and _someone_else(finder, parsed, index, person):
+                continue
+            kind = "surname" if first == last == index else "name"
+            start, end = tokens[first].start, tokens[last].end
+            found.append(Mention(person.target.id, field, start, end, tokens[first].sentence, first, kind))
+    return found
+
+
+def _full_name(person: _Person, keys: list[str], index: int) -> tuple[int, int]:
+    """Token range (first, last) of the full name around the surname at `index` (just it when alone)."""
+    for first in person.firsts:
+        size = len(first)
+        if index >= size and tuple(keys[index - size : index]) == first:
+            return index - size, index
+    if index > 0 and len(keys[index - 1]) == 2 and keys[index - 1][1] == "." and keys[index - 1][0] in person.initials:
+        return index - 1, index  # "H. Vlădescu"
+    if index > 1 and keys[index - 1] == "." and keys[index - 2] in person.initials:
+        return index - 2, index
+    for first in person.firsts:  # "Vlădescu Horia", as in official lists
+        size = len(first)
+        if tuple(keys[index + 1 : index + 1 + size]) == first:
+            return index, index + size
+    return index, index
+
+
+def _someone_else(finder: _Finder, parsed: Parsed, index: int, person: _Person) -> bool:
+    """A surname right after a first name that is not ours ("Mihai Vlădescu") names another person."""
+    if index == 0:
+        return False
+    before = parsed.tokens[index - 1]
+    if before.sentence != parsed.tokens[index].sentence or not before.is_word or not before.text[:1].isupper():
+        return False
+    if before.key in person.first_names or before.key in finder.cues.honorifics or _is_role(before.key):
+        return False
+    sentence_start = parsed.sentences[before.sentence].first_token == index - 1
+    return not (sentence_start and language().lemmatizer.knows(before.text))
+
+
+def _is_role(key: str) -> bool:
+    return _PERSON_ROLE.match(key) is not None or _INSTITUTION_ROLE.match(key) is not None
+
+
+def _confirmed(mentions: list[Mention], fields: dict[str, Parsed], honorifics: frozenset[str]) -> list[Mention]:
+    """Surnames alone count once the full name appears in the article, or after a title or a role word."""
+    named = {m.target for m in mentions if m.kind == "name"}
+    kept = []
+    for mention in mentions:
+        if mention.kind == "surname" and mention.target not in named:
+            tokens = fields[mention.field].tokens
+            before = tokens[mention.token - 1].key if mention.token > 0 else ""
+            if before not in honorifics and not _is_role(before):
+                continue
+        kept.append(mention)
+    return kept
+
+
+def _aliases(finder: _Finder, field: Field, parsed: Parsed, taken: list[tuple[int, int]]) -> list[Mention]:
+    found: list[Mention] = []
+    for target, pattern in finder.aliases:
+        for match in pattern.finditer(parsed.key):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            index = _token_at(parsed, match.start())
+            sentence = parsed.tokens[index].sentence
+            found.append(Mention(target.id, field, match.start(), match.end(), sentence, index, "alias"))
+    return found
+
+
+def _roles(
+    finder: _Finder,
+    field: Field,
+    parsed: Parsed,
+    places: list[Place],
+    taken: list[tuple[int, int]],
+    names: list[Mention],
+    about_ours: bool,
+) -> list[Mention]:
+    """Role words ("prefectul", "Prefecturii", "Instituția Prefectului") resolved to a target or dropped."""
+    cue = finder.cues
+    tokens = parsed.tokens
+    place_at = {place.start: place for place in places}
+    name_at = {m.start: m for m in names if m.field == field}
+    name_end = {tokens[_token_at(parsed, m.end - 1)].start for m in names if m.field == field}
+    found: list[Mention] = []
+    skip_until = -1
+    for index, token in enumerate(tokens):
+        if index <= skip_until or not token.key.startswith(_ROLE_STARTS):
+            continue
+        if any(start <= token.start < end for start, end in taken):
+            continue
+        end_index = index
+        role: str | None = None
+        female: bool | None = None
+        before = tokens[index - 1].key if index > 0 and tokens[index - 1].sentence == token.sentence else ""
+        if before in cue.generic or (before == "de" and index > 1 and tokens[index - 2].key in cue.office):
+            continue  # "un prefect", "mandatul de prefect"
+        if before in cue.office:
+            continue  # "a fost numit prefect"
+        if _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
+            role, end_index = "institution", index + 1
+        elif _INSTITUTION_ROLE.match(token.key):
+            if token.key.endswith(("ile", "ilor")):
+                continue
+            role = "institution"
+        else:
+            match = _PERSON_ROLE.match(token.key)
+            if match is None:
+                continue
+            suffix = match.group(2) or ""
+            if suffix in _PLURAL:
+                continue
+            role = "subprefect" if match.group(1) else "prefect"
+            female = suffix in ("a", "ei") if suffix else None
+        skip_until = end_index
+        sentence = parsed.sentences[token.sentence]
+        former = token.key.startswith("ex") or (index > 0 and tokens[index - 1].key in cue.former)
+        # What follows the role word: a county, a person's name, or a non-administrative qualifier.
+        county: str | None = None
+        follower = end_index + 1
+        while follower < sentence.last_token and tokens[follower].key in cue.connectors:
+            follower += 1
+        if follower < sentence.last_token:
+            nxt = tokens[follower]
+            place = place_at.get(nxt.start)
+            if place is not None:
+                county = place.county
+                follower = _token_at(parsed, place.end - 1) + 1
+        following = {tokens[k].key for k in range(end_index + 1, min(end_index + 3, sentence.last_token))}
+        if following & cue.not_administrative:
+            continue  # "prefect de studii", "prefectul poliției"
+        if index > 1 and tokens[index - 1].text == "," and tokens[index - 2].start in name_end:
+            continue  # "Horia Vlădescu, prefect al județului": one mention, the name's
+        if county is not None and county != finder.profile.county:
+            continue
+        if follower < sentence.last_token and tokens[follower].text == ",":
+            follower += 1
+        if follower < sentence.last_token:
+            nxt = tokens[follower]
+            named = name_at.get(nxt.start)
+            if named is not None:
+                continue  # "prefectul Horia Vlădescu": one mention, the name's
+            if role != "institution" and _looks_like_name(nxt.text, sentence.text) and county is None:
+                continue  # "prefectul Marin Ionescu": someone else
+        if county is None:
+            sentence_key = parsed.key[sentence.start : sentence.end]
+            if not about_ours or cue.elsewhere.search(sentence_key):
+                continue
+        start = token.start
+        if role == "institution" and before in cue.head:
+            role, start = "prefect", tokens[index - 1].start  # "șeful Prefecturii" is the prefect
+        target = finder.holder(role, former, female)
+        if target is None:
+            continue
+        found.append(Mention(target.id, field, start, tokens[end_index].end, token.sentence, index, "role"))
+    return found
+
+
+def _looks_like_name(word: str, sentence: str) -> bool:
+    """A capitalised word that is not shouting (titles in capitals are common) reads as a name."""
+    if not word[:1].isupper() or not word.isalpha():
+        return False
+    letters = [c for c in sentence if c.isalpha()]
+    shouting = sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    return not shouting

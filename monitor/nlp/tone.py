@@ -1,0 +1,323 @@
+"""Tone toward one target: lexicon hits in the sentences that mention it, weighed by who does what.
+
+Rules, in the order they apply to each lexicon hit in a mention sentence:
+- a "directed" term (critică, anchetă, protest, laudă) counts only when our target is on the receiving
+  end: before the mention ("critici la adresa prefectului"), after it in the passive, in an apposition or
+  after a verb of receiving ("prefectul a fost criticat", "Câmpeanu, felicitată", "prefectul a primit
+  critici"); when the target is the one criticising, thanking or ordering an inquiry it is neutral;
+- what our target says or asks ("prefectul a declarat că situația este gravă", "a cerut primarilor să
+  sprijine fermierii"), before or after the verb of speech, does not count toward it;
+- a negative term next to a word of decrease turns into good news ("timpul de așteptare a scăzut");
+- a "self" term (încălcare, cozi, succes) counts for whoever it describes, the target included;
+- a negator before a term turns it ("nu a respectat"), an intensifier strengthens it;
+- a term in another clause of the sentence ("..., iar primarul a fost criticat") weighs a tenth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from monitor.nlp.language import Parsed, Token, key_of, phrase_keys
+
+_PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta", "ute", "uti", "s", "sa", "se")
+_OTHER_CLAUSE = 0.1
+_TITLE = 1.5
+_ANAPHORA = 0.6
+_THRESHOLD = 0.3
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    words: Phrase
+    weight: float  # signed: negative terms below zero
+    directed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    terms: dict[str, tuple[Term, ...]]  # first word -> terms starting with it, longest first
+    negators: frozenset[str]
+    intensifiers: dict[Phrase, float]
+    speech: frozenset[Phrase]
+    undergo: frozenset[Phrase]
+    clause_breaks: frozenset[Phrase]
+    reducers: frozenset[str]
+    content_marks: frozenset[str]
+    auxiliaries: frozenset[str]
+    auxiliaries_strict: frozenset[str]
+    anaphora: frozenset[str]
+
+
+def _phrases(words: list[object]) -> frozenset[Phrase]:
+    return frozenset(variant for word in words for variant in phrase_keys(str(word)))
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The tone lexicon of the package (monitor/data/lexicon.yaml), lemmatised."""
+    data = yaml.safe_load(resources.files("monitor.data").joinpath("lexicon.yaml").read_text(encoding="utf-8"))
+    by_first: dict[str, list[Term]] = {}
+    for polarity, sign in (("negative", -1.0), ("positive", 1.0)):
+        for kind in ("directed", "self"):
+            for text, weight in data[polarity][kind].items():
+                for words in phrase_keys(str(text)):
+                    by_first.setdefault(words[0], []).append(Term(words, sign * float(weight), kind == "directed"))
+    for text in data["neutral"]:
+        for words in phrase_keys(str(text)):
+            by_first.setdefault(words[0], []).append(Term(words, 0.0, False))
+    terms = {first: tuple(sorted(group, key=lambda t: -len(t.words))) for first, group in by_first.items()}
+    return Lexicon(
+        terms=terms,
+        negators=frozenset(words[0] for words in _phrases(data["negators"])),
+        intensifiers={words: float(v) for w, v in data["intensifiers"].items() for words in phrase_keys(str(w))},
+        speech=_phrases(data["speech"]),
+        undergo=_phrases(data["undergo"]),
+        clause_breaks=_phrases(data["clause_breaks"]),
+        reducers=frozenset(words[0] for words in _phrases(data["reducers"])),
+        content_marks=frozenset(key_of(str(w)) for w in data["content_marks"]),
+        auxiliaries=frozenset(key_of(str(w)) for w in data["auxiliaries"]),
+        auxiliaries_strict=frozenset(key_of(str(w)) for w in data["verb_starts"]),
+        anaphora=frozenset(str(w) for w in data["anaphora"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int  # token indexes in the parsed text
+    end: int
+    term: Term
+
+
+def _starts(tokens: Sequence[Token], index: int, words: Phrase) -> bool:
+    if index + len(words) > len(tokens) or tokens[index].base != words[0]:
+        return False
+    return all(tokens[index + k].base == word for k, word in enumerate(words))
+
+
+def find_hits(parsed: Parsed, first: int, last: int) -> list[Hit]:
+    """Lexicon terms among tokens [first, last) (longest match first, no overlaps)."""
+    terms = lexicon().terms
+    tokens = parsed.tokens
+    hits: list[Hit] = []
+    index = first
+    while index < last:
+        for term in terms.get(tokens[index].base, ()):
+            if index + len(term.words) <= last and _starts(tokens, index, term.words):
+                hits.append(Hit(index, index + len(term.words), term))
+                index += len(term.words) - 1
+                break
+        index += 1
+    return hits
+
+
+def _any_phrase(tokens: Sequence[Token], first: int, last: int, phrases: frozenset[Phrase]) -> bool:
+    return any(_starts(tokens, i, phrase) and i + len(phrase) <= last for i in range(first, last) for phrase in phrases)
+
+
+def _speech_then_content(tokens: Sequence[Token], first: int, last: int, marks: frozenset[str]) -> bool:
+    """A verb of speech in [first, last) followed by "că", "să" or a quote before `last`."""
+    speech = lexicon().speech
+    for i in range(first, last):
+        for phrase in speech:
+            if _starts(tokens, i, phrase) and any(tokens[k].key in marks for k in range(i + len(phrase), last)):
+                return True
+    return False
+
+
+def _clause_of(tokens: Sequence[Token], first: int, index: int, breaks: frozenset[Phrase]) -> int:
+    """How many clause breaks lie between the sentence start and `index`."""
+    return sum(1 for i in range(first, index) if any(_starts(tokens, i, phrase) for phrase in breaks))
+
+
+def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], acted: bool = False) -> float:
+    """The signed contribution of one lexicon hit to the tone toward the target mentioned at `mention`.
+
+    `acted`: an earlier term of the sentence is something the target did to someone else ("prefectul l-a
+    criticat pe primar, acuzat de nereguli"): what follows in its clause describes that someone."""
+    lex = lexicon()
+    tokens = parsed.tokens
+    weight = hit.term.weight
+    # negators and intensifiers just before the term, within its clause
+    window = range(max(first, hit.start - 3), hit.start)
+    if any(tokens[i].key in lex.negators or tokens[i].base in lex.negators for i in window):
+        weight = -weight if weight > 0 else -0.3 * weight
+    for i in [*range(max(first, hit.start - 2), hit.start), hit.end]:  # "grav încălcat", "critici dure"
+        for phrase, factor in lex.intensifiers.items():
+            if _starts(tokens, i, phrase):
+                weight *= factor
+    if weight < 0 and any(
+        tokens[i].base in lex.reducers for i in range(max(first, hit.start - 4), min(len(tokens), hit.end + 8))
+    ):
+        weight = -0.8 * weight  # "timpul de așteptare a scăzut"
+    m_start, m_end = mention
+    if hit.end <= m_start:
+        if hit.term.directed and _new_verb(tokens, hit.end, m_start):
+            return 0.0  # "a mulțumit oaspetelui ... și a exprimat deschiderea Instituției": aimed elsewhere
+        for i in range(max(hit.end, m_start - 3), m_start):
+            if any(_starts(tokens, i, phrase) for phrase in lex.speech) and not any(
+                tokens[k].key in lex.content_marks for k in range(i, m_start)
+            ):
+                return 0.0  # "„...”, a declarat prefectul": the target's own words
+    elif hit.start >= m_end:
+        weight *= _after_mention(tokens, hit, m_end, acted)
+    clause_hit = _clause_of(tokens, first, hit.start, lex.clause_breaks)
+    clause_mention = _clause_of(tokens, first, m_start, lex.clause_breaks)
+    if clause_hit != clause_mention:
+        weight *= _OTHER_CLAUSE
+    return weight
+
+
+def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -> float:
+    """How much a term after the mention weighs (0 or 1): who does what to whom in between."""
+    lex = lexicon()
+    gap = range(m_end, hit.start)
+    if _speaks(tokens, m_end, hit.start):
+        return 0.0  # the target's own words, or what it asked of others
+    participle = tokens[hit.start].key.endswith(_PARTICIPLE)
+    if participle and any(tokens[i].base == "fi" for i in range(max(m_end, hit.start - 3), hit.start)):
+        return 1.0  # "prefectul a fost criticat"
+    if participle and not any(tokens[i].is_word for i in gap):
+        return 1.0  # "prefectul, criticat de ...", "Ioana Câmpeanu, felicitată"
+    if _any_phrase(tokens, m_end, hit.start, lex.undergo):
+        return 1.0  # "prefectul a primit critici"
+    quote = next((i for i in gap if tokens[i].text in (":", "„", "«")), None)
+    if quote is not None and _subject_gap(tokens, m_end, quote):
+        return 0.0  # "Vlădescu: „Cozile au fost rușinea instituției”": the target's own words
+    if acted:
+        return 0.0  # what the target reproached someone with ("l-a criticat pe primar, acuzat de nereguli")
+    if hit.term.directed and _acts(tokens, m_end, hit.start):
+        return 0.0  # the target criticises, inquires, praises, thanks: not a judgement of it
+    return 1.0
+
+
+def _subject_gap(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """Only auxiliaries, clitics and an apposition between commas lie in [first, last): the mention is
+    the subject of the verb at `last` ("prefectul a declarat", "Vlădescu, prefect de Alba, le-a cerut")."""
+    lex = lexicon()
+    words = _without_apposition(tokens, first, last)
+    return len(words) <= 4 and all(tokens[i].key in lex.auxiliaries or tokens[i].text == "," for i in words)
+
+
+def _without_apposition(tokens: Sequence[Token], first: int, last: int) -> list[int]:
+    """Token indexes of [first, last) without a leading ", prefect al județului Alba," apposition."""
+    words = list(range(first, last + 1 if last < len(tokens) else last))
+    if words and tokens[words[0]].text == ",":
+        closing = next((i for i in words[1:] if tokens[i].text in (",", ":")), None)
+        if closing is not None and closing - words[0] <= 8:
+            return [i for i in words if closing < i < last]
+    return [i for i in words if i < last]
+
+
+def _speaks(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """The target is the speaker of a verb of speech in [first, last) whose content reaches `last`."""
+    lex = lexicon()
+    for i in range(first, last):
+        for phrase in lex.speech:
+            if (
+                _starts(tokens, i, phrase)
+                and _subject_gap(tokens, first, i)
+                and any(tokens[k].key in lex.content_marks for k in range(i + len(phrase), last))
+            ):
+                return True
+    return False
+
+
+def _new_verb(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """A second verb ("și a exprimat") starts between a term and a later mention: the term is aimed elsewhere."""
+    aux = lexicon().auxiliaries_strict
+    return any(tokens[i].key in ("si", "si-") and tokens[i + 1].key in aux for i in range(first, last - 1))
+
+
+def _acts(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """A verb of the target lies before `last`: "prefectul a criticat", "prefectul critică", "a dispus o"."""
+    gap = _without_apposition(tokens, first, last)
+    if not any(tokens[i].is_word for i in gap):
+        return True  # "prefectul critică decizia" (a participle apposition was handled before)
+    return len(gap) <= 6 and any(tokens[i].key in lexicon().auxiliaries for i in gap)
+
+
+@dataclass(frozen=True, slots=True)
+class ToneResult:
+    tone: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A sentence that speaks of the target: where, which tokens name it, and how much it weighs."""
+
+    parsed: Parsed
+    sentence: int
+    mention: tuple[int, int]  # token range of the mention (the pronoun, for a continued sentence)
+    factor: float = 1.0
+
+
+def occurrence(parsed: Parsed, sentence: int, mention: tuple[int, int], *, in_title: bool) -> Occurrence:
+    return Occurrence(parsed, sentence, mention, _TITLE if in_title else 1.0)
+
+
+def score_tone(occurrences: Sequence[Occurrence]) -> ToneResult:
+    """Tone toward one target from the sentences that mention it (first mention of each sentence counts)."""
+    contributions: dict[str, float] = {}
+    order: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for item in _with_anaphora(occurrences):
+        place = (id(item.parsed), item.sentence)
+        if place in seen:
+            continue
+        seen.add(place)
+        sentence = item.parsed.sentences[item.sentence]
+        total = _sentence_total(item, sentence.first_token, sentence.last_token)
+        if sentence.text not in contributions:
+            order.append(sentence.text)
+            contributions[sentence.text] = 0.0
+        contributions[sentence.text] += item.factor * total
+    total = sum(contributions.values())
+    score = round(total / (1.0 + abs(total)), 3)
+    tone = "positive" if score >= _THRESHOLD else "negative" if score <= -_THRESHOLD else "neutral"
+    if tone == "neutral":
+        evidence = order[:3]
+    else:
+        sign = 1 if tone == "positive" else -1
+        driving = sorted((s for s in order if sign * contributions[s] > 0), key=lambda s: -abs(contributions[s]))
+        evidence = driving[:3]
+    return ToneResult(tone, score, tuple(evidence))
+
+
+def _sentence_total(item: Occurrence, first: int, last: int) -> float:
+    total = 0.0
+    acted = False
+    for hit in find_hits(item.parsed, first, last):
+        if hit.start < item.mention[1] and item.mention[0] < hit.end:
+            continue
+        weight = weigh_hit(item.parsed, first, hit, item.mention, acted)
+        if hit.term.directed and hit.start >= item.mention[1] and weight == 0.0:
+            acted = True
+        total += weight
+    return total
+
+
+def _with_anaphora(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
+    """The mention sentences plus a following sentence that opens with "acesta", "ea"... (the target)."""
+    anaphora = lexicon().anaphora
+    result = list(occurrences)
+    mentioned = {(id(item.parsed), item.sentence) for item in occurrences}
+    for item in occurrences:
+        parsed, index = item.parsed, item.sentence + 1
+        if index >= len(parsed.sentences) or (id(parsed), index) in mentioned:
+            continue
+        following = parsed.sentences[index]
+        words = [i for i in range(following.first_token, following.last_token) if parsed.tokens[i].is_word][:2]
+        pronoun = next((i for i in words if parsed.tokens[i].key in anaphora), None)
+        if pronoun is not None:
+            result.append(Occurrence(parsed, index, (pronoun, pronoun + 1), _ANAPHORA))
+            mentioned.add((id(parsed), index))
+    return result

@@ -1,0 +1,102 @@
+"""Topics of an article: lemma-based terms from the package taxonomy merged with the profile's topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from monitor.config import Profile, TopicOverride
+from monitor.nlp.language import Parsed, phrase_keys
+from monitor.record import TopicHit
+
+_NEEDED = 2.0  # total weight a topic needs
+_PROFILE_WEIGHT = 2.0  # a term the press office listed in its profile is enough alone
+_TITLE = 2.0
+_REPEATS = 2  # a term counts at most this many times: one word repeated does not make the main topic
+_SHARE = 0.5  # an article's topics are those weighing at least this share of its main topic
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTerm:
+    topic: str
+    text: str  # as written in the taxonomy
+    words: tuple[str, ...]  # lemma keys
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    labels: dict[str, str]  # id -> Romanian label, in taxonomy order
+    terms: dict[str, tuple[TopicTerm, ...]]  # first lemma key -> terms, longest first
+    texts: dict[tuple[str, tuple[str, ...]], str]  # (topic, lemma keys) -> the term as first written
+
+
+@cache
+def _package_topics() -> tuple[tuple[str, str, tuple[tuple[str, float], ...]], ...]:
+    raw = resources.files("monitor.data").joinpath("topics.yaml").read_text(encoding="utf-8")
+    return tuple(
+        (str(item["id"]), str(item["label"]), tuple((str(t), float(w)) for t, w in item["terms"].items()))
+        for item in yaml.safe_load(raw)["topics"]
+    )
+
+
+@cache
+def taxonomy(overrides: tuple[TopicOverride, ...] = ()) -> Taxonomy:
+    """The package taxonomy with the profile's topics added (a topic with the same id is replaced)."""
+    topics = {topic_id: (label, terms) for topic_id, label, terms in _package_topics()}
+    for override in overrides:
+        topics[override.id] = (override.label, tuple((term, _PROFILE_WEIGHT) for term in override.terms))
+    by_first: dict[str, list[TopicTerm]] = {}
+    for topic_id, (_, terms) in topics.items():
+        for text, weight in terms:
+            for words in phrase_keys(text):
+                if words:
+                    by_first.setdefault(words[0], []).append(TopicTerm(topic_id, text, words, weight))
+    ordered: dict[str, tuple[TopicTerm, ...]] = {}
+    texts: dict[tuple[str, tuple[str, ...]], str] = {}
+    for first, group in by_first.items():
+        unique: dict[tuple[str, tuple[str, ...]], TopicTerm] = {}
+        for term in group:  # "apă" and "ape" share a lemma: one term, the heavier weight
+            key = (term.topic, term.words)
+            texts.setdefault(key, term.text)
+            if key not in unique or unique[key].weight < term.weight:
+                unique[key] = term
+        ordered[first] = tuple(sorted(unique.values(), key=lambda t: -len(t.words)))
+    return Taxonomy({topic_id: label for topic_id, (label, _) in topics.items()}, ordered, texts)
+
+
+def topic_labels(profile: Profile) -> dict[str, str]:
+    """Topic id -> Romanian label for `profile` (package taxonomy plus the profile's own topics)."""
+    return dict(taxonomy(profile.topics).labels)
+
+
+def find_topics(title: Parsed, text: Parsed, profile: Profile) -> tuple[TopicHit, ...]:
+    """Every topic whose terms weigh enough in the article, strongest first, with the terms found."""
+    tax = taxonomy(profile.topics)
+    counted: dict[tuple[str, tuple[str, ...]], list[float]] = {}  # (topic, term) -> weight of each occurrence
+    for parsed, factor in ((title, _TITLE), (text, 1.0)):
+        bases = [token.base for token in parsed.tokens]
+        index = 0
+        while index < len(bases):
+            step = 1
+            for term in tax.terms.get(bases[index], ()):
+                size = len(term.words)
+                if size < step:
+                    break
+                if size == 1 or tuple(bases[index : index + size]) == term.words:
+                    step = size
+                    counted.setdefault((term.topic, term.words), []).append(factor * term.weight)
+            index += step
+    weights: dict[str, float] = {}
+    found: dict[str, dict[str, None]] = {}
+    for (topic, words), occurrences in counted.items():
+        weights[topic] = weights.get(topic, 0.0) + sum(sorted(occurrences, reverse=True)[:_REPEATS])
+        found.setdefault(topic, {})[tax.texts[(topic, words)]] = None
+    order = list(tax.labels)
+    main = max(weights.values(), default=0.0)
+    chosen = [topic for topic, weight in weights.items() if weight >= max(_NEEDED, _SHARE * main)]
+    chosen.sort(key=lambda topic: (-weights[topic], order.index(topic)))
+    return tuple(TopicHit(topic, tuple(found[topic])) for topic in chosen)

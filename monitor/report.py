@@ -1,0 +1,305 @@
+"""The monthly imagology report: mentions -> indicators -> charts -> HTML -> PDF -> files (and mail)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from weasyprint import HTML
+
+from monitor.charts import KIND_LABELS, draw_charts
+from monitor.config import Profile, Sources
+from monitor.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
+from monitor.mail import Attachment, enqueue
+from monitor.nlp import topic_labels
+from monitor.render import TEMPLATES, date_ro, environment, month_ro, number_ro, percent_ro
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
+from monitor.store.queries import mentions_between
+
+log = logging.getLogger(__name__)
+
+ALERT_RULES = {
+    "burst": "explozie de apariții",
+    "negative_burst": "explozie de apariții negative",
+    "keyword": "cuvinte-cheie de criză",
+    "high_reach": "publicație cu audiență mare",
+}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The files written for one profile and month, and how many e-mails were queued."""
+
+    html_path: Path
+    pdf_path: Path
+    indicators: MonthlyIndicators
+    summary: tuple[str, ...]
+    queued: int
+
+
+class ReportError(ValueError):
+    """A report that cannot be made or sent as asked (message in Romanian)."""
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """Romanian count phrase: '1 apariție', '5 apariții', '20 de apariții'."""
+    if count == 1:
+        return f"1 {one}"
+    rest = count % 100
+    joiner = " de " if count and (rest == 0 or rest >= 20) else " "
+    return f"{number_ro(count)}{joiner}{many}"
+
+
+def signed_ro(value: float | None, digits: int = 2) -> str:
+    """'+0,25', '−0,12', '0,00', or '—' when undefined."""
+    if value is None:
+        return "—"
+    text = number_ro(abs(value), digits)
+    if round(value, digits) > 0:
+        return "+" + text
+    if round(value, digits) < 0:
+        return "−" + text
+    return text
+
+
+def percent_or_dash(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else percent_ro(value, digits)
+
+
+def _change_phrase(change: float | None) -> str:
+    if change is None:
+        return "fără termen de comparație (nicio apariție în luna anterioară)"
+    if abs(change) < 0.005:
+        return "la același nivel ca în luna anterioară"
+    verb = "în creștere" if change > 0 else "în scădere"
+    return f"{verb} cu {percent_ro(abs(change))} față de luna anterioară (media zilnică)"
+
+
+def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made: int) -> list[str]:
+    """A short factual summary in Romanian, every sentence read off the figures."""
+    month = month_ro(indicators.month)
+    if indicators.appearances == 0:
+        return [f"În {month} nu a fost identificată nicio apariție în presă a țintelor monitorizate."]
+    tone = indicators.tone
+    overall_change = None
+    if indicators.previous_appearances:
+        current = indicators.appearances / len(indicators.days)
+        previous = indicators.previous_appearances / len(indicators.previous_days)
+        overall_change = (current - previous) / previous
+    lines = [
+        f"În {month} au fost identificate {plural(indicators.appearances, 'apariție', 'apariții')} în presă "
+        f"ale țintelor monitorizate, în {plural(indicators.articles, 'articol', 'articole')} "
+        f"({plural(indicators.stories, 'subiect distinct', 'subiecte distincte')}) din "
+        f"{plural(len(indicators.outlets), 'publicație', 'publicații')}; volumul este "
+        f"{_change_phrase(overall_change)}.",
+        f"Tonul aparițiilor: {number_ro(tone.positive)} pozitive ({percent_or_dash(tone.positive / tone.total)}), "
+        f"{number_ro(tone.neutral)} neutre și {number_ro(tone.negative)} negative "
+        f"({percent_or_dash(tone.negative / tone.total)}); tonul net este {signed_ro(tone.net)}, iar coeficientul "
+        f"Janis–Fadner {signed_ro(tone.janis_fadner)}.",
+    ]
+    leader = max(indicators.targets, key=lambda t: t.appearances)
+    lines.append(
+        f"Cele mai multe apariții le-a avut {leader.name} ({plural(leader.appearances, 'apariție', 'apariții')}, "
+        f"{percent_or_dash(leader.share_of_voice)} din total), cu tonul net {signed_ro(leader.tone.net)}."
+    )
+    if indicators.outlets:
+        top = indicators.outlets[0]
+        lines.append(
+            f"Cea mai activă publicație a fost {top.name}, cu {plural(top.appearances, 'apariție', 'apariții')}."
+        )
+    if indicators.negative_stories:
+        story = indicators.negative_stories[0]
+        lines.append(
+            f"Subiectul cu cel mai negativ ecou a fost „{story.title}”, preluat de "
+            f"{plural(len(story.outlets), 'publicație', 'publicații')}."
+        )
+    bursts = (
+        f"au fost identificate {plural(len(indicators.bursts), 'zi', 'zile')} cu explozie de apariții"
+        if indicators.bursts
+        else "nu au fost identificate explozii de apariții"
+    )
+    if not indicators.alerts:
+        alerts = "nu a fost emisă nicio alertă de criză"
+    elif len(indicators.alerts) == 1:
+        alerts = "a fost emisă o alertă de criză"
+    else:
+        alerts = f"au fost emise {plural(len(indicators.alerts), 'alertă de criză', 'alerte de criză')}"
+    lines.append(f"În cursul lunii {bursts}, iar {alerts}.")
+    lines.append(
+        f"Biroul de presă a corectat manual aprecierea a {plural(indicators.corrected, 'apariție', 'apariții')} "
+        f"din lună ({plural(corrections_made, 'corecție înregistrată', 'corecții înregistrate')} în cursul lunii)."
+    )
+    if indicators.date_guessed:
+        lines.append(
+            f"La {plural(indicators.date_guessed, 'apariție', 'apariții')} data publicării lipsea din sursă și a fost "
+            "estimată după momentul preluării."
+        )
+    return lines
+
+
+def _alerts(session: Session, profile: Profile, start: datetime, end: datetime) -> list[MonthAlert]:
+    rows = session.scalars(
+        select(AlertRow)
+        .where(AlertRow.profile_id == profile.id, AlertRow.started_at >= start, AlertRow.started_at < end)
+        .order_by(AlertRow.started_at)
+    ).all()
+    first_ids = [row.article_ids[0] for row in rows if row.article_ids]
+    titles = dict(session.execute(select(ArticleRow.id, ArticleRow.title).where(ArticleRow.id.in_(first_ids))).all())
+    return [
+        MonthAlert(
+            target_id=row.target_id,
+            rule=row.rule,
+            started_at=row.started_at,
+            title=titles.get(row.article_ids[0], "") if row.article_ids else "",
+            articles=len(row.article_ids),
+            updates=row.updates,
+        )
+        for row in rows
+    ]
+
+
+def _corrections_made(session: Session, profile: Profile, start: datetime, end: datetime) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(CorrectionRow)
+            .where(CorrectionRow.profile_id == profile.id, CorrectionRow.created_at >= start)
+            .where(CorrectionRow.created_at < end)
+        )
+        or 0
+    )
+
+
+def build_context(
+    indicators: MonthlyIndicators,
+    profile: Profile,
+    *,
+    topics: dict[str, str],
+    corrections_made: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """Everything the template shows, already in words and Romanian number formats where it matters."""
+    return {
+        "profile": profile,
+        "m": indicators,
+        "month_name": month_ro(indicators.month),
+        "previous_name": month_ro(indicators.previous_days[0]),
+        "generated": now,
+        "summary": summarise(indicators, profile, corrections_made),
+        "charts": draw_charts(indicators),
+        "topic_label": lambda topic: topics.get(topic, topic),
+        "kind_label": lambda kind: KIND_LABELS.get(kind, kind),
+        "rule_label": lambda rule: ALERT_RULES.get(rule, rule),
+        "target_name": lambda target_id: next(
+            (t.name for t in indicators.targets if t.target_id == target_id), target_id
+        ),
+        "signed": signed_ro,
+        "pct": percent_or_dash,
+        "corrections_made": corrections_made,
+        "active_targets": [t for t in indicators.targets if t.appearances],
+    }
+
+
+def render_html(context: dict[str, Any], templates: Path = TEMPLATES) -> str:
+    return environment(templates).get_template("monthly.html.j2").render(**context)
+
+
+def write_pdf(html: str, path: Path) -> None:
+    """Render `html` to a PDF file with WeasyPrint (written next to a temp name, then moved into place)."""
+    partial = path.with_suffix(".pdf.part")
+    HTML(string=html, base_url=str(TEMPLATES)).write_pdf(partial)
+    partial.replace(path)
+
+
+def report_paths(settings: Settings, profile: Profile, month: date) -> tuple[Path, Path]:
+    stem = f"raport-{profile.id}-{month:%Y-%m}"
+    return settings.output_dir / f"{stem}.html", settings.output_dir / f"{stem}.pdf"
+
+
+def run_monthly(
+    store: Store,
+    profile: Profile,
+    sources: Sources,
+    settings: Settings,
+    month: date,
+    *,
+    now: datetime,
+    send: bool,
+) -> ReportResult:
+    """Build, render and save the month's report; with `send`, queue it (PDF attached) to the report recipients."""
+    if send and not profile.report.recipients:
+        raise ReportError(f"profilul {profile.id} nu are destinatari pentru raportul lunar (report.recipients)")
+    zone = profile.zone
+    start, end = month_bounds(month, zone)
+    previous_start, _ = month_bounds(previous_month(month), zone)
+    with store.session() as session:
+        current = mentions_between(session, profile.id, start, end)
+        previous = mentions_between(session, profile.id, previous_start, start)
+        alerts = _alerts(session, profile, start, end)
+        corrections_made = _corrections_made(session, profile, start, end)
+    indicators = compute_month(
+        current, previous, targets=profile.targets, month=month, zone=zone, rule=profile.alerts.burst, alerts=alerts
+    )
+    context = build_context(
+        indicators, profile, topics=topic_labels(profile), corrections_made=corrections_made, now=now
+    )
+    html = render_html(context)
+    html_path, pdf_path = report_paths(settings, profile, month)
+    settings.output_dir.mkdir(parents=True, exist_ok=True)
+    html_path.write_text(html, encoding="utf-8")
+    write_pdf(html, pdf_path)
+    log.info("monthly report of %s for %s written to %s", profile.id, f"{month:%Y-%m}", pdf_path)
+    summary = tuple(context["summary"])
+    queued = _send_report(store, profile, settings, indicators.month, summary, pdf_path, now=now) if send else 0
+    return ReportResult(html_path, pdf_path, indicators, summary, queued)
+
+
+def _send_report(
+    store: Store,
+    profile: Profile,
+    settings: Settings,
+    month: date,
+    summary: Sequence[str],
+    pdf_path: Path,
+    *,
+    now: datetime,
+) -> int:
+    """Queue the report to every recipient once (the outbox key makes a second run a no-op)."""
+    month_name = month_ro(month)
+    subject = f"Monitorizarea lunară a aparițiilor în presă – {month_name} – {profile.institution}"
+    attachment = Attachment(pdf_path.name, pdf_path.read_bytes(), "application/pdf")
+    text = (
+        f"Bună ziua,\n\nAtașat găsiți raportul lunar de monitorizare a presei pentru {month_name}.\n\n"
+        + "\n\n".join(summary)
+        + f"\n\nRaport generat automat la {date_ro(now)}.\n"
+    )
+    html = (
+        environment()
+        .get_template("monthly_mail.html.j2")
+        .render(month_name=month_name, summary=summary, profile=profile, generated=now)
+    )
+    queued = 0
+    with store.session() as session:
+        for recipient in profile.report.recipients:
+            queued += enqueue(
+                session,
+                key=f"report:{profile.id}:{month:%Y-%m}:{recipient}",
+                kind="report",
+                profile_id=profile.id,
+                recipient=recipient,
+                subject=subject,
+                html=html,
+                text=text,
+                settings=settings,
+                now=now,
+                attachments=(attachment,),
+            )
+    return queued

@@ -1,0 +1,444 @@
+"""Scheduled work as plain functions of `now` (the demo drives them with a simulated clock), and the daemon
+(APScheduler 3.x) that runs them on real time.
+
+Exactly once: every dated job (the digest of a day, the report of a month) is recorded in `job_runs` under
+(job, period) in the same transaction as its outbox rows, so a DST day, a restart or a second process never
+produces it twice. Only one process runs jobs: it holds a lease row in `locks`, renewed by a heartbeat; a
+second daemon waits on standby and takes over when the lease expires.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time as wallclock
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import TypeVar
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from monitor.alerts import AlertNotice, check_alerts
+from monitor.analysis import analyze_pending
+from monitor.config import Profile, Sources
+from monitor.digest import DigestResult, run_digest
+from monitor.ingest import crawl_sync
+from monitor.mail import SendSummary, send_pending
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import FeedRow, JobRunRow, LockRow
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+LEASE = "scheduler"
+LEASE_TTL = timedelta(minutes=2)
+MAIL_EVERY = timedelta(minutes=1)
+
+
+# --- exactly-once periods and the lease --------------------------------------------------------
+
+
+def already_done(session: Session, job: str, period: str) -> bool:
+    return session.get(JobRunRow, (job, period)) is not None
+
+
+def run_once(store: Store, job: str, period: str, now: datetime, work: Callable[[Session], T]) -> T | None:
+    """Run `work` and record (job, period) in one transaction; None when that period was already done.
+
+    The record is written first: on PostgreSQL a second process inserting the same key waits for the first
+    transaction and then fails; on SQLite the insert takes the write lock. Either way the loser's work (and the
+    mail it queued) rolls back, so a period is never done twice.
+    """
+    with store.session() as session:
+        if already_done(session, job, period):
+            return None
+    try:
+        with store.session() as session:
+            session.add(JobRunRow(job=job, period=period, done_at=now))
+            try:
+                session.flush()
+            except IntegrityError as exc:
+                raise _DoneElsewhere from exc
+            return work(session)
+    except _DoneElsewhere:
+        log.info("%s for %s was done by another process", job, period)
+        return None
+
+
+class _DoneElsewhere(Exception):
+    """The period was recorded by another process between our check and our insert."""
+
+
+def acquire_lease(store: Store, owner: str, *, now: datetime, ttl: timedelta = LEASE_TTL, name: str = LEASE) -> bool:
+    """Take or renew the lease `name` for `owner` until now + ttl; False while another owner holds it."""
+    with store.session() as session:
+        taken = session.execute(
+            update(LockRow)
+            .where(LockRow.name == name, (LockRow.owner == owner) | (LockRow.expires_at <= now))
+            .values(owner=owner, expires_at=now + ttl)
+        ).rowcount  # type: ignore[attr-defined]
+        if taken == 1:
+            return True
+        if session.get(LockRow, name) is not None:
+            return False
+    try:
+        with store.session() as session:
+            session.add(LockRow(name=name, owner=owner, expires_at=now + ttl))
+        return True
+    except IntegrityError:
+        return False
+
+
+def release_lease(store: Store, owner: str, *, name: str = LEASE) -> None:
+    with store.session() as session:
+        lock = session.get(LockRow, name)
+        if lock is not None and lock.owner == owner:
+            session.delete(lock)
+
+
+# --- what is due at `now` ----------------------------------------------------------------------
+
+
+def digest_due(profile: Profile, now: datetime) -> date | None:
+    """The local day whose digest is due at `now` (its local time has passed), or None."""
+    if not profile.digest.enabled:
+        return None
+    local = now.astimezone(profile.zone)
+    return local.date() if local.time().replace(tzinfo=None) >= profile.digest.time else None
+
+
+def report_due(profile: Profile, now: datetime) -> date | None:
+    """The first day of the month whose report is due at `now` (from its day and time of the next month)."""
+    if not profile.report.enabled:
+        return None
+    local = now.astimezone(profile.zone)
+    schedule = profile.report
+    if local.day < schedule.day or (local.day == schedule.day and local.time().replace(tzinfo=None) < schedule.time):
+        return None
+    last_month_end = local.date().replace(day=1) - timedelta(days=1)
+    return last_month_end.replace(day=1)
+
+
+@dataclass
+class CycleReport:
+    """What one pass did; `health` is the one log line per cycle."""
+
+    now: datetime
+    outlets: tuple[str, ...] = ()
+    feeds_ok: int = 0
+    feeds_failed: int = 0
+    new_articles: int = 0
+    analyzed: int = 0
+    alerts: list[AlertNotice] = field(default_factory=list)
+    digests: list[Path] = field(default_factory=list)
+    reports: list[Path] = field(default_factory=list)
+    mail: SendSummary = field(default_factory=SendSummary)
+    seconds: float = 0.0
+
+    @property
+    def health(self) -> str:
+        new_alerts = sum(1 for notice in self.alerts if notice.kind == "alert")
+        return (
+            f"cycle at {self.now.isoformat(timespec='seconds')}: outlets={len(self.outlets)} feeds ok={self.feeds_ok} "
+            f"failed={self.feeds_failed} new articles={self.new_articles} analysed={self.analyzed} "
+            f"alerts={new_alerts} updates={len(self.alerts) - new_alerts} digests={len(self.digests)} "
+            f"reports={len(self.reports)} mail sent={self.mail.sent + len(self.mail.saved)} "
+            f"retry={self.mail.retried} failed={self.mail.failed} waiting={self.mail.pending} took={self.seconds:.2f}s"
+        )
+
+
+def watched(sources: Sources, profiles: Sequence[Profile]) -> Sources:
+    """Only the enabled outlets at least one of `profiles` follows."""
+    outlets = tuple(o for o in sources.outlets if o.enabled and any(p.watches(o) for p in profiles))
+    return Sources(outlets=outlets)
+
+
+def crawl_due(
+    store: Store,
+    sources: Sources,
+    profiles: Sequence[Profile],
+    settings: Settings,
+    *,
+    now: datetime,
+    report: CycleReport,
+    only: Sequence[str] | None = None,
+) -> None:
+    """Crawl the due feeds of `only`, or of every outlet the profiles watch."""
+    scope = watched(sources, profiles)
+    summary = crawl_sync(store, scope, settings, now=now, only=only, due_only=True)
+    report.outlets = tuple(only) if only is not None else tuple(o.id for o in scope.outlets)
+    report.feeds_ok += summary.feeds_ok + summary.not_modified
+    report.feeds_failed += summary.failed
+    report.new_articles += summary.new_articles
+
+
+def analyze_and_check(
+    store: Store,
+    sources: Sources,
+    profiles: Sequence[Profile],
+    settings: Settings,
+    *,
+    now: datetime,
+    report: CycleReport,
+) -> None:
+    """Analyse the articles no profile has seen yet, then check each profile's alert rules."""
+    for profile in profiles:
+        report.analyzed += analyze_pending(store, profile, sources, now=now)
+        with store.session() as session:
+            report.alerts += check_alerts(session, profile, settings, now=now)
+
+
+def run_dated_jobs(
+    store: Store,
+    sources: Sources,
+    profiles: Sequence[Profile],
+    settings: Settings,
+    *,
+    now: datetime,
+    report: CycleReport | None = None,
+) -> CycleReport:
+    """The digest of each profile once its local time has passed, and the monthly report; each once per period."""
+    report = report or CycleReport(now=now)
+    for profile in profiles:
+        day = digest_due(profile, now)
+        if day is not None:
+            result = run_once(
+                store, f"digest:{profile.id}", day.isoformat(), now, _digest_job(profile, settings, day, now)
+            )
+            if result is not None:
+                report.digests.append(result.path)
+        month = report_due(profile, now)
+        if month is not None:
+            path = _run_monthly(store, sources, profile, settings, month, now)
+            if path is not None:
+                report.reports.append(path)
+    return report
+
+
+def _digest_job(profile: Profile, settings: Settings, day: date, now: datetime) -> Callable[[Session], DigestResult]:
+    def work(session: Session) -> DigestResult:
+        return run_digest(session, profile, settings, day=day, now=now, send=True)
+
+    return work
+
+
+def _run_monthly(
+    store: Store, sources: Sources, profile: Profile, settings: Settings, month: date, now: datetime
+) -> Path | None:
+    """The monthly report (monitor.report, when installed); recorded as done after it queued its mail."""
+    job, period = f"report:{profile.id}", f"{month:%Y-%m}"
+    with store.session() as session:
+        if already_done(session, job, period):
+            return None
+    try:
+        from monitor.report import run_monthly
+    except ImportError as exc:
+        log.info("monthly report of %s for %s skipped: monitor.report is not available (%s)", profile.id, period, exc)
+        return None
+    # The report queues its own mail under fixed keys (report:PROFILE:MONTH:RECIPIENT), so a crash between
+    # it and the record below re-runs the report but never mails it twice.
+    result = run_monthly(store, profile, sources, settings, month, now=now, send=bool(profile.report.recipients))
+    run_once(store, job, period, now, lambda session: None)
+    return result.html_path
+
+
+def run_due(
+    store: Store,
+    sources: Sources,
+    profiles: Sequence[Profile],
+    settings: Settings,
+    now: datetime,
+) -> CycleReport:
+    """Everything due at `now`: due feeds, analysis, alerts, digests and reports, then the mail; one health line."""
+    started = wallclock.perf_counter()
+    report = CycleReport(now=now)
+    crawl_due(store, sources, profiles, settings, now=now, report=report)
+    analyze_and_check(store, sources, profiles, settings, now=now, report=report)
+    run_dated_jobs(store, sources, profiles, settings, now=now, report=report)
+    report.mail = send_pending(store, settings, now=now)
+    report.seconds = wallclock.perf_counter() - started
+    log.info("%s", report.health)
+    return report
+
+
+def next_due(store: Store, outlet_id: str, default: datetime) -> datetime:
+    """When the earliest feed of `outlet_id` wants its next check (backoff and Retry-After included)."""
+    with store.session() as session:
+        when = session.scalar(select(func.min(FeedRow.next_check_at)).where(FeedRow.outlet_id == outlet_id))
+    return when if when is not None else default
+
+
+# --- the daemon --------------------------------------------------------------------------------
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Daemon:
+    """APScheduler jobs over the functions above: one crawl job per outlet, digests, reports, the mail sender."""
+
+    def __init__(
+        self,
+        store: Store,
+        sources: Sources,
+        profiles: Sequence[Profile],
+        settings: Settings,
+        *,
+        lease_ttl: timedelta = LEASE_TTL,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store
+        self.sources = sources
+        self.profiles = list(profiles)
+        self.settings = settings
+        self.lease_ttl = lease_ttl
+        self.clock = clock
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.stop = threading.Event()
+        self.pipeline = threading.Lock()  # analysis, alerts and mail run one at a time across crawl jobs
+        # APScheduler's shutdown holds its job store lock while it waits for running jobs, so a job may change
+        # its schedule only while shutdown has not begun: both sides take this lock.
+        self._rescheduling = threading.Lock()
+        self._closing = False
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max_workers=4), "lease": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 120},
+        )
+
+    def run(self) -> None:
+        """Wait for the lease, schedule the jobs, run until `stop` is set, then shut down cleanly."""
+        while not self.stop.is_set() and not acquire_lease(
+            self.store, self.owner, now=self.clock(), ttl=self.lease_ttl
+        ):
+            log.info("standby: another process holds the scheduler lease; retrying in %s", self.lease_ttl / 2)
+            self.stop.wait((self.lease_ttl / 2).total_seconds())
+        if self.stop.is_set():
+            return
+        log.info("scheduler lease taken by %s", self.owner)
+        self._schedule()
+        self.scheduler.start()
+        try:
+            self.stop.wait()
+        finally:
+            log.info("shutting down: waiting for running jobs")
+            with self._rescheduling:
+                self._closing = True
+            self.scheduler.shutdown(wait=True)
+            release_lease(self.store, self.owner)
+            log.info("scheduler stopped, lease released")
+
+    def _schedule(self) -> None:
+        now = self.clock()
+        for outlet in watched(self.sources, self.profiles).outlets:
+            self.scheduler.add_job(
+                self.crawl_outlet,
+                IntervalTrigger(seconds=outlet.poll.total_seconds(), timezone=UTC),
+                args=[outlet.id],
+                id=f"crawl:{outlet.id}",
+                next_run_time=now,
+            )
+        for profile in self.profiles:
+            at = profile.digest.time
+            self.scheduler.add_job(
+                self.dated_jobs,
+                CronTrigger(hour=at.hour, minute=at.minute, timezone=profile.zone),
+                id=f"digest:{profile.id}",
+            )
+            report = profile.report
+            self.scheduler.add_job(
+                self.dated_jobs,
+                CronTrigger(day=report.day, hour=report.time.hour, minute=report.time.minute, timezone=profile.zone),
+                id=f"report:{profile.id}",
+            )
+        # Every minute: mail retries, and any digest or report missed while no process was running.
+        self.scheduler.add_job(
+            self.dated_jobs,
+            IntervalTrigger(seconds=MAIL_EVERY.total_seconds(), timezone=UTC),
+            id="tick",
+            next_run_time=now,
+        )
+        self.scheduler.add_job(
+            self.heartbeat,
+            IntervalTrigger(seconds=self.lease_ttl.total_seconds() / 3, timezone=UTC),
+            id="heartbeat",
+            executor="lease",  # its own thread: long crawls never starve the lease
+        )
+
+    def crawl_outlet(self, outlet_id: str) -> CycleReport | None:
+        """One crawl cycle of one outlet, then analysis, alerts and mail; the next run follows the feeds' state."""
+        if not self._holding():
+            return None
+        started = wallclock.perf_counter()
+        now = self.clock()
+        report = CycleReport(now=now)
+        scope = [profile for profile in self.profiles if profile.watches(self.sources.outlet(outlet_id))]
+        crawl_due(self.store, self.sources, scope, self.settings, now=now, report=report, only=[outlet_id])
+        with self.pipeline:
+            analyze_and_check(self.store, self.sources, scope, self.settings, now=self.clock(), report=report)
+            report.mail = send_pending(self.store, self.settings, now=self.clock())
+        report.seconds = wallclock.perf_counter() - started
+        log.info("%s [%s]", report.health, outlet_id)
+        poll = self.sources.outlet(outlet_id).poll
+        wanted = max(next_due(self.store, outlet_id, now + poll), self.clock() + timedelta(seconds=1))
+        with self._rescheduling:
+            job = None if self._closing else self.scheduler.get_job(f"crawl:{outlet_id}")
+            if job is not None:
+                job.modify(next_run_time=wanted)  # honours the crawler's backoff and Retry-After
+        return report
+
+    def dated_jobs(self) -> CycleReport | None:
+        if not self._holding():
+            return None
+        now = self.clock()
+        with self.pipeline:
+            report = run_dated_jobs(self.store, self.sources, self.profiles, self.settings, now=now)
+            report.mail = send_pending(self.store, self.settings, now=now)
+        if report.digests or report.reports or report.mail.sent or report.mail.retried or report.mail.failed:
+            log.info("%s", report.health)
+        return report
+
+    def heartbeat(self) -> None:
+        if not acquire_lease(self.store, self.owner, now=self.clock(), ttl=self.lease_ttl):
+            log.error("scheduler lease lost to another process: stopping")
+            self.stop.set()
+
+    def _holding(self) -> bool:
+        if self.stop.is_set():
+            return False
+        if not acquire_lease(self.store, self.owner, now=self.clock(), ttl=self.lease_ttl):
+            log.error("scheduler lease lost to another process: stopping")
+            self.stop.set()
+            return False
+        return True
+
+
+def run_daemon(store: Store, sources: Sources, profiles: Sequence[Profile], settings: Settings) -> None:
+    """`monitor run`: the daemon in the foreground until SIGTERM or SIGINT."""
+    daemon = Daemon(store, sources, profiles, settings)
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s received: stopping after the running jobs", signal.Signals(signum).name)
+        daemon.stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        daemon.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

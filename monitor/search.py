@@ -1,0 +1,256 @@
+"""Full-text search of the archive, folding diacritics and inflections.
+
+Each article gets a search form in `article_search.body`: the diacritic-free lemmas of its title, lead and text,
+followed by the diacritic-free surface words whose lemma differs (so an exact word the lemmatizer does not
+know is still found). A query is folded the same way, word by word, and every query word must match its
+lemma or its surface form. SQLite answers through the FTS5 table `article_search_fts`; PostgreSQL through
+to_tsvector('romanian', body) (its Romanian stemmer on top of our folding; GIN index in migration 0004).
+Articles that have no search form yet are indexed lazily before each search.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, column, delete, func, literal_column, or_, select, text
+from sqlalchemy.orm import Session
+
+from monitor.nlp import lemmas
+from monitor.store import Store
+from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, OutletRow
+from monitor.store.queries import MentionView, mentions_between
+from monitor.text import search_key
+
+log = logging.getLogger(__name__)
+
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+_ROMANIAN: ColumnElement[Any] = literal_column("'romanian'::regconfig")
+INDEX_BATCH = 200
+MAX_CANDIDATES = 5000
+
+
+class SearchError(ValueError):
+    """A search that cannot run as asked (message in Romanian)."""
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One query word: its diacritic-free surface form and lemma."""
+
+    surface: str
+    lemma: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article found, with its outlet, the outlets of its copies, and the profile's mentions in it."""
+
+    article_id: int
+    url: str
+    title: str
+    outlet_id: str
+    outlet_name: str
+    published_at: datetime
+    snippet: str
+    mentions: tuple[MentionView, ...]
+
+    @property
+    def also_in(self) -> tuple[str, ...]:
+        return self.mentions[0].also_in if self.mentions else ()
+
+
+def _keys(words: Iterable[str]) -> list[str]:
+    return [part for word in words for part in _WORD.findall(search_key(word))]
+
+
+def search_form(title: str, lead: str, body: str) -> str:
+    """The folded text stored for search: lemma keys, then the surface keys that are not lemma keys."""
+    content = "\n".join(part for part in (title, lead, body) if part)
+    lemma_keys = _keys(lemmas(content))
+    known = set(lemma_keys)
+    surface = [key for key in dict.fromkeys(_keys(_WORD.findall(content))) if key not in known]
+    return " ".join(lemma_keys + surface)
+
+
+def fold_query(query: str) -> list[QueryWord]:
+    """The query's words, each with its folded surface form and lemma."""
+    words = []
+    for word in _WORD.findall(query):
+        surface = _keys([word])
+        lemma = _keys(lemmas(word)) or surface
+        for index, key in enumerate(surface):
+            words.append(QueryWord(key, lemma[index] if index < len(lemma) else key))
+    return words
+
+
+def index_articles(session: Session, article_ids: Iterable[int], *, now: datetime) -> int:
+    """(Re)write the search form of these articles in the caller's transaction; returns how many."""
+    ids = sorted(set(article_ids))
+    written = 0
+    for start in range(0, len(ids), INDEX_BATCH):
+        chunk = ids[start : start + INDEX_BATCH]
+        rows = session.execute(
+            select(ArticleRow.id, ArticleRow.title, ArticleRow.lead, ArticleRow.text, ArticleRow.summary).where(
+                ArticleRow.id.in_(chunk)
+            )
+        ).all()
+        session.execute(delete(ArticleSearchRow).where(ArticleSearchRow.article_id.in_([row.id for row in rows])))
+        session.add_all(
+            ArticleSearchRow(
+                article_id=row.id,
+                body=search_form(row.title, row.lead, row.text or row.summary),
+                indexed_at=now,
+            )
+            for row in rows
+        )
+        session.flush()
+        written += len(rows)
+    return written
+
+
+def index_missing(store: Store, *, now: datetime) -> int:
+    """Index every article that has no search form yet, a batch per transaction; returns how many."""
+    total = 0
+    while True:
+        with store.session() as session:
+            missing = session.scalars(
+                select(ArticleRow.id)
+                .where(
+                    ~select(ArticleSearchRow.article_id).where(ArticleSearchRow.article_id == ArticleRow.id).exists()
+                )
+                .order_by(ArticleRow.id)
+                .limit(INDEX_BATCH)
+            ).all()
+            if not missing:
+                break
+            total += index_articles(session, missing, now=now)
+    if total:
+        log.info("search index: %s articles indexed", total)
+    return total
+
+
+def _sqlite_match(words: Sequence[QueryWord]) -> ColumnElement[bool]:
+    groups = [
+        "(" + " OR ".join(f'"{key}"' for key in dict.fromkeys((word.lemma, word.surface))) + ")" for word in words
+    ]
+    matched = (
+        text("SELECT rowid FROM article_search_fts WHERE article_search_fts MATCH :query")
+        .bindparams(query=" AND ".join(groups))
+        .columns(column("rowid", Integer))
+    )
+    return ArticleRow.id.in_(matched)
+
+
+def _postgres_match(words: Sequence[QueryWord]) -> ColumnElement[bool]:
+    groups = ["(" + " | ".join(dict.fromkeys((word.lemma, word.surface))) + ")" for word in words]
+    vector = func.to_tsvector(_ROMANIAN, ArticleSearchRow.body)
+    matched = select(ArticleSearchRow.article_id).where(vector.op("@@")(func.to_tsquery(_ROMANIAN, " & ".join(groups))))
+    return ArticleRow.id.in_(matched)
+
+
+def _candidates(
+    dialect: str,
+    words: Sequence[QueryWord],
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    outlet_id: str | None,
+) -> Select[*tuple[Any, ...]]:
+    match = _sqlite_match(words) if dialect == "sqlite" else _postgres_match(words)
+    stmt = (
+        select(
+            ArticleRow.id,
+            ArticleRow.url,
+            ArticleRow.title,
+            ArticleRow.outlet_id,
+            OutletRow.name,
+            ArticleRow.published_at,
+            ArticleRow.lead,
+            ArticleRow.text,
+            ArticleRow.summary,
+        )
+        .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+        .where(match)
+    )
+    if start is not None:
+        stmt = stmt.where(ArticleRow.published_at >= start)
+    if end is not None:
+        stmt = stmt.where(ArticleRow.published_at < end)
+    if outlet_id is not None:
+        ran = select(ArticleSourceRow.article_id).where(ArticleSourceRow.outlet_id == outlet_id)
+        stmt = stmt.where(or_(ArticleRow.outlet_id == outlet_id, ArticleRow.id.in_(ran)))
+    return stmt.order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc()).limit(MAX_CANDIDATES)
+
+
+def snippet(words: Sequence[QueryWord], *texts: str, width: int = 220) -> str:
+    """The first sentence that contains a query word (folded), shortened to about `width` characters."""
+    keys = [key for word in words for key in (word.surface, word.lemma)]
+    sentences = [s.strip() for part in texts if part for s in _SENTENCE.split(part) if s.strip()]
+    chosen = next(
+        (s for s in sentences if any(key in search_key(s) for key in keys)), sentences[0] if sentences else ""
+    )
+    return chosen if len(chosen) <= width else chosen[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _mentions(
+    session: Session, profile_id: str, published: Sequence[datetime], target_id: str | None
+) -> list[MentionView]:
+    """The profile's mentions in the period spanned by `published` (one read; the caller keeps its articles)."""
+    if not published:
+        return []
+    return mentions_between(
+        session, profile_id, min(published), max(published) + timedelta(microseconds=1), target_id=target_id
+    )
+
+
+def search_articles(
+    store: Store,
+    query: str,
+    *,
+    now: datetime,
+    profile_id: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    target_id: str | None = None,
+    tone: str | None = None,
+    outlet_id: str | None = None,
+    limit: int = 50,
+) -> list[SearchHit]:
+    """Articles matching every word of `query` (inflections and diacritics folded), newest first."""
+    words = fold_query(query)
+    if not words:
+        raise SearchError(f"căutarea «{query}» nu conține niciun cuvânt")
+    if (target_id or tone) and profile_id is None:
+        raise SearchError("filtrele --target și --tone cer un profil (--profile)")
+    index_missing(store, now=now)
+    with store.session() as session:
+        rows = session.execute(_candidates(store.dialect, words, start=start, end=end, outlet_id=outlet_id)).all()
+        by_article: dict[int, list[MentionView]] = defaultdict(list)
+        if profile_id is not None:
+            filtered = target_id is not None or tone is not None
+            shown = rows if filtered else rows[:limit]
+            for view in _mentions(session, profile_id, [row.published_at for row in shown], target_id):
+                if tone is None or view.tone == tone:
+                    by_article[view.article_id].append(view)
+            if filtered:
+                rows = [row for row in rows if row.id in by_article]
+    return [
+        SearchHit(
+            article_id=row.id,
+            url=row.url,
+            title=row.title,
+            outlet_id=row.outlet_id,
+            outlet_name=row.name,
+            published_at=row.published_at,
+            snippet=snippet(words, row.lead, row.text or row.summary),
+            mentions=tuple(by_article.get(row.id, ())),
+        )
+        for row in rows[:limit]
+    ]

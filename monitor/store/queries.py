@@ -1,0 +1,184 @@
+"""The read side shared by the digest, the alerts and the monthly report: mentions with their effective tone.
+
+Everything here reads whole periods in a handful of queries (no query per row): the mentions with their
+article and outlet, then the corrections and the outlets of the story clusters those mentions belong to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session
+
+from monitor.record import DateSource
+from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, CorrectionRow, MentionRow, OutletRow
+
+# The score shown for a corrected tone that disagrees with the automatic one (a consistent sign for averages).
+CORRECTED_SCORE = {"positive": 0.5, "neutral": 0.0, "negative": -0.5}
+_GUESSED = (DateSource.FETCHED.value, DateSource.CLAMPED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    """One article's mention of one target, as the press office sees it (corrections applied)."""
+
+    article_id: int
+    cluster_id: int
+    url: str
+    title: str
+    outlet_id: str
+    outlet_name: str
+    outlet_kind: str
+    outlet_reach: int
+    published_at: datetime
+    date_guessed: bool
+    target_id: str
+    count: int
+    prominence: str
+    tone: str  # effective: the latest correction for (profile, cluster, target), else the automatic tone
+    auto_tone: str
+    corrected: bool
+    score: float  # the automatic score, or CORRECTED_SCORE when a correction changed the tone
+    evidence: tuple[str, ...]
+    topics: tuple[str, ...]  # automatic topic ids, then the ones a correction added
+    also_in: tuple[str, ...]  # names of the other outlets that ran the same story, sorted
+
+
+@dataclass
+class _Corrections:
+    tone: dict[tuple[int, str], str]
+    topics: dict[int, list[str]]
+
+
+def _mention_rows(profile_id: str, start: datetime, end: datetime, target_id: str | None) -> Select[*tuple[Any, ...]]:
+    stmt = (
+        select(
+            MentionRow.article_id,
+            MentionRow.target_id,
+            MentionRow.count.label("mentions"),
+            MentionRow.prominence,
+            MentionRow.tone,
+            MentionRow.score,
+            MentionRow.evidence,
+            ArticleRow.cluster_id,
+            ArticleRow.url,
+            ArticleRow.title,
+            ArticleRow.published_at,
+            ArticleRow.date_source,
+            ArticleRow.outlet_id,
+            OutletRow.name.label("outlet_name"),
+            OutletRow.kind.label("outlet_kind"),
+            OutletRow.reach.label("outlet_reach"),
+            AnalysisRow.topics,
+        )
+        .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
+        .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+        .outerjoin(
+            AnalysisRow,
+            and_(AnalysisRow.article_id == MentionRow.article_id, AnalysisRow.profile_id == MentionRow.profile_id),
+        )
+        .where(MentionRow.profile_id == profile_id, ArticleRow.published_at >= start, ArticleRow.published_at < end)
+    )
+    if target_id is not None:
+        stmt = stmt.where(MentionRow.target_id == target_id)
+    return stmt
+
+
+def _corrections(session: Session, profile_id: str, clusters: Any) -> _Corrections:
+    """The latest tone per (cluster, target) and the added topics per cluster, for `clusters` (ids or subquery)."""
+    result = _Corrections(tone={}, topics=defaultdict(list))
+    rows = session.execute(
+        select(CorrectionRow.cluster_id, CorrectionRow.target_id, CorrectionRow.tone, CorrectionRow.topic)
+        .where(CorrectionRow.profile_id == profile_id, CorrectionRow.cluster_id.in_(clusters))
+        .order_by(CorrectionRow.created_at, CorrectionRow.id)
+    )
+    for row in rows:
+        if row.tone is not None:
+            result.tone[(row.cluster_id, row.target_id)] = row.tone  # later rows overwrite: the latest wins
+        if row.topic is not None and row.topic not in result.topics[row.cluster_id]:
+            result.topics[row.cluster_id].append(row.topic)
+    return result
+
+
+def _cluster_members(session: Session, clusters: Any) -> dict[int, set[tuple[str, str]]]:
+    """{cluster id: {(outlet id, outlet name)}}, from each article's outlet and every feed it was seen in."""
+    members: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    own = (
+        select(ArticleRow.cluster_id, OutletRow.id.label("outlet_id"), OutletRow.name)
+        .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
+        .where(ArticleRow.cluster_id.in_(clusters))
+    )
+    seen_in = (
+        select(ArticleRow.cluster_id, OutletRow.id.label("outlet_id"), OutletRow.name)
+        .join(ArticleSourceRow, ArticleSourceRow.article_id == ArticleRow.id)
+        .join(OutletRow, OutletRow.id == ArticleSourceRow.outlet_id)
+        .where(ArticleRow.cluster_id.in_(clusters))
+    )
+    for stmt in (own, seen_in):
+        for row in session.execute(stmt):
+            members[row.cluster_id].add((row.outlet_id, row.name))
+    return members
+
+
+def cluster_outlets(session: Session, cluster_ids: Iterable[int]) -> dict[int, list[str]]:
+    """{cluster id: sorted names of every outlet that ran the story} for these clusters."""
+    ids = sorted(set(cluster_ids))
+    result: dict[int, list[str]] = {cluster: [] for cluster in ids}
+    for start in range(0, len(ids), 500):
+        for cluster, rows in _cluster_members(session, ids[start : start + 500]).items():
+            result[cluster] = sorted({name for _, name in rows}, key=str.casefold)
+    return result
+
+
+def mentions_between(
+    session: Session, profile_id: str, start: datetime, end: datetime, *, target_id: str | None = None
+) -> list[MentionView]:
+    """Every mention of the profile's targets in articles published in [start, end), earliest first."""
+    base = _mention_rows(profile_id, start, end, target_id)
+    clusters = base.with_only_columns(ArticleRow.cluster_id).where(ArticleRow.cluster_id.is_not(None)).distinct()
+    rows = session.execute(base.order_by(ArticleRow.published_at, ArticleRow.id, MentionRow.target_id)).all()
+    if not rows:
+        return []
+    fixes = _corrections(session, profile_id, clusters)
+    members = _cluster_members(session, clusters)
+    views = []
+    for row in rows:
+        cluster_id = row.cluster_id if row.cluster_id is not None else row.article_id
+        own_outlet = row.outlet_id
+        also_in = sorted(
+            {name for outlet_id, name in members.get(cluster_id, ()) if outlet_id != own_outlet}, key=str.casefold
+        )
+        corrected_tone = fixes.tone.get((cluster_id, row.target_id))
+        tone = corrected_tone or row.tone
+        topics = [hit["topic"] for hit in row.topics or ()]
+        topics += [topic for topic in fixes.topics.get(cluster_id, ()) if topic not in topics]
+        views.append(
+            MentionView(
+                article_id=row.article_id,
+                cluster_id=cluster_id,
+                url=row.url,
+                title=row.title,
+                outlet_id=own_outlet,
+                outlet_name=row.outlet_name,
+                outlet_kind=row.outlet_kind,
+                outlet_reach=row.outlet_reach,
+                published_at=row.published_at,
+                date_guessed=row.date_source in _GUESSED,
+                target_id=row.target_id,
+                count=row.mentions,
+                prominence=row.prominence,
+                tone=tone,
+                auto_tone=row.tone,
+                corrected=corrected_tone is not None,
+                score=row.score if tone == row.tone else CORRECTED_SCORE[tone],
+                evidence=tuple(row.evidence or ()),
+                topics=tuple(topics),
+                also_in=tuple(also_in),
+            )
+        )
+    return views

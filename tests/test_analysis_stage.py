@@ -1,0 +1,164 @@
+"""The analysis stage: every watched article analysed once per profile version, corrections kept apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from press_rows import OUTLETS, add_article, add_outlets
+from ro_stories import (
+    AGENCY_TEXT,
+    AGENCY_TITLE,
+    LOCAL_REWRITE_TEXT,
+    LOCAL_REWRITE_TITLE,
+    NO_DIACRITICS_TEXT,
+    NO_DIACRITICS_TITLE,
+    PASSPORT_TEXT,
+    PASSPORT_TITLE,
+    UNRELATED_TEXT,
+    UNRELATED_TITLE,
+)
+from sqlalchemy import func, select
+
+from monitor.analysis import analyze_pending
+from monitor.config import Profile, Sources, load_profile
+from monitor.corrections import record_correction
+from monitor.nlp import analyze
+from monitor.store import Store
+from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, FeedRow, MentionRow
+from monitor.store.queries import mentions_between
+
+REPO = Path(__file__).resolve().parent.parent
+T0 = datetime(2026, 5, 14, 19, 5, tzinfo=UTC)
+SOURCES = Sources.model_validate(
+    {
+        "outlets": [
+            {"id": oid, "name": name, "kind": kind, "county": county, "feeds": [f"https://{oid}.example.ro/rss"]}
+            for oid, name, kind, county, _ in OUTLETS
+        ]
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile(REPO / "pipelines" / "alba.yaml")
+
+
+def _changed(profile: Profile) -> Profile:
+    """The same profile after the press office added an alias to the prefect."""
+    prefect = profile.target("prefect")
+    targets = tuple(
+        t.model_copy(update={"aliases": (*prefect.aliases, "H. Vlădescu")}) if t.id == "prefect" else t
+        for t in profile.targets
+    )
+    return profile.model_copy(update={"targets": targets})
+
+
+def _articles(store: Store) -> dict[str, int]:
+    with store.session() as session:
+        add_outlets(session)
+        rows = {
+            "agency": add_article(session, "agerpres", AGENCY_TITLE, AGENCY_TEXT, T0),
+            "local": add_article(session, "alba24", LOCAL_REWRITE_TITLE, LOCAL_REWRITE_TEXT, T0 + timedelta(hours=1)),
+            "national": add_article(
+                session, "digi24", NO_DIACRITICS_TITLE, NO_DIACRITICS_TEXT, T0 + timedelta(hours=2)
+            ),
+            "passport": add_article(session, "ziarul-unirea", PASSPORT_TITLE, PASSPORT_TEXT, T0 + timedelta(hours=5)),
+            "cluj": add_article(session, "ziar-de-cluj", UNRELATED_TITLE, UNRELATED_TEXT, T0 + timedelta(hours=6)),
+        }
+        return {name: row.id for name, row in rows.items()}
+
+
+def _stored(store: Store) -> tuple[dict[int, tuple[str, datetime]], list[tuple[int, str, str, int]]]:
+    with store.session() as session:
+        analyses = {
+            row.article_id: (row.profile_hash, row.analyzed_at)
+            for row in session.scalars(select(AnalysisRow).where(AnalysisRow.profile_id == "alba"))
+        }
+        mentions = sorted(
+            (row.article_id, row.target_id, row.tone, row.count)
+            for row in session.scalars(select(MentionRow).where(MentionRow.profile_id == "alba"))
+        )
+    return analyses, mentions
+
+
+def test_watched_articles_are_analysed_and_stored(any_store: Store, profile: Profile) -> None:
+    ids = _articles(any_store)
+    assert analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7)) == 4
+    analyses, mentions = _stored(any_store)
+    assert set(analyses) == {ids["agency"], ids["local"], ids["national"], ids["passport"]}  # not Cluj's outlet
+    expected = analyze(PASSPORT_TITLE, PASSPORT_TEXT, profile, outlet_county="Alba", published=T0.date())
+    assert [(m[1], m[2], m[3]) for m in mentions if m[0] == ids["passport"]] == [
+        (m.target, m.tone, m.count) for m in expected.mentions
+    ]
+    assert any(m[0] == ids["agency"] and m[1] == "prefect" for m in mentions)
+    with any_store.session() as session:
+        clusters = dict(session.execute(select(ArticleRow.id, ArticleRow.cluster_id)).all())
+        topics = session.scalar(
+            select(AnalysisRow.topics).where(
+                AnalysisRow.article_id == ids["passport"], AnalysisRow.profile_id == "alba"
+            )
+        )
+    assert clusters[ids["local"]] == clusters[ids["national"]] == ids["agency"]
+    assert clusters[ids["cluj"]] == ids["cluj"]  # clustered too: stories span every outlet
+    assert topics is not None and "servicii_publice" in [hit["topic"] for hit in topics]
+
+
+def test_second_run_does_nothing(any_store: Store, profile: Profile) -> None:
+    _articles(any_store)
+    analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7))
+    before = _stored(any_store)
+    assert analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=8)) == 0
+    assert _stored(any_store) == before
+
+
+def test_changed_profile_analyses_again_and_replaces_rows(any_store: Store, profile: Profile) -> None:
+    _articles(any_store)
+    analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7))
+    old_analyses, old_mentions = _stored(any_store)
+    assert analyze_pending(any_store, _changed(profile), SOURCES, now=T0 + timedelta(hours=8)) == 4
+    analyses, mentions = _stored(any_store)
+    assert set(analyses) == set(old_analyses)
+    assert all(old_analyses[a][0] != analyses[a][0] for a in analyses)
+    assert {at for _, at in analyses.values()} == {T0 + timedelta(hours=8)}
+    assert mentions == old_mentions  # replaced, not added to: one row per (article, target)
+
+
+def test_correction_survives_reanalysis_and_covers_every_copy(any_store: Store, profile: Profile) -> None:
+    ids = _articles(any_store)
+    analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7))
+    record_correction(
+        any_store, "alba", ids["national"], "prefect", tone="negative", topic="proteste", author="Ana Pop",
+        reason="Relatarea insinuează că prefectul a reacționat târziu.", now=T0 + timedelta(hours=9),
+    )  # fmt: skip
+    analyze_pending(any_store, _changed(profile), SOURCES, now=T0 + timedelta(hours=10))
+    with any_store.session() as session:
+        views = mentions_between(session, "alba", T0, T0 + timedelta(days=1), target_id="prefect")
+    copies = [v for v in views if v.cluster_id == ids["agency"]]
+    assert {v.article_id for v in copies} == {ids["agency"], ids["local"], ids["national"]}
+    assert all(v.tone == "negative" and v.corrected and "proteste" in v.topics for v in copies)
+    assert all(not v.corrected for v in views if v.cluster_id != ids["agency"])
+
+
+def test_limit_takes_the_newest_first(any_store: Store, profile: Profile) -> None:
+    ids = _articles(any_store)
+    assert analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7), limit=2) == 2
+    assert set(_stored(any_store)[0]) == {ids["passport"], ids["national"]}
+    assert analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7)) == 2
+
+
+def test_article_seen_in_a_watched_feed_is_analysed(any_store: Store, profile: Profile) -> None:
+    """An article first seen at a Cluj outlet that an Alba outlet's feed also carried is Alba's too."""
+    ids = _articles(any_store)
+    with any_store.session() as session:
+        session.add(FeedRow(id=3, outlet_id="alba24", url="https://alba24.example.ro/rss"))
+        session.flush()
+        session.add(ArticleSourceRow(article_id=ids["cluj"], feed_id=3, outlet_id="alba24", first_seen_at=T0))
+    analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7))
+    with any_store.session() as session:
+        count = session.scalar(
+            select(func.count()).select_from(AnalysisRow).where(AnalysisRow.article_id == ids["cluj"])
+        )
+    assert count == 1

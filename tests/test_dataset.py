@@ -1,0 +1,143 @@
+"""The labelled evaluation data (tests/data/*.jsonl) is well formed, labelled against the Alba profile and
+varied enough to measure what issue 3 asks for."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.config import Profile, load_profile
+from monitor.counties import find_county
+from monitor.text import search_key
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "tests" / "data"
+FILES = {"labelled": DATA / "labelled.jsonl", "heldout": DATA / "heldout.jsonl"}
+ID_PREFIX = {"labelled": "L-", "heldout": "H-"}
+MINIMUM_ITEMS = {"labelled": 160, "heldout": 50}
+
+TOPICS = {
+    "urgente",
+    "ordine_publica",
+    "sanatate",
+    "educatie",
+    "agricultura",
+    "infrastructura",
+    "investitii",
+    "legalitate",
+    "alegeri",
+    "servicii_publice",
+    "proteste",
+    "coruptie",
+    "minoritati",
+    "social",
+    "mediu",
+    "institutional",
+}
+TONES = {"positive", "neutral", "negative"}
+PROMINENCES = {"title", "lead", "body"}
+INPUT_KEYS = {"id", "title", "text", "url", "outlet", "outlet_county", "published"}
+CEDILLA = re.compile("[şţŞŢ]")
+DIACRITIC = re.compile("[ăâîșțĂÂÎȘȚşţŞŢ]")
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    with FILES[name].open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile(REPO / "pipelines" / "alba.yaml")
+
+
+@pytest.fixture(scope="module", params=sorted(FILES))
+def dataset(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]:
+    return request.param, _load(request.param)
+
+
+def test_every_line_has_the_analyze_input_fields_and_a_valid_label(
+    dataset: tuple[str, list[dict[str, Any]]], profile: Profile
+) -> None:
+    name, items = dataset
+    targets = {t.id for t in profile.targets}
+    for item in items:
+        where = f"{name} {item.get('id')}"
+        assert set(item) == INPUT_KEYS | {"expected"}, where
+        assert item["id"].startswith(ID_PREFIX[name]), where
+        assert item["title"].strip() and item["text"].strip(), where
+        assert item["url"].startswith("https://"), where
+        date.fromisoformat(item["published"])
+        if item["outlet_county"] is not None:
+            assert find_county(item["outlet_county"]) is not None, where
+        words = len(f"{item['title']} {item['text']}".split())
+        assert 80 <= words <= 400, f"{where}: {words} words"
+        assert all(p.strip() == p and p for p in item["text"].split("\n\n")), f"{where}: paragraphs"
+        expected = item["expected"]
+        assert set(expected) == {"mentions", "topics"}, where
+        assert set(expected["mentions"]) <= targets, where
+        for label in expected["mentions"].values():
+            assert set(label) == {"tone", "prominence"}, where
+            assert label["tone"] in TONES and label["prominence"] in PROMINENCES, where
+        assert set(expected["topics"]) <= TOPICS, where
+        assert expected["topics"] == sorted(set(expected["topics"])), where
+
+
+def test_ids_are_unique_across_both_files() -> None:
+    ids = [item["id"] for name in FILES for item in _load(name)]
+    assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+
+
+def test_person_labels_are_plausible_for_the_date_and_title(
+    dataset: tuple[str, list[dict[str, Any]]], profile: Profile
+) -> None:
+    """A labelled person is named in the article or holds the office on the article's date; a title
+    mention has a role word or the name in the title."""
+    name, items = dataset
+    for item in items:
+        day = date.fromisoformat(item["published"])
+        title, whole = search_key(item["title"]), search_key(f"{item['title']} {item['text']}")
+        for target_id, label in item["expected"]["mentions"].items():
+            target = profile.target(target_id)
+            surname = search_key(target.name.split()[-1])
+            if target.kind == "person":
+                assert surname in whole or target.active_on(day), f"{name} {item['id']} {target_id}"
+            if label["prominence"] == "title":
+                cues = {surname, "prefect", "prefectur"}
+                assert any(cue in title for cue in cues), f"{name} {item['id']} {target_id}"
+
+
+def test_labelled_set_is_large_and_balanced_enough(profile: Profile) -> None:
+    items = _load("labelled")
+    assert len(items) >= MINIMUM_ITEMS["labelled"]
+    labels = [label for item in items for label in item["expected"]["mentions"].values()]
+    tones = Counter(label["tone"] for label in labels)
+    assert all(tones[tone] >= 0.2 * len(labels) for tone in TONES), tones
+    assert {label["prominence"] for label in labels} == PROMINENCES
+    per_target = Counter(t for item in items for t in item["expected"]["mentions"])
+    assert all(per_target[t.id] >= 10 for t in profile.targets), per_target
+    topics = Counter(topic for item in items for topic in item["expected"]["topics"])
+    assert all(topics[topic] >= 6 for topic in TOPICS), topics
+    assert sum(1 for item in items if not item["expected"]["mentions"]) >= 0.15 * len(items)
+
+
+def test_held_out_set_is_large_enough() -> None:
+    items = _load("heldout")
+    assert len(items) >= MINIMUM_ITEMS["heldout"]
+    assert sum(1 for item in items if not item["expected"]["mentions"]) >= 5
+    assert len({label["tone"] for item in items for label in item["expected"]["mentions"].values()}) == 3
+
+
+def test_spelling_varies_as_in_real_romanian_press(dataset: tuple[str, list[dict[str, Any]]]) -> None:
+    """Some texts have no diacritics, some legacy cedillas, some ALL-CAPS titles."""
+    _, items = dataset
+    plain = sum(1 for item in items if not DIACRITIC.search(item["text"]))
+    cedilla = sum(1 for item in items if CEDILLA.search(item["text"]))
+    capitals = sum(1 for item in items if item["title"].isupper())
+    assert plain >= 5 and cedilla >= 3 and capitals >= 3, (plain, cedilla, capitals)

@@ -1,0 +1,193 @@
+"""The daily digest: figures, grouping and order, escaping, the HTML copy, and delivery to a real SMTP server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SmtpSink
+from delivery_rows import Newsroom
+
+from monitor.config import Profile, load_profile
+from monitor.digest import build_digest, count_ro, digest_window, highlight, render_digest, run_digest
+from monitor.mail import send_pending
+from monitor.settings import Settings
+from monitor.store import Store
+
+DAY = date(2026, 11, 20)
+END = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # 07:30 in Bucharest (EET, UTC+2)
+HOSTILE = 'Prefectul <script>alert("x")</script> laudă\r\nBcc: victima@example.com'
+
+
+@pytest.fixture
+def profile() -> Profile:
+    return load_profile(REPO / "pipelines" / "alba.yaml")
+
+
+@pytest.fixture
+def newsroom(store: Store) -> Newsroom:
+    room = Newsroom(store)
+    hour = timedelta(hours=1)
+    agency = room.publish(
+        "digi24",
+        "Protest la Prefectura Alba: prefectul Horia Vlădescu, acuzat că ignoră localnicii",
+        END - 3 * hour,
+        tone="negative",
+        prominence="title",
+        evidence=["Prefectul Horia Vlădescu este acuzat de localnici că a ignorat protestul <b>din Aiud</b>."],
+        topics=["proteste"],
+    )
+    room.publish("alba24", "Protest la Prefectura Alba (preluare)", END - 2 * hour, tone="negative", cluster=agency)
+    room.publish(
+        "alba24",
+        HOSTILE,
+        END - 5 * hour,
+        tone="positive",
+        prominence="lead",
+        evidence=["Horia Vladescu a inaugurat <script>drumul</script> județean."],
+        topics=["infrastructura", "investitii"],
+    )
+    room.publish(
+        "hotnews", "Ședința colegiului prefectural", END - 20 * hour, evidence=["Ședința a fost condusă de prefect."]
+    )
+    room.publish(
+        "ziarul-unirea",
+        "Subprefecta la ceremonia de 1 Decembrie",
+        END - 6 * hour,
+        target="subprefect",
+        evidence=["Subprefecta Ioana Câmpeanu a participat la ceremonie."],
+        topics=["institutional"],
+    )
+    room.publish("agerpres", "Prea devreme", END - 24 * hour - timedelta(seconds=1))  # in the previous week
+    room.publish("agerpres", "La ora sintezei", END)  # tomorrow's digest
+    for day in range(1, 7):
+        room.publish(
+            "alba24", f"Știre din ziua {day}", END - timedelta(days=day, hours=3), targets=["prefect", "institutia"]
+        )
+    return room
+
+
+def test_figures_grouping_and_order(store: Store, profile: Profile, newsroom: Newsroom) -> None:
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+
+    assert digest_window(profile, DAY) == (END - timedelta(hours=24), END)
+    assert (digest.mentions, digest.articles, digest.stories) == (5, 5, 4)
+    assert digest.average == pytest.approx(13 / 7)  # 6 days x 2 targets + the article just before the window
+    assert digest.tones == {"negative": 2, "neutral": 2, "positive": 1}
+    assert digest.top_outlets[0] == ("Alba24", 2)
+    assert ("Proteste și conflicte sociale", 1) in digest.top_topics
+    [prefect, subprefect] = digest.sections
+    assert (prefect.target.id, subprefect.target.id) == ("prefect", "subprefect")
+    titles = [item.title for item in prefect.items]
+    assert titles[0].startswith("Protest la Prefectura Alba: prefectul")  # negative first, the title copy leads
+    assert titles[1:] == [HOSTILE, "Ședința colegiului prefectural"]  # then lead before body
+    assert prefect.items[0].also_in == ("Alba24",)
+    assert prefect.items[0].topics == ("Proteste și conflicte sociale",)
+    assert digest.summary.startswith(
+        "În cele 24 de ore până la 20 noiembrie 2026, 07:30 au apărut 5 mențiuni în 5 articole"
+    )
+    assert "2 negative, 2 neutre, 1 pozitivă" in digest.summary
+    assert "Cele mai multe mențiuni: Horia Vlădescu (4)." in digest.summary
+
+
+def test_html_is_escaped_highlighted_and_mail_safe(store: Store, profile: Profile, newsroom: Newsroom) -> None:
+    with store.session() as session:
+        html, text = render_digest(build_digest(session, profile, DAY))
+
+    assert "<script" not in html and "&lt;script&gt;alert" in html
+    assert "<img" not in html and "<link" not in html and "<style" not in html
+    assert "ignorat protestul &lt;b&gt;din Aiud&lt;/b&gt;." in html
+    assert '">Horia Vlădescu</mark>' in html and '">Horia Vladescu</mark>' in html  # with and without diacritics
+    assert "Preluat și de: Alba24" in html and "Preluat și de: Alba24" in text
+    assert "https://digi24.example.ro/stire-1" in html
+    assert HOSTILE in text  # the plain-text part shows the title as it is: text, never markup
+    assert "Sinteza presei".upper() in text and "ş" not in html + text and "ţ" not in html + text
+
+
+def test_highlight_escapes_first() -> None:
+    target = load_profile(REPO / "pipelines" / "alba.yaml").target("subprefect")
+    marked = highlight("<i>SUBPREFECTA</i> Ioana Campeanu & co", target)
+    assert str(marked).count("<mark") == 2
+    assert str(marked).startswith("&lt;i&gt;<mark") and "&amp; co" in str(marked)
+
+
+def test_an_empty_day_still_has_a_short_digest(store: Store, profile: Profile, settings: Settings) -> None:
+    with store.session() as session:
+        result = run_digest(session, profile, settings, day=date(2026, 1, 5), now=END, send=True)
+
+    assert result.digest.empty and result.digest.sections == ()
+    assert result.digest.subject == "Sinteza presei, 5 ianuarie 2026: nicio mențiune"
+    assert "nu a publicat niciun articol" in result.digest.summary
+    assert result.path == settings.output_dir / "digest-alba-2026-01-05.html"
+    assert "nu a publicat niciun articol" in result.path.read_text(encoding="utf-8")
+    assert result.queued == ("presa@prefectura-alba.example",)
+
+
+def test_digest_arrives_once_by_smtp(
+    store: Store, profile: Profile, settings: Settings, newsroom: Newsroom, smtp: SmtpSink
+) -> None:
+    settings = replace(settings, smtp_url=smtp.url)
+    with store.session() as session:
+        first = run_digest(session, profile, settings, day=DAY, now=END, send=True)
+    with store.session() as session:
+        second = run_digest(session, profile, settings, day=DAY, now=END + timedelta(hours=2), send=True)
+    send_pending(store, settings, now=END + timedelta(hours=3))
+
+    assert first.queued == ("presa@prefectura-alba.example",) and second.already == first.queued
+    [message] = smtp.messages
+    assert smtp.envelopes[0][1] == ["presa@prefectura-alba.example"]
+    assert message["To"] == "presa@prefectura-alba.example"
+    assert message["Subject"] == "Sinteza presei, 20 noiembrie 2026: 5 mențiuni, 2 negative"
+    parts = {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
+    assert "&lt;script&gt;" in parts["text/html"] and "<script" not in parts["text/html"]
+    assert "Preluat și de: Alba24" in parts["text/plain"]
+    assert Path(first.path).read_text(encoding="utf-8") == parts["text/html"].replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "0 mențiuni"),
+        (1, "1 mențiune"),
+        (7, "7 mențiuni"),
+        (20, "20 de mențiuni"),
+        (101, "101 mențiuni"),
+        (1200, "1.200 de mențiuni"),
+    ],
+)
+def test_romanian_counts(n: int, expected: str) -> None:
+    assert count_ro(n, "mențiune", "mențiuni") == expected
+
+
+def test_commands_digest_alerts_send(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    env = {
+        "MONITOR_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "MONITOR_OUTPUT_DIR": str(tmp_path / "out"),
+        "MONITOR_SOURCES": str(REPO / "sources.yaml"),
+        "MONITOR_PIPELINES": str(REPO / "pipelines"),
+        "MONITOR_SMTP_URL": "",
+    }
+    runner = CliRunner()
+    digest = runner.invoke(cli, ["digest", "--profile", "alba", "--date", "2026-01-05", "--send"], env=env)
+    again = runner.invoke(cli, ["digest", "--profile", "alba", "--date", "2026-01-05", "--send"], env=env)
+    alerts = runner.invoke(cli, ["alerts", "--profile", "alba", "--dry-run"], env=env)
+    send = runner.invoke(cli, ["send"], env=env)
+    unknown = runner.invoke(cli, ["digest", "--profile", "nu-exista"], env=env)
+
+    assert digest.exit_code == 0, digest.output
+    assert "Sinteza presei pentru 5 ianuarie 2026: 0 mențiuni" in digest.output
+    assert "Pusă în coada de trimitere pentru: presa@prefectura-alba.example" in digest.output
+    assert "SMTP nu este configurat (MONITOR_SMTP_URL): 1 mesaj scris ca .eml în" in digest.output
+    assert "Trimisă deja pentru această zi (nu se retrimite)" in again.output
+    assert "Nicio alertă" in alerts.output and "Simulare (--dry-run)" in alerts.output
+    assert "0 mesaje scrise" in send.output
+    assert unknown.exit_code != 0 and "Profil negăsit: nu-exista" in unknown.output
+    assert (tmp_path / "out" / "digest-alba-2026-01-05.html").exists()
+    assert len(list((tmp_path / "out" / "mail").glob("*.eml"))) == 1

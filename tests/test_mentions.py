@@ -1,0 +1,172 @@
+"""Mentions of each target: names in every form, inflected roles, distractors, terms of office."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Profile, load_profile
+from monitor.nlp import analyze
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 3, 10)  # the current prefect (Vlădescu) and subprefect (Câmpeanu) are in office
+
+
+@pytest.fixture(scope="module")
+def alba() -> Profile:
+    return load_profile(REPO / "pipelines" / "alba.yaml")
+
+
+def targets(profile: Profile, title: str, text: str, **kwargs: object) -> dict[str, int]:
+    result = analyze(title, text, profile, published=kwargs.pop("published", TODAY), **kwargs)  # type: ignore[arg-type]
+    return {m.target: m.count for m in result.mentions}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Horia Vlădescu a participat la ședință.",
+        "Declarația lui Horia Vlădescu a venit ieri.",
+        "HORIA VLĂDESCU A DEMISIONAT?",
+        "Horia Vladescu a participat la sedinta.",
+        "Vlădescu Horia, prefect, a semnat.",
+        "Dl Vlădescu a participat la ședință.",
+        "Dl. Vlădescu a participat la ședință.",
+        "Domnul prefect Vlădescu a participat.",
+        "H. Vlădescu a semnat ordinul.",
+    ],
+)
+def test_every_form_of_the_prefects_name(alba: Profile, text: str) -> None:
+    assert targets(alba, "", text) == {"prefect": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ioana Câmpeanu a condus ședința.",
+        "Mandatul Ioanei Câmpeanu a început în martie.",
+        "Ioana Campeanu a condus sedinta.",
+        "Subprefecta Câmpeanu a condus ședința.",
+    ],
+)
+def test_female_names_and_their_genitive(alba: Profile, text: str) -> None:
+    assert targets(alba, "", text) == {"subprefect": 1}
+
+
+def test_the_surname_alone_counts_once_the_full_name_appeared(alba: Profile) -> None:
+    text = "Horia Vlădescu a venit la Blaj. Vlădescu a spus că lucrările continuă."
+    assert targets(alba, "", text) == {"prefect": 2}
+    assert targets(alba, "", "Vlădescu a spus că lucrările continuă.") == {}
+
+
+def test_a_surname_after_another_first_name_is_someone_else(alba: Profile) -> None:
+    text = "Horia Vlădescu și Mihai Vlădescu au venit."
+    assert targets(alba, "", text) == {"prefect": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prefectul județului Alba a convocat ședința.", {"prefect": 1}),
+        ("Prefectul de Alba a convocat ședința.", {"prefect": 1}),
+        ("Scrisoarea prefectului Alba a ajuns la minister.", {"prefect": 1}),
+        ("PREFECTUL JUDEȚULUI ALBA A CONVOCAT ȘEDINȚA.", {"prefect": 1}),
+        ("Prefectul judeţului Alba a convocat şedinţa.", {"prefect": 1}),
+        ("Subprefectul județului Alba a venit.", {"subprefect": 1}),
+        ("Prefectura Alba a anunțat programul.", {"institutia": 1}),
+        ("Instituția Prefectului – Județul Alba a anunțat programul.", {"institutia": 1}),
+        ("Comunicatul Instituției Prefectului Alba a apărut.", {"institutia": 1}),
+    ],
+)
+def test_role_phrases_naming_our_county(alba: Profile, text: str, expected: dict[str, int]) -> None:
+    assert targets(alba, "", text) == expected
+
+
+def test_bare_role_words_in_an_article_about_our_county(alba: Profile) -> None:
+    text = (
+        "Ploile au afectat județul Alba. Prefectul a convocat comitetul, iar Prefectura a deschis o linie "
+        "telefonică. Subprefectei i s-a cerut un raport, iar la sediul Prefecturii a avut loc ședința."
+    )
+    assert targets(alba, "", text) == {"prefect": 1, "institutia": 2, "subprefect": 1}
+
+
+def test_the_head_of_the_prefecture_is_the_prefect(alba: Profile) -> None:
+    assert targets(alba, "", "Șeful Prefecturii Alba a convocat ședința.") == {"prefect": 1}
+    assert targets(alba, "", "Oamenii au venit la sediul Prefecturii Alba.") == {"institutia": 1}
+
+
+def test_bare_role_words_count_for_a_local_outlet_of_our_county(alba: Profile) -> None:
+    text = "Prefectul a convocat comitetul de urgență."
+    assert targets(alba, "", text) == {}
+    assert targets(alba, "", text, outlet_county="Alba") == {"prefect": 1}
+    assert targets(alba, "", text, outlet_county="Cluj") == {}
+
+
+def test_the_seat_or_demonym_marks_the_article_as_ours(alba: Profile) -> None:
+    assert targets(alba, "", "La Alba Iulia, prefectul a vorbit.") == {"prefect": 1}
+    assert targets(alba, "", "Albaiulienii au protestat, iar prefectul a răspuns.") == {"prefect": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "În județul Alba s-a discutat mult. Prefectul de Cluj a anunțat măsuri.",
+        "În județul Alba s-a discutat mult. Prefectul județului Cluj, Mihai Rusu, a anunțat măsuri.",
+        "În județul Alba, elevii au sărbătorit. Prefect de studii a fost numit un profesor.",
+        "Turiștii din Alba au ajuns la Paris. Prefectura Seine-et-Marne a emis o alertă.",
+        "Turiștii din Alba au vizitat Franța, unde prefectul departamentului a închis drumurile.",
+        "În Alba, istoricii au arătat că în secolul XIX prefectul avea alte atribuții.",
+        "În Alba, ministrul s-a întâlnit cu prefectul Marin Ionescu.",
+        "Prefecții din toată țara, inclusiv din Alba, au fost convocați la București.",
+        "Prefectul clujean a venit în Alba.",
+        "În Alba se spune că un prefect trebuie să asculte oamenii.",
+        "În Alba, mandatul de prefect durează până la schimbarea Guvernului.",
+        "Delegația din Alba a vizitat prefectura japoneză Nara.",
+        "Consilierii din Alba au discutat cu prefectul Capitalei.",
+        "În Alba, viitorul prefect ar urma să fie numit luna viitoare.",
+    ],
+)
+def test_role_words_that_point_elsewhere_are_not_ours(alba: Profile, text: str) -> None:
+    assert targets(alba, "", text) == {}
+
+
+def test_terms_of_office_decide_who_the_prefect_is(alba: Profile) -> None:
+    text = "Prefectul județului Alba a convocat ședința."
+    assert targets(alba, "", text, published=date(2023, 5, 1)) == {"prefect-anterior": 1}
+    assert targets(alba, "", text, published=date(2025, 6, 1)) == {"prefect": 1}
+    assert targets(alba, "", "Subprefectul de Alba a venit.", published=date(2024, 1, 1)) == {}
+
+
+def test_the_former_prefect_is_a_different_target(alba: Profile) -> None:
+    text = "În Alba, fostul prefect a criticat decizia. Dorin Mărculescu a cerut explicații."
+    assert targets(alba, "", text) == {"prefect-anterior": 2}
+
+
+def test_a_role_joined_to_our_name_is_one_mention(alba: Profile) -> None:
+    text = "Prefectul județului Alba, Horia Vlădescu, a semnat. Prefectul Vlădescu a plecat."
+    assert targets(alba, "", text) == {"prefect": 2}
+
+
+def test_prominence_and_spans(alba: Profile) -> None:
+    title = "Vizită la Blaj"
+    text = "Ziua a început devreme.\n\nHoria Vlădescu a vizitat școala. Vlădescu a plecat apoi la Sebeș."
+    result = analyze(title, text, alba, published=TODAY)
+    [mention] = result.mentions
+    assert mention.prominence == "body"
+    assert mention.count == 2
+    assert [text[s.start : s.end] for s in mention.spans] == ["Horia Vlădescu", "Vlădescu"]
+    assert mention.spans[0].sentence == "Horia Vlădescu a vizitat școala."
+    assert {s.field for s in mention.spans} == {"text"}
+
+    in_lead = analyze(title, "Horia Vlădescu a vizitat școala.\nApoi a plecat.", alba, published=TODAY)
+    assert in_lead.mentions[0].prominence == "lead"
+    in_title = analyze("Horia Vlădescu, la Blaj", "Vizita a durat o oră.", alba, published=TODAY)
+    assert in_title.mentions[0].prominence == "title"
+    assert in_title.mentions[0].spans[0].field == "title"
+
+
+def test_mentions_follow_the_profiles_target_order(alba: Profile) -> None:
+    text = "Prefectura Alba a anunțat că Ioana Câmpeanu și Horia Vlădescu vor participa."
+    assert list(targets(alba, "", text)) == ["prefect", "subprefect", "institutia"]

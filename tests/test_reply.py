@@ -1,0 +1,168 @@
+"""Right-of-reply letters name the outlet, the article and the contested passages; their status only moves on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from archive_rows import PROFILE, Month, add_mention, at, seed_month
+from click.testing import CliRunner
+from conftest import REPO
+from press_rows import add_article
+from sqlalchemy import select
+
+from monitor.cli import cli
+from monitor.config import Sources, load_profile
+from monitor.reply import ReplyError, draft_reply, set_reply_status
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import OutletRow, ReplyRow
+
+NOW = datetime(2026, 10, 7, 8, tzinfo=UTC)
+OUTLETS = {
+    "outlets": [
+        {
+            "id": "ziarul-unirea",
+            "name": "Ziarul Unirea",
+            "kind": "local",
+            "county": "Alba",
+            "feeds": ["https://ziarulunirea.example/feed"],
+            "contact": "redactia@ziarulunirea.example",
+        },
+        {"id": "alba24", "name": "Alba24", "kind": "local", "county": "Alba", "feeds": ["https://alba24.example/feed"]},
+        {
+            "id": "alba-tv",
+            "name": "Alba TV",
+            "kind": "tv",
+            "county": "Alba",
+            "feeds": ["https://albatv.example/feed"],
+            "contact": "stiri@albatv.example",
+        },
+    ]
+}
+PASSAGE = "Prefectul Horia Vlădescu, acuzat că a ignorat avertismentele despre spitalul județean."
+
+
+@pytest.fixture
+def month(store: Store) -> Month:
+    with store.session() as session:
+        return seed_month(session)
+
+
+@pytest.fixture
+def sources() -> Sources:
+    return Sources.model_validate(OUTLETS)
+
+
+def test_letter_names_outlet_article_and_passages(
+    store: Store, settings: Settings, sources: Sources, month: Month
+) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    draft = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW)
+    text = draft.text_path.read_text(encoding="utf-8")
+    html = draft.html_path.read_text(encoding="utf-8")
+    for letter in (text, html):
+        assert "Redacția Ziarul Unirea" in letter
+        assert "redactia@ziarulunirea.example" in letter
+        assert "Prefectul, acuzat în cazul spitalului" in letter  # the title
+        assert "6 octombrie 2026" in letter
+        assert "https://ziarul-unirea.example.ro/" in letter
+        assert f"„{PASSAGE}”" in letter
+        assert "Horia Vlădescu, prefectul județului Alba" in letter
+        assert "Codul civil" in letter and "504/2002" not in letter
+        assert "Instituția Prefectului – Județul Alba" in letter
+        assert "drept la replică" in letter.lower()
+        assert "ş" not in letter and "ţ" not in letter
+    assert "[Nume și prenume]" in text and "Poziția instituției" in text
+    assert draft.passages == (PASSAGE,) and draft.warnings == ()
+    with store.session() as session:
+        row = session.scalars(select(ReplyRow)).one()
+    assert (row.id, row.status, row.article_id, row.target_id) == (draft.reply_id, "drafted", month.hospital, "prefect")
+    assert Path(row.text_path) == draft.text_path and Path(row.html_path) == draft.html_path
+
+    again = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW)
+    assert again.reply_id == draft.reply_id  # an unsent draft is redrafted, not duplicated
+
+
+def test_missing_contact_is_flagged_and_copies_listed(
+    store: Store, settings: Settings, sources: Sources, month: Month
+) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    draft = draft_reply(store, profile, sources, settings, month.hospital_copy, "prefect", now=NOW)
+    text = draft.text_path.read_text(encoding="utf-8")
+    assert "Redacția Alba24" in text
+    assert "ADRESA DE CONTACT A REDACȚIEI: lipsește din sources.yaml" in text
+    assert "preluat și de: Pagina de Alba, Ziarul Unirea" in text
+    assert any("contact" in warning for warning in draft.warnings)
+
+
+def test_broadcaster_gets_the_audiovisual_law(store: Store, settings: Settings, sources: Sources, month: Month) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    with store.session() as session:
+        session.add(OutletRow(id="alba-tv", name="Alba TV", kind="tv", county="Alba", reach=150_000))
+        session.flush()
+        article = add_article(session, "alba-tv", "Subprefectul, criticat", "Subprefectul a mințit.", at(10, 5))
+        add_mention(session, article, "subprefect", "negative", evidence=("Subprefectul a mințit.",))
+        article_id = article.id
+    text = draft_reply(store, profile, sources, settings, article_id, "subprefect", now=NOW).text_path.read_text()
+    assert "art. 41 din Legea audiovizualului nr. 504/2002" in text
+    assert "Ioana Câmpeanu, subprefectul județului Alba" in text and "„Subprefectul a mințit.”" in text
+
+
+def test_non_negative_article_leaves_a_placeholder(
+    store: Store, settings: Settings, sources: Sources, month: Month
+) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    sources = Sources.model_validate(
+        {
+            "outlets": [
+                *OUTLETS["outlets"],
+                {"id": "digi24", "name": "Digi24", "kind": "national", "feeds": ["https://d.example/rss"]},
+            ]
+        }
+    )
+    draft = draft_reply(store, profile, sources, settings, month.floods, "institutia", now=NOW)
+    assert draft.passages == ()
+    assert "[Citați, între ghilimele, pasajele contestate din articol.]" in draft.text_path.read_text()
+    assert any("nu este negativă" in warning for warning in draft.warnings)
+    with pytest.raises(ReplyError, match="nu o menționează"):
+        draft_reply(store, profile, sources, settings, month.floods, "subprefect", now=NOW)
+    with pytest.raises(ReplyError, match="nu există în profilul"):
+        draft_reply(store, profile, sources, settings, month.floods, "primar", now=NOW)
+
+
+def test_status_moves_forward_only(store: Store, settings: Settings, sources: Sources, month: Month) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    reply_id = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW).reply_id
+    assert set_reply_status(store, reply_id, "sent", now=NOW) == ("drafted", "sent")
+    with pytest.raises(ReplyError, match="deja trimisă"):
+        set_reply_status(store, reply_id, "sent", now=NOW)
+    assert set_reply_status(store, reply_id, "published", now=NOW) == ("sent", "published")
+    with pytest.raises(ReplyError, match="nu există"):
+        set_reply_status(store, 999, "sent", now=NOW)
+    redraft = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW)
+    assert redraft.reply_id != reply_id  # a published letter is kept; a new draft starts
+
+
+def test_reply_commands(store: Store, settings: Settings, month: Month, tmp_path: Path) -> None:
+    sources_path = tmp_path / "sources.yaml"
+    sources_path.write_text(yaml.safe_dump(OUTLETS, allow_unicode=True), encoding="utf-8")
+    env = {
+        "MONITOR_DATABASE_URL": settings.database_url,
+        "MONITOR_OUTPUT_DIR": str(settings.output_dir),
+        "MONITOR_SOURCES": str(sources_path),
+        "MONITOR_PIPELINES": str(REPO / "pipelines"),
+    }
+    runner = CliRunner()
+    result = runner.invoke(cli, ["reply", str(month.hospital_copy), "--target", "prefect"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Scrisoarea de replică nr. 1 către Alba24 a fost redactată" in result.output
+    assert "nu are adresă de contact" in result.output
+    result = runner.invoke(cli, ["reply-status", "1", "sent"], env=env)
+    assert result.exit_code == 0 and "redactată → trimisă" in result.output
+    result = runner.invoke(cli, ["reply-status", "1", "sent"], env=env)
+    assert result.exit_code == 1 and "deja trimisă" in result.output
+    result = runner.invoke(cli, ["reply", "12345", "--target", "prefect"], env=env)
+    assert result.exit_code == 1 and "articolul 12345 nu există" in result.output

@@ -1,0 +1,148 @@
+"""The monthly report end to end: stored mentions -> HTML and PDF files (pdftotext reads them) -> queued mail."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from archive_rows import PROFILE, seed_month
+from click.testing import CliRunner
+from conftest import REPO
+from sqlalchemy import select
+
+from monitor.cli import cli
+from monitor.config import load_profile, load_sources
+from monitor.corrections import record_correction
+from monitor.report import ReportError, plural, run_monthly, signed_ro
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import OutboxRow
+
+NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+
+
+def pdf_text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_romanian_wording() -> None:
+    assert plural(1, "apariție", "apariții") == "1 apariție"
+    assert plural(5, "apariție", "apariții") == "5 apariții"
+    assert plural(20, "apariție", "apariții") == "20 de apariții"
+    assert plural(1005, "apariție", "apariții") == "1.005 apariții"
+    assert plural(0, "apariție", "apariții") == "0 apariții"
+    assert signed_ro(-0.126) == "−0,13" and signed_ro(0.5) == "+0,50" and signed_ro(None) == "—"
+
+
+def test_monthly_report_pdf_and_mail(store: Store, settings: Settings) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    sources = load_sources(REPO / "sources.yaml")
+    with store.session() as session:
+        month = seed_month(session)
+    record_correction(
+        store,
+        PROFILE,
+        month.roads,
+        "subprefect",
+        tone="neutral",
+        author="ana",
+        reason="critica vizează consiliul",
+        now=datetime(2026, 10, 21, tzinfo=UTC),
+    )
+
+    result = run_monthly(store, profile, sources, settings, date(2026, 10, 1), now=NOW, send=True)
+
+    assert result.html_path.name == "raport-alba-2026-10.html" and result.pdf_path.name == "raport-alba-2026-10.pdf"
+    assert result.pdf_path.read_bytes().startswith(b"%PDF")
+    indicators = result.indicators
+    # 2 hospital copies (negative), floods (prefect + institution, positive), roads (corrected to neutral),
+    # 4 routine neutral: 9 appearances in October; the September one is only the comparison.
+    assert indicators.appearances == 9 and indicators.previous_appearances == 1
+    assert (indicators.tone.positive, indicators.tone.neutral, indicators.tone.negative) == (2, 5, 2)
+    assert indicators.corrected == 1
+    assert [s.title for s in indicators.negative_stories] == ["Prefectul, acuzat în cazul spitalului"]
+    assert len(indicators.alerts) == 1
+
+    text = pdf_text(result.pdf_path)
+    flat = " ".join(text.split())
+    for heading in (
+        "Monitorizarea lunară a aparițiilor în presă",
+        "Octombrie 2026",
+        "Rezumat",
+        "Volumul aparițiilor",
+        "Tonul aparițiilor",
+        "Proeminența aparițiilor",
+        "Ponderea în totalul aparițiilor",
+        "Teme abordate",
+        "Cele mai pozitive subiecte",
+        "Cele mai negative subiecte",
+        "Cele mai active publicații",
+        "Alerte de criză",
+        "Corecții operate de biroul de presă",
+        "Anexă: metodologie și formule",
+        "Janis–Fadner",
+    ):
+        assert heading in flat, heading
+    assert "9 apariții în presă" in flat  # the summary, from the figures
+    assert "+0,00" not in flat and "0,00" in flat  # net tone (2 - 2) / 9 is shown unsigned
+    assert "Horia Vlădescu" in flat and "Ziarul Unirea" in flat
+    assert "ton net" in flat.lower() and "(P − N) / (P + N + U)" in flat
+    assert "AVE" in flat and "Principiile de la Barcelona" in flat  # only to say it is not computed
+    assert "ş" not in text and "ţ" not in text  # comma-below letters only
+    html = result.html_path.read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 4
+
+    assert result.queued == 2
+    with store.session() as session:
+        rows = session.scalars(select(OutboxRow).order_by(OutboxRow.recipient)).all()
+    assert [row.recipient for row in rows] == sorted(profile.report.recipients)
+    message = message_from_bytes(rows[0].message, policy=policy.default)
+    assert "octombrie 2026" in str(message["Subject"])
+    attachments = [part for part in message.iter_attachments()]
+    assert [part.get_filename() for part in attachments] == ["raport-alba-2026-10.pdf"]
+    assert attachments[0].get_content() == result.pdf_path.read_bytes()
+
+    again = run_monthly(store, profile, sources, settings, date(2026, 10, 1), now=NOW, send=True)
+    assert again.queued == 0  # one message per recipient and month, however often it runs
+
+
+def test_empty_month_still_reports(store: Store, settings: Settings) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    result = run_monthly(
+        store, profile, load_sources(REPO / "sources.yaml"), settings, date(2026, 2, 1), now=NOW, send=False
+    )
+    flat = " ".join(pdf_text(result.pdf_path).split())
+    assert "nu a fost identificată nicio apariție" in flat and "Februarie 2026" in flat
+    assert result.queued == 0
+
+
+def test_send_without_recipients_is_refused_before_any_work(store: Store, settings: Settings) -> None:
+    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+    silent = profile.model_copy(update={"report": profile.report.model_copy(update={"recipients": ()})})
+    with pytest.raises(ReportError, match=r"report\.recipients"):
+        run_monthly(store, silent, load_sources(REPO / "sources.yaml"), settings, date(2026, 10, 1), now=NOW, send=True)
+    assert not settings.output_dir.exists()
+
+
+def test_report_command(store: Store, settings: Settings) -> None:
+    with store.session() as session:
+        seed_month(session)
+    env = {
+        "MONITOR_DATABASE_URL": settings.database_url,
+        "MONITOR_OUTPUT_DIR": str(settings.output_dir),
+        "MONITOR_SOURCES": str(REPO / "sources.yaml"),
+        "MONITOR_PIPELINES": str(REPO / "pipelines"),
+    }
+    result = CliRunner().invoke(cli, ["report", "--profile", PROFILE, "--month", "2026-10"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Raportul lunar pentru octombrie 2026 (alba):" in result.output
+    assert str(settings.output_dir / "raport-alba-2026-10.pdf") in result.output
+    assert "9 apariții în presă" in result.output
+    result = CliRunner().invoke(cli, ["report", "--month", "10/2026"], env=env)
+    assert result.exit_code == 1 and "Lună invalidă «10/2026»" in result.output

@@ -1,0 +1,313 @@
+"""The scheduler: what is due at `now`, exactly once per period (DST days, restarts, two processes), the lease,
+a burst over real crawl cycles, and the daemon's clean shutdown on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from conftest import REPO, Site, SmtpSink
+from sqlalchemy import select
+
+from monitor.config import DigestSchedule, Outlet, Profile, ReportSchedule, Sources, load_profile
+from monitor.scheduler import (
+    acquire_lease,
+    digest_due,
+    release_lease,
+    report_due,
+    run_dated_jobs,
+    run_due,
+    run_once,
+)
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import JobRunRow, LockRow, OutboxRow
+
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+
+def _profile(digest_at: time = time(7, 30)) -> Profile:
+    profile = load_profile(REPO / "pipelines" / "alba.yaml")
+    return profile.model_copy(
+        update={
+            "digest": DigestSchedule(time=digest_at, recipients=profile.digest.recipients),
+            "report": ReportSchedule(enabled=False),
+        }
+    )
+
+
+def _digest_keys(store: Store) -> list[str]:
+    with store.session() as session:
+        return sorted(session.scalars(select(OutboxRow.key).where(OutboxRow.kind == "digest")))
+
+
+@pytest.mark.parametrize("digest_at", [time(7, 30), time(3, 30)])  # 03:30 is skipped in March, doubled in October
+def test_dst_days_get_exactly_one_digest_each(tmp_path: Path, settings: Settings, digest_at: time) -> None:
+    profile = _profile(digest_at)
+    url = f"sqlite:///{tmp_path / 'dst.db'}"
+    stores = [Store(url), Store(url)]  # two processes sharing the database, taking turns
+    sources = Sources(outlets=())
+    steps = [
+        first + timedelta(minutes=10 * step)
+        for first in (datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 10, 24, tzinfo=UTC))
+        for step in range(3 * 24 * 6)
+    ]
+    for turn, now in enumerate(steps):
+        run_dated_jobs(stores[turn % 2], sources, [profile], settings, now=now)
+        if turn == 100:  # a restart
+            stores[0].close()
+            stores[0] = Store(url)
+    keys = _digest_keys(stores[0])
+    for store in stores:
+        store.close()
+
+    days = {key.split(":")[2] for key in keys}
+    assert len(keys) == len(days)  # never two for one day
+    for day in ("2026-03-28", "2026-03-29", "2026-03-30", "2026-10-24", "2026-10-25", "2026-10-26"):
+        assert f"digest:alba:{day}:presa@prefectura-alba.example" in keys
+    assert (settings.output_dir / "digest-alba-2026-03-29.html").exists()
+    assert (settings.output_dir / "digest-alba-2026-10-25.html").exists()
+
+
+def test_digest_and_report_due_times() -> None:
+    profile = _profile()
+    spring = datetime(2026, 3, 29, 4, 29, tzinfo=UTC)  # 07:29 EEST
+    autumn = datetime(2026, 10, 25, 5, 29, tzinfo=UTC)  # 07:29 EET
+    assert digest_due(profile, spring) is None and digest_due(profile, spring + timedelta(minutes=1)) == date(
+        2026, 3, 29
+    )
+    assert digest_due(profile, autumn) is None and digest_due(profile, autumn + timedelta(minutes=1)) == date(
+        2026, 10, 25
+    )
+    monthly = profile.model_copy(update={"report": ReportSchedule(day=1, time=time(8, 0))})
+    first = datetime(2026, 12, 1, 8, 0, tzinfo=BUCHAREST)
+    assert report_due(monthly, first - timedelta(minutes=1)) is None
+    assert report_due(monthly, first) == date(2026, 11, 1)
+    assert report_due(monthly, first - timedelta(days=1)) == date(2026, 10, 1)  # catches up on a missed month
+
+
+def test_run_once_never_twice_across_processes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'once.db'}"
+    stores = [Store(url), Store(url)]
+    now = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    results: list[str | None] = [None, None]
+
+    def worker(index: int) -> None:
+        results[index] = run_once(stores[index], "digest:alba", "2026-11-20", now, lambda session: f"p{index}")
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with stores[0].session() as session:
+        runs = list(session.scalars(select(JobRunRow)))
+    for store in stores:
+        store.close()
+    assert sorted(r for r in results if r is not None) in (["p0"], ["p1"])
+    assert [(run.job, run.period) for run in runs] == [("digest:alba", "2026-11-20")]
+
+
+def test_work_that_fails_leaves_the_period_undone(store: Store) -> None:
+    now = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+
+    def broken(session: object) -> None:
+        raise RuntimeError("render failed")
+
+    with pytest.raises(RuntimeError):
+        run_once(store, "digest:alba", "2026-11-20", now, broken)
+    assert run_once(store, "digest:alba", "2026-11-20", now, lambda session: "done") == "done"
+
+
+def test_lease_has_one_owner_until_it_expires(any_store: Store) -> None:
+    now = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    ttl = timedelta(minutes=2)
+    assert acquire_lease(any_store, "a", now=now, ttl=ttl)
+    assert not acquire_lease(any_store, "b", now=now + timedelta(minutes=1), ttl=ttl)
+    assert acquire_lease(any_store, "a", now=now + timedelta(minutes=1), ttl=ttl)  # heartbeat
+    assert not acquire_lease(any_store, "b", now=now + timedelta(minutes=2), ttl=ttl)
+    assert acquire_lease(any_store, "b", now=now + timedelta(minutes=3, seconds=1), ttl=ttl)  # a died
+    assert not acquire_lease(any_store, "a", now=now + timedelta(minutes=3, seconds=2), ttl=ttl)
+    release_lease(any_store, "a")  # not its lease any more: nothing happens
+    with any_store.session() as session:
+        assert session.get(LockRow, "scheduler").owner == "b"  # type: ignore[union-attr]
+    release_lease(any_store, "b")
+    assert acquire_lease(any_store, "a", now=now + timedelta(minutes=3, seconds=3), ttl=ttl)
+
+
+# --- a burst served over real crawl cycles ------------------------------------------------------
+
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+STORIES = [
+    (
+        "Locuitorii din Aiud, nemulțumiți de prefect",
+        "Locuitorii din Aiud îl critică dur pe prefectul Horia Vlădescu, pe care îl acuză de nepăsare față de "
+        "inundațiile din cartierul Gării. Oamenii spun că nu au primit niciun răspuns la sesizări.",
+    ),
+    (
+        "Fermierii din Blaj acuză prefectul de incompetență",
+        "Fermierii din Blaj îl acuză pe prefectul Horia Vlădescu de incompetență în gestionarea despăgubirilor "
+        "pentru seceta din vară. Asociația agricultorilor spune că dosarele stau blocate de luni de zile.",
+    ),
+    (
+        "Primarii din Munții Apuseni critică prefectul",
+        "Mai mulți primari din Munții Apuseni îl critică pe prefectul Horia Vlădescu pentru întârzierea avizelor "
+        "la proiectele de drumuri comunale. Edilii spun că lucrările au fost amânate din cauza lui.",
+    ),
+    (
+        "Cozi uriașe la pașapoarte, prefectul acuzat de dezinteres",
+        "Cozile de la serviciul de pașapoarte din Alba Iulia au ajuns la trei ore, iar solicitanții îl acuză pe "
+        "prefectul Horia Vlădescu de dezinteres. Angajații lucrează cu jumătate din personal.",
+    ),
+    (
+        "Profesorii din Sebeș, furioși pe prefect",
+        "Profesorii din Sebeș îl critică pe prefectul Horia Vlădescu, pe care îl acuză că a ignorat problemele "
+        "transportului școlar. Elevii din satele izolate ajung cu întârziere la ore în fiecare dimineață.",
+    ),
+]
+
+
+def _page(title: str, text: str) -> bytes:
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in text.split(". "))
+    return (
+        f"<html><head><title>{title}</title></head><body><nav>Acasă | Local</nav><article><h1>{title}</h1>"
+        f"{paragraphs}</article><footer>Toate drepturile rezervate</footer></body></html>"
+    ).encode()
+
+
+class Feeds:
+    """Three local outlets on the test site whose RSS feeds grow as the test publishes."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.items: dict[str, list[tuple[int, datetime]]] = {"a": [], "b": [], "c": []}
+        for outlet in self.items:
+            self._serve(outlet)
+
+    def publish(self, outlet: str, story: int, when: datetime) -> None:
+        title, text = STORIES[story]
+        self.site.serve_bytes(f"/{outlet}/stire-{story}.html", _page(title, text))
+        self.items[outlet].append((story, when))
+        self._serve(outlet)
+
+    def _serve(self, outlet: str) -> None:
+        items = "".join(
+            f"<item><title>{STORIES[story][0]}</title><link>{self.site.url(f'/{outlet}/stire-{story}.html')}</link>"
+            f"<guid>{outlet}-{story}</guid><pubDate>{format_datetime(when)}</pubDate></item>"
+            for story, when in self.items[outlet]
+        )
+        channel = f"<channel><title>{outlet}</title>{items}</channel>"
+        feed = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">{channel}</rss>'
+        self.site.serve_bytes(f"/{outlet}/rss.xml", feed.encode(), "application/rss+xml; charset=utf-8")
+
+    def sources(self) -> Sources:
+        return Sources(
+            outlets=tuple(
+                Outlet(
+                    id=f"local-{outlet}",
+                    name=f"Gazeta {outlet.upper()}",
+                    kind="local",
+                    county="Alba",
+                    feeds=(self.site.url(f"/{outlet}/rss.xml"),),
+                    reach=50_000,
+                    poll=timedelta(minutes=10),
+                )
+                for outlet in self.items
+            )
+        )
+
+
+def test_a_burst_over_crawl_cycles_mails_one_alert_then_one_update(
+    store: Store, settings: Settings, site: Site, smtp: SmtpSink
+) -> None:
+    settings = replace(settings, smtp_url=smtp.url)
+    profile = _profile().model_copy(update={"digest": DigestSchedule(enabled=False)})
+    feeds = Feeds(site)
+    sources = feeds.sources()
+    cycles = []
+
+    def cycle(now: datetime) -> None:
+        report = run_due(store, sources, [profile], settings, now)
+        cycles.append([(notice.kind, notice.rule) for notice in report.alerts])
+
+    feeds.publish("a", 0, T0 - timedelta(minutes=5))
+    cycle(T0)
+    feeds.publish("b", 1, T0 + timedelta(minutes=12))
+    feeds.publish("c", 2, T0 + timedelta(minutes=15))
+    cycle(T0 + timedelta(minutes=20))
+    feeds.publish("a", 3, T0 + timedelta(minutes=30))
+    cycle(T0 + timedelta(minutes=40))  # the same crisis, within the hour: no update yet
+    feeds.publish("b", 4, T0 + timedelta(minutes=70))
+    cycle(T0 + timedelta(minutes=90))
+    cycle(T0 + timedelta(minutes=100))
+
+    assert cycles == [[], [("alert", "burst")], [], [("update", "burst")], []]
+    subjects = [str(message["Subject"]) for message in smtp.messages]
+    assert subjects == [
+        "Alertă: criză mediatică – Horia Vlădescu (3 articole)",
+        "Actualizare 1 – alertă: criză mediatică – Horia Vlădescu (2 articole noi)",
+    ]
+    assert all(envelope[1] == ["purtator.cuvant@prefectura-alba.example"] for envelope in smtp.envelopes)
+    body = next(p.get_content() for p in smtp.messages[0].walk() if p.get_content_type() == "text/plain")
+    assert "Fermierii din Blaj acuză prefectul de incompetență" in body and "Gazeta C" in body
+
+
+# --- the daemon ---------------------------------------------------------------------------------
+
+
+def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site) -> None:
+    feeds = Feeds(site)
+    feeds.publish("a", 0, datetime.now(UTC) - timedelta(minutes=1))
+    outlets = [outlet.model_dump(mode="json", exclude_defaults=True) for outlet in feeds.sources().outlets]
+    for outlet in outlets:
+        outlet["poll"] = "10m"
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"outlets": outlets}, allow_unicode=True), encoding="utf-8")
+    pipelines = tmp_path / "pipelines"
+    pipelines.mkdir()
+    profile = yaml.safe_load((REPO / "pipelines" / "alba.yaml").read_text(encoding="utf-8"))
+    profile["report"]["enabled"] = False
+    (pipelines / "alba.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    env = {
+        **os.environ,
+        "MONITOR_DATABASE_URL": f"sqlite:///{tmp_path / 'daemon.db'}",
+        "MONITOR_SOURCES": str(tmp_path / "sources.yaml"),
+        "MONITOR_PIPELINES": str(pipelines),
+        "MONITOR_OUTPUT_DIR": str(tmp_path / "out"),
+        "MONITOR_ALLOW_HOSTS": "127.0.0.1",
+    }
+    env.pop("MONITOR_SMTP_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run"], env=env, cwd=REPO, stderr=subprocess.PIPE, text=True
+    )
+    seen: list[str] = []
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            seen.append(line)
+            if "cycle at" in line and "[local-a]" in line:
+                break
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    log = "".join(seen) + rest
+    assert process.returncode == 0, log
+    assert "new articles=1" in log and "lease released" in log
+    store = Store(env["MONITOR_DATABASE_URL"])
+    with store.session() as session:
+        assert session.scalars(select(LockRow)).all() == []
+        assert session.get(JobRunRow, ("digest:alba", datetime.now(BUCHAREST).date().isoformat())) is not None or (
+            datetime.now(BUCHAREST).time() < time(7, 30)
+        )
+    store.close()

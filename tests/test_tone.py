@@ -1,0 +1,125 @@
+"""Tone toward each target (not the article's): lexicon, who does what to whom, negation, reported speech."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Profile, load_profile
+from monitor.nlp import analyze
+from monitor.record import TargetMention
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 3, 10)
+
+
+@pytest.fixture(scope="module")
+def alba() -> Profile:
+    return load_profile(REPO / "pipelines" / "alba.yaml")
+
+
+def tone_of(profile: Profile, text: str, target: str = "prefect", title: str = "") -> TargetMention:
+    result = analyze(title, text, profile, published=TODAY, outlet_county="Alba")
+    return next(m for m in result.mentions if m.target == target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "După inundații, prefectul a convocat comitetul pentru situații de urgență.",
+        "Prefectul Horia Vlădescu l-a criticat dur pe primarul din Blaj, acuzat de nereguli.",
+        "Prefectul a dispus o anchetă la spitalul județean.",
+        "Prefectul a declarat că situația este gravă și că vinovații vor fi sancționați.",
+        "Horia Vlădescu: „Cozile de la pașapoarte au fost o rușine”.",
+        "„Nu vom tolera abuzurile”, a spus prefectul.",
+        "Prefectul le-a mulțumit pompierilor pentru intervenție.",
+        "Prefectul a vizitat șantierul, iar primarul a fost acuzat de nereguli grave.",
+        "Prefectul Horia Vlădescu a atacat în contencios hotărârea consiliului local.",
+    ],
+)
+def test_negative_events_and_the_targets_own_words_are_not_negative_toward_it(alba: Profile, text: str) -> None:
+    assert tone_of(alba, text).tone == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sindicaliștii cer demisia prefectului Horia Vlădescu.",
+        "Prefectul Horia Vlădescu a fost criticat dur de consilierii locali.",
+        "Consilierii l-au acuzat pe prefect de abuz în serviciu.",
+        "Prefectul județului Alba nu a respectat legea, spun consilierii.",
+        "Procurorii DNA au făcut percheziții la biroul prefectului Horia Vlădescu.",
+        "Prefectul, criticat de sindicate, a refuzat să comenteze.",
+        "Oamenii spun că prefectul nu a făcut nimic pentru ei.",
+        "Prefectul a primit critici dure din partea primarilor.",
+    ],
+)
+def test_criticism_accusations_and_failures_are_negative(alba: Profile, text: str) -> None:
+    mention = tone_of(alba, text)
+    assert mention.tone == "negative"
+    assert -1.0 <= mention.score < 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ministrul l-a lăudat pe prefectul Horia Vlădescu pentru intervenția promptă.",
+        "Prefectul Horia Vlădescu, felicitat de primari pentru modul în care a gestionat criza.",
+        "Primarii i-au mulțumit prefectului pentru sprijin.",
+        "Intervenția prefectului a fost un succes.",
+    ],
+)
+def test_praise_and_success_are_positive(alba: Profile, text: str) -> None:
+    mention = tone_of(alba, text)
+    assert mention.tone == "positive"
+    assert 0 < mention.score <= 1.0
+
+
+def test_service_failures_are_negative_for_the_institution(alba: Profile) -> None:
+    text = "Cozi uriașe la ghișeele Prefecturii Alba: oamenii așteaptă ore întregi pentru pașapoarte."
+    assert tone_of(alba, text, "institutia").tone == "negative"
+
+
+def test_falling_waiting_times_are_good_news(alba: Profile) -> None:
+    text = "Timpul de așteptare la Prefectura Alba a scăzut de la trei săptămâni la cinci zile."
+    assert tone_of(alba, text, "institutia").tone == "positive"
+
+
+def test_opposite_tones_toward_two_targets_in_one_article(alba: Profile) -> None:
+    text = (
+        "Primarii l-au lăudat pe prefectul Horia Vlădescu pentru sprijinul acordat. "
+        "În schimb, subprefecta Ioana Câmpeanu a fost criticată dur pentru blocajul de la permise."
+    )
+    assert tone_of(alba, text, "prefect").tone == "positive"
+    assert tone_of(alba, text, "subprefect").tone == "negative"
+
+
+def test_a_following_sentence_about_the_target_counts(alba: Profile) -> None:
+    text = "Prefectul Horia Vlădescu a venit la Blaj. Acesta a fost huiduit de localnici."
+    assert tone_of(alba, text).tone == "negative"
+
+
+def test_evidence_is_the_sentence_that_drove_the_tone(alba: Profile) -> None:
+    text = (
+        "Prefectul Horia Vlădescu a participat la ședință. Vremea a fost frumoasă. "
+        "Consilierii l-au acuzat pe Vlădescu de abuz în serviciu."
+    )
+    mention = tone_of(alba, text)
+    assert mention.tone == "negative"
+    assert mention.evidence == ("Consilierii l-au acuzat pe Vlădescu de abuz în serviciu.",)
+
+
+def test_neutral_evidence_is_the_mention_sentences(alba: Profile) -> None:
+    mention = tone_of(alba, "Prefectul Horia Vlădescu a participat la ședință. Vremea a fost frumoasă.")
+    assert (mention.tone, mention.score) == ("neutral", 0.0)
+    assert mention.evidence == ("Prefectul Horia Vlădescu a participat la ședință.",)
+
+
+def test_cedilla_and_missing_diacritics_give_the_same_tone(alba: Profile) -> None:
+    texts = [
+        "Prefectul Horia Vlădescu a fost acuzat de neregulile de la licitaţii.",
+        "Prefectul Horia Vladescu a fost acuzat de neregulile de la licitatii.",
+    ]
+    assert {tone_of(alba, text).tone for text in texts} == {"negative"}

@@ -1,0 +1,120 @@
+"""Topics: the package taxonomy (fixed ids), lemma-based terms, profile overrides; the profile fingerprint."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monitor.config import Profile, TopicOverride, load_profile
+from monitor.nlp import analyze, profile_fingerprint, topic_labels
+
+REPO = Path(__file__).resolve().parent.parent
+IDS = [
+    "urgente",
+    "ordine_publica",
+    "sanatate",
+    "educatie",
+    "agricultura",
+    "infrastructura",
+    "investitii",
+    "legalitate",
+    "alegeri",
+    "servicii_publice",
+    "proteste",
+    "coruptie",
+    "minoritati",
+    "social",
+    "mediu",
+    "institutional",
+]
+
+
+@pytest.fixture(scope="module")
+def alba() -> Profile:
+    return load_profile(REPO / "pipelines" / "alba.yaml")
+
+
+def topics_of(profile: Profile, title: str, text: str) -> dict[str, tuple[str, ...]]:
+    return {hit.topic: hit.terms for hit in analyze(title, text, profile).topics}
+
+
+def test_the_taxonomy_has_exactly_the_agreed_ids_and_romanian_labels(alba: Profile) -> None:
+    data = yaml.safe_load(resources.files("monitor.data").joinpath("topics.yaml").read_text(encoding="utf-8"))
+    assert [topic["id"] for topic in data["topics"]] == IDS
+    labels = topic_labels(alba)
+    assert list(labels) == IDS
+    assert labels["servicii_publice"].startswith("Servicii publice")
+    assert not any(c in label for label in labels.values() for c in "şţŞŢ")  # comma-below, never cedilla
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topic"),
+    [
+        ("Cod roșu de inundații", "Apele au inundat zeci de gospodării.", "urgente"),
+        ("Incendiu la Cugir", "Pompierii au stins flăcările după trei ore.", "urgente"),
+        ("Cozi la pașapoarte", "Oamenii așteaptă ore întregi pentru pașapoarte și permise auto.", "servicii_publice"),
+        ("Percheziții DNA", "Procurorii DNA au făcut percheziții într-un dosar de corupție.", "coruptie"),
+        ("Profesorii protestează", "Sindicaliștii din învățământ au intrat în grevă.", "proteste"),
+        ("Bani din PNRR", "Fonduri europene prin PNRR pentru investiții în școli.", "investitii"),
+        ("Ordinul prefectului", "Prefectul a atacat în contencios administrativ hotărârea.", "legalitate"),
+        ("Secții de votare", "Buletinele de vot au ajuns la secțiile de votare.", "alegeri"),
+        ("Colegiul prefectural", "Ședința colegiului prefectural a avut loc joi.", "institutional"),
+        ("Pensii și ajutoare", "Pensionarii primesc ajutoare sociale.", "social"),
+        ("Deșeuri pe malul Mureșului", "Garda de Mediu a constatat poluarea râului cu deșeuri.", "mediu"),
+        ("Incluziunea romilor", "Comunitatea de romi a primit acte de identitate.", "minoritati"),
+    ],
+)
+def test_topics_from_lemmas(alba: Profile, title: str, text: str, topic: str) -> None:
+    assert topic in topics_of(alba, title, text)
+
+
+def test_no_diacritics_and_inflections_still_match(alba: Profile) -> None:
+    found = topics_of(alba, "", "Inundatiile au afectat judetul; inundatiile continua, iar pompierii intervin.")
+    assert "urgente" in found
+    assert "inundație" in found["urgente"]
+
+
+def test_an_article_without_topic_words_has_no_topics(alba: Profile) -> None:
+    assert topics_of(alba, "O zi obișnuită", "Vremea a fost frumoasă, iar oamenii s-au plimbat în parc.") == {}
+
+
+def test_a_passing_word_does_not_make_a_topic(alba: Profile) -> None:
+    text = (
+        "Pasajul de pe DN1 a fost deschis circulației. Lucrările la drum au durat un an. "
+        "La inaugurare a venit un medic."
+    )
+    found = topics_of(alba, "Pasajul de pe DN1, deschis", text)
+    assert "infrastructura" in found
+    assert "sanatate" not in found
+
+
+def test_a_profile_adds_and_replaces_topics(alba: Profile) -> None:
+    custom = alba.model_copy(
+        update={
+            "topics": (
+                TopicOverride(id="turism", label="Turism", terms=("turist", "pensiune")),
+                TopicOverride(id="urgente", label="Urgențe locale", terms=("alunecare de teren",)),
+            )
+        }
+    )
+    labels = topic_labels(custom)
+    assert labels["turism"] == "Turism"
+    assert labels["urgente"] == "Urgențe locale"
+    assert topics_of(custom, "", "Turiștii au umplut pensiunile din Apuseni.") == {"turism": ("turist", "pensiune")}
+    assert "urgente" not in topics_of(custom, "Cod roșu de inundații", "Apele au inundat gospodăriile.")
+    assert "urgente" in topics_of(custom, "", "O alunecare de teren a blocat drumul.")
+
+
+def test_the_fingerprint_changes_only_with_what_affects_analysis(alba: Profile) -> None:
+    same = load_profile(REPO / "pipelines" / "alba.yaml")
+    assert profile_fingerprint(alba) == profile_fingerprint(same)
+    renamed = alba.model_copy(update={"targets": (alba.targets[0].model_copy(update={"aliases": ("Vlădescu H.",)}),)})
+    with_topic = alba.model_copy(update={"topics": (TopicOverride(id="turism", label="Turism", terms=("turist",)),)})
+    other_recipients = alba.model_copy(update={"institution": "Altă denumire"})
+    assert profile_fingerprint(renamed) != profile_fingerprint(alba)
+    assert profile_fingerprint(with_topic) != profile_fingerprint(alba)
+    assert profile_fingerprint(other_recipients) == profile_fingerprint(alba)
+    assert len(profile_fingerprint(alba)) == 64

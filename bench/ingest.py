@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import random
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -38,7 +37,7 @@ from monitor.store.models import ArticleRow
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
-_WORDS = (
+_VOCABULARY = (
     "prefectul județului a convocat comitetul pentru situații de urgență după ce hidrologii au emis cod "
     "portocaliu de inundații pe râurile din zonă evacuate persoane gospodării drumul județean circulația "
     "instituția prefectului primarul consiliul local ședința extraordinară ministerul fonduri europene spitalul "
@@ -46,7 +45,8 @@ _WORDS = (
     "salariile pensiile ajutoarele sociale drumurile podurile lucrările investiția guvernul bugetul rectificarea "
     "cetățenii locuitorii comuna orașul municipiul autoritățile reprezentanții declarat anunțat precizat "
     "săptămâna viitoare luni marți miercuri joi vineri dimineață seara milioane lei euro contractul licitația"
-).split()
+)
+_WORDS = tuple(_VOCABULARY.split())
 _NAMES = ("Andrei Vlădescu", "Ioana Mureșan", "Mihai Pop", "Elena Țurcanu", "Radu Ștefănescu", "Ana Bălan")
 
 
@@ -65,14 +65,16 @@ def make_page(index: int, outlet: str) -> bytes:
     title = _sentence(rng, 9).rstrip(".")
     author = rng.choice(_NAMES)
     published = (NOW - timedelta(minutes=index)).isoformat()
+    submenu = "".join(f"<li><a href=/c/{m}>{rng.choice(_WORDS)}</a></li>" for m in range(8))
     menu = "".join(
         f'<li class="menu-item"><a href="/categorie/{n}/{rng.choice(_WORDS)}">{rng.choice(_WORDS).title()}</a>'
-        f'<ul class="sub">{"".join(f"<li><a href=/c/{n}/{m}>{rng.choice(_WORDS)}</a></li>" for m in range(8))}</ul></li>'
+        f'<ul class="sub">{submenu}</ul></li>'
         for n in range(60)
     )
     script = "".join(
         f'window.__cfg{n}={{"slot":"div-gpt-{n}","sizes":[[300,250],[728,90]],"targeting":{{"k":"{rng.random()}"}}}};'
-        f"function track{n}(e){{var d=document;var s=d.createElement('script');s.src='/t.js?'+e+'{n}';d.head.appendChild(s);}}"
+        f"function track{n}(e){{var d=document;var s=d.createElement('script');"
+        f"s.src='/t.js?'+e+'{n}';d.head.appendChild(s);}}"
         for n in range(220)
     )
     style = "".join(f".c{n}{{margin:{n % 7}px;padding:{n % 5}px;color:#{n:06x};}}" for n in range(500))
@@ -108,7 +110,8 @@ def _feed(outlet: str, base: str, indexes: list[int]) -> bytes:
         f"<description>Rezumatul știrii {i}.</description></item>"
         for i in indexes
     )
-    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{outlet}</title>{items}</channel></rss>'.encode()
+    head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
+    return f"{head}<channel><title>{outlet}</title>{items}</channel></rss>".encode()
 
 
 def _serve(pages: dict[str, bytes], outlets: dict[str, list[int]], ready: Connection) -> None:
@@ -233,7 +236,7 @@ def main() -> None:
     )
     print(f"  stored {stored} articles ({from_pages} extracted from their page), feeds ok {summary.feeds_ok}")
     print(f"ratio CPU/article pipeline : extraction alone = {cpu / n / (base_cpu / len(items)):.2f} (goal <= 1.5)")
-    print(f"throughput {n / wall:.1f} articles/s (goal >= 15); {threading.active_count()} threads")
+    print(f"throughput {n / wall:.1f} articles/s end to end (goal >= 15)")
     print("note: the machine is shared; figures are noisy (see `uptime`)")
 
 

@@ -215,7 +215,10 @@ class Fetcher:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None, check_robots: bool = False
     ) -> FetchOutcome:
         """GET `url` within every limit; conditional when etag/last_modified are given; robots.txt for pages."""
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError as exc:
+            return FetchOutcome(url, FetchStatus.FAILED, error=f"adresă invalidă: {url} ({exc})")
         slot = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host_limit))
         headers = {}
         if etag:
@@ -235,6 +238,8 @@ class Fetcher:
                 error = str(exc)
             except socket.gaierror as exc:
                 error = f"nume de domeniu necunoscut: {host} ({exc.strerror})"
+            except (httpx.InvalidURL, UnicodeError) as exc:
+                error = f"adresă invalidă: {url} ({exc})"
             except httpx.HTTPError as exc:
                 error = f"eroare de rețea: {type(exc).__name__}: {exc}".rstrip(": ")
         log.info("fetch failed for %s: %s", url, error)
@@ -259,19 +264,23 @@ class Fetcher:
 
     @asynccontextmanager
     async def _send(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
-        """One hop, connected to the address that was checked (no second DNS lookup to rebind)."""
+        """One hop to a checked address.
+
+        Plain http connects to the very address that was checked, so a second DNS answer cannot rebind it to a
+        private one. https connects by name (TLS must verify that name, and connections must not be shared
+        between names): a rebound name would fail certificate verification on an internal host.
+        """
         assert self._client is not None, "use Fetcher as an async context manager"
         target = httpx.URL(url)
         if target.scheme not in ("http", "https"):
             raise _Refused(f"schemă nepermisă: {target.scheme or '(lipsă)'} în {url}")
+        if not target.host:
+            raise _Refused(f"adresă invalidă: {url} (lipsește numele gazdei)")
         address = await self._address(target.host, target.port or (443 if target.scheme == "https" else 80))
-        extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-        request = self._client.build_request(
-            "GET",
-            target.copy_with(host=address),
-            headers={**headers, "Host": target.netloc.decode("ascii")},
-            extensions=extensions,
-        )
+        if target.scheme == "http":
+            headers = {**headers, "Host": target.netloc.decode("ascii")}
+            target = target.copy_with(host=address)
+        request = self._client.build_request("GET", target, headers=headers)
         response = await self._client.send(request, stream=True)
         try:
             yield response

@@ -16,8 +16,9 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,12 +30,19 @@ from monitor.record import Article, FetchOutcome, FetchStatus
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
-from monitor.text import search_key
 
 log = logging.getLogger(__name__)
 
 _CHUNK = 400  # bound IN (...) lists well under every backend's parameter limit
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Built once: the store's hot path runs these for every article.
+_ARTICLES, _URLS, _SOURCES = (cast(Table, row.__table__) for row in (ArticleRow, ArticleUrlRow, ArticleSourceRow))
+_OWNERS = select(_URLS.c.url, _URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
+_FIND = select(_ARTICLES.c.id).where(_ARTICLES.c.url == bindparam("url"))
+_INSERT = _ARTICLES.insert().returning(_ARTICLES.c.id)
+_LINKED = select(_SOURCES.c.article_id).where(
+    _SOURCES.c.article_id == bindparam("article_id"), _SOURCES.c.feed_id == bindparam("feed_id")
+)
 
 
 @dataclass(frozen=True)
@@ -116,12 +124,33 @@ def sync_outlets(store: Store, sources: Sources) -> None:
 
 def backoff_delay(settings: Settings, errors: int, rng: random.Random) -> timedelta:
     """Geometric backoff after `errors` consecutive failures, with ±20% jitter, capped."""
-    raw = settings.backoff_base * (2 ** max(0, errors - 1)) * rng.uniform(0.8, 1.2)
+    raw = settings.backoff_base * (2 ** min(max(0, errors - 1), 30)) * rng.uniform(0.8, 1.2)
     return min(raw, settings.backoff_cap)
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(search_key(text).encode("utf-8")).hexdigest()
+    """The same text, whatever its spacing or case (the text is already cedilla-folded), hashes the same."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
+
+
+def _article_values(article: Article) -> dict[str, object]:
+    assert article.published_at is not None, "complete_article sets the date"
+    return {
+        "url": article.url,
+        "link": article.link,
+        "outlet_id": article.outlet_id,
+        "title": article.title,
+        "author": article.author[:300] if article.author else None,
+        "published_at": article.published_at,
+        "date_source": article.date_source.value,
+        "fetched_at": article.fetched_at,
+        "text": article.text,
+        "lead": article.lead,
+        "summary": article.summary,
+        "language": article.language,
+        "content_hash": content_hash(article.text or article.title),
+        "extraction": article.extraction.value,
+    }
 
 
 class _Cycle:
@@ -289,41 +318,20 @@ class _Cycle:
     def _write(
         self, session: Session, article: Article, feed: _FeedState, final_url: str | None
     ) -> tuple[int, bool, bool]:
-        article_id = session.scalar(select(ArticleRow.id).where(ArticleRow.url == article.url))
-        if article_id is None:
-            article_id = session.scalar(select(ArticleUrlRow.article_id).where(ArticleUrlRow.url == article.link))
+        connection = session.connection()  # Core statements: the ORM's unit of work costs more than the SQL here
+        urls = {article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])}
+        owned: dict[str, int] = {url: owner for url, owner in connection.execute(_OWNERS, {"urls": list(urls)})}
+        article_id = connection.execute(_FIND, {"url": article.url}).scalar() or owned.get(article.link)
         created = article_id is None
         if article_id is None:
-            assert article.published_at is not None, "complete_article sets the date"
-            row = ArticleRow(
-                url=article.url,
-                link=article.link,
-                outlet_id=article.outlet_id,
-                title=article.title,
-                author=article.author[:300] if article.author else None,
-                published_at=article.published_at,
-                date_source=article.date_source.value,
-                fetched_at=article.fetched_at,
-                text=article.text,
-                lead=article.lead,
-                summary=article.summary,
-                language=article.language,
-                content_hash=content_hash(article.text or article.title),
-                extraction=article.extraction.value,
-            )
-            session.add(row)
-            session.flush()
-            article_id = row.id
-        urls = {article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])}
-        owned = set(session.scalars(select(ArticleUrlRow.url).where(ArticleUrlRow.url.in_(urls))))
-        session.add_all(ArticleUrlRow(url=url, article_id=article_id) for url in sorted(urls - owned))
-        linked = session.get(ArticleSourceRow, (article_id, feed.id)) is None
+            article_id = connection.execute(_INSERT, _article_values(article)).scalar_one()
+        fresh = sorted(urls - owned.keys())
+        if fresh:
+            connection.execute(_URLS.insert(), [{"url": url, "article_id": article_id} for url in fresh])
+        linked = created or not connection.execute(_LINKED, {"article_id": article_id, "feed_id": feed.id}).first()
         if linked:
-            session.add(
-                ArticleSourceRow(
-                    article_id=article_id, feed_id=feed.id, outlet_id=feed.outlet_id, first_seen_at=self.clock()
-                )
-            )
+            source = {"article_id": article_id, "feed_id": feed.id, "outlet_id": feed.outlet_id}
+            connection.execute(_SOURCES.insert(), {**source, "first_seen_at": self.clock()})
         return article_id, created, linked
 
     def _record_success(self, feed: _FeedState, outcome: FetchOutcome) -> None:

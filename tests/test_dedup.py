@@ -40,8 +40,8 @@ from monitor.dedup import (
     Signature,
     assign_clusters,
     compute_signature,
-    same_story,
-    similarity,
+    estimate_similarity,
+    is_same_story,
 )
 from monitor.store import Store
 from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
@@ -75,8 +75,8 @@ def test_re_runs_clear_the_threshold_with_margin(name: str, title: str, text: st
     signature = compute_signature(title, text, summary)
     assert signature is not None and AGENCY is not None
     threshold = HEAD_THRESHOLD if signature.short else BODY_THRESHOLD
-    assert similarity(AGENCY, signature) >= threshold + 0.1, name
-    assert same_story(AGENCY, signature)
+    assert estimate_similarity(AGENCY, signature) >= threshold + 0.1, name
+    assert is_same_story(AGENCY, signature)
 
 
 @pytest.mark.parametrize(("name", "title", "text", "summary"), OTHER_STORIES, ids=[r[0] for r in OTHER_STORIES])
@@ -84,8 +84,8 @@ def test_other_stories_stay_far_below_the_threshold(name: str, title: str, text:
     # Measured: reportage 0.0, TV bulletin 0.04, follow-up with the same quote 0.13, ceremony 0.01, queues 0.0.
     signature = compute_signature(title, text, summary)
     assert signature is not None and AGENCY is not None
-    assert similarity(AGENCY, signature) <= 0.2, name
-    assert not same_story(AGENCY, signature)
+    assert estimate_similarity(AGENCY, signature) <= 0.2, name
+    assert not is_same_story(AGENCY, signature)
 
 
 def test_summary_only_copy_is_short_and_compared_by_head() -> None:
@@ -99,7 +99,7 @@ def test_signature_survives_bytes() -> None:
         assert signature is not None
         again = Signature.from_bytes(signature.to_bytes())
         assert again.short == signature.short
-        assert similarity(signature, again) == 1.0
+        assert estimate_similarity(signature, again) == 1.0
     with pytest.raises(ValueError, match="unknown signature format"):
         Signature.from_bytes(b"M1\x00\x80\x00" + b"\x00" * 10)
 
@@ -211,7 +211,7 @@ def test_short_texts_match_only_their_own_story() -> None:
     bulletin = compute_signature(TV_BULLETIN_TITLE, TV_BULLETIN_TEXT)
     assert other_summary is not None and other_full is not None and agency_summary is not None
     assert bulletin is not None and bulletin.short
-    assert same_story(other_summary, other_full)
-    assert AGENCY is not None and not same_story(other_summary, AGENCY)
-    assert not same_story(agency_summary, bulletin)  # two short texts of the same event, different stories
-    assert not same_story(agency_summary, other_summary)
+    assert is_same_story(other_summary, other_full)
+    assert AGENCY is not None and not is_same_story(other_summary, AGENCY)
+    assert not is_same_story(agency_summary, bulletin)  # two short texts of the same event, different stories
+    assert not is_same_story(agency_summary, other_summary)

@@ -250,3 +250,9 @@ def test_per_host_concurrency_limit(site: Site, settings: Settings) -> None:
     outcomes = run(go())
     assert all(outcome.status is FetchStatus.OK for outcome in outcomes)
     assert active["max"] == 2
+
+
+@pytest.mark.parametrize("url", ["http://[::1/feed", "http:///feed"])
+def test_malformed_urls_are_a_failed_outcome(settings: Settings, url: str) -> None:
+    outcome = run(fetch(settings, url))
+    assert outcome.status is FetchStatus.FAILED and (outcome.error or "").startswith("adresă invalidă")

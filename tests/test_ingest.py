@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 
 from monitor.cli import cli
 from monitor.config import Outlet, Sources, load_sources
-from monitor.ingest import CrawlSummary, crawl_sync, sync_outlets
+from monitor.ingest import CrawlSummary, backoff_delay, crawl_sync, sync_outlets
 from monitor.record import DateSource, Extraction
 from monitor.settings import Settings
 from monitor.store import Store
@@ -238,6 +239,12 @@ def test_failures_back_off_geometrically_up_to_the_cap_and_the_feed_is_never_dis
     assert crawl_once(store, settings, alba24, now=now, due_only=True).new_articles == 1
     state = feed_row(store, url)
     assert (state.error_count, state.last_error, state.last_status) == (0, None, "ok")
+
+
+def test_backoff_never_exceeds_the_cap_however_many_failures(settings: Settings) -> None:
+    rng = random.Random(7)
+    assert backoff_delay(settings, 10_000, rng) == settings.backoff_cap
+    assert all(backoff_delay(settings, n, rng) <= settings.backoff_cap for n in range(1, 40))
 
 
 def _trickle(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:

@@ -126,6 +126,10 @@ def test_the_seat_or_demonym_marks_the_article_as_ours(alba: Profile) -> None:
         "Delegația din Alba a vizitat prefectura japoneză Nara.",
         "Consilierii din Alba au discutat cu prefectul Capitalei.",
         "În Alba, viitorul prefect ar urma să fie numit luna viitoare.",
+        "Vasile Rus, subprefectul județului Alba, a deschis ședința.",
+        "Subprefectul județului Alba, Vasile Rus, a deschis ședința.",
+        "În Alba, noul prefect ar urma să fie numit săptămâna viitoare.",
+        "Ion Pop, fost prefect al județului Alba în anii '90, a murit la 80 de ani.",
     ],
 )
 def test_role_words_that_point_elsewhere_are_not_ours(alba: Profile, text: str) -> None:

@@ -57,6 +57,7 @@ def scene(any_store: Store) -> Scene:
         for row in (agency, local, national):
             row.cluster_id = agency.id
         passport.cluster_id, ceremony.cluster_id = passport.id, ceremony.id
+        passport.link = "http://www.ziarulunirea.example.ro/cozi-la-pasapoarte?utm_source=rss"
         session.add(FeedRow(id=7, outlet_id="pagina-de-alba", url="https://paginadealba.example.ro/feed"))
         session.flush()
         session.add(ArticleSourceRow(article_id=local.id, feed_id=7, outlet_id="pagina-de-alba", first_seen_at=T0))
@@ -107,6 +108,7 @@ def test_mentions_of_a_period_with_article_outlet_and_story(any_store: Store, sc
     assert views[2].also_in == ("Agerpres", "Digi24", "Pagina de Alba")  # alba24 left out: its own copy
     assert views[3].date_guessed
     assert views[4].also_in == ()
+    assert views[4].url == "http://www.ziarulunirea.example.ro/cozi-la-pasapoarte?utm_source=rss"  # link to click
 
 
 def test_period_is_half_open_and_filters_target_and_profile(any_store: Store, scene: Scene) -> None:

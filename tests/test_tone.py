@@ -10,6 +10,7 @@ import pytest
 from monitor.config import Profile, load_profile
 from monitor.nlp import analyze
 from monitor.record import TargetMention
+from monitor.yamlsource import load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 3, 10)
@@ -34,6 +35,7 @@ def tone_of(profile: Profile, text: str, target: str = "prefect", title: str = "
         "Prefectul a declarat că situația este gravă și că vinovații vor fi sancționați.",
         "Horia Vlădescu: „Cozile de la pașapoarte au fost o rușine”.",
         "„Nu vom tolera abuzurile”, a spus prefectul.",
+        "„Am cerut sancțiuni pentru constructor”, a scris prefectul pe Facebook.",
         "Prefectul le-a mulțumit pompierilor pentru intervenție.",
         "Prefectul a vizitat șantierul, iar primarul a fost acuzat de nereguli grave.",
         "Prefectul Horia Vlădescu a atacat în contencios hotărârea consiliului local.",
@@ -54,6 +56,9 @@ def test_negative_events_and_the_targets_own_words_are_not_negative_toward_it(al
         "Prefectul, criticat de sindicate, a refuzat să comenteze.",
         "Oamenii spun că prefectul nu a făcut nimic pentru ei.",
         "Prefectul a primit critici dure din partea primarilor.",
+        "Prefectul Horia Vlădescu a respins acuzațiile de abuz în serviciu.",
+        "Prefectul Horia Vlădescu a ajuns subiectul unei anchete penale.",
+        "Domnule prefect, vi se reproșează lipsa de reacție.",
     ],
 )
 def test_criticism_accusations_and_failures_are_negative(alba: Profile, text: str) -> None:
@@ -69,6 +74,7 @@ def test_criticism_accusations_and_failures_are_negative(alba: Profile, text: st
         "Prefectul Horia Vlădescu, felicitat de primari pentru modul în care a gestionat criza.",
         "Primarii i-au mulțumit prefectului pentru sprijin.",
         "Intervenția prefectului a fost un succes.",
+        "După intervenția prefectului, secția de pediatrie se redeschide.",
     ],
 )
 def test_praise_and_success_are_positive(alba: Profile, text: str) -> None:
@@ -79,6 +85,20 @@ def test_praise_and_success_are_positive(alba: Profile, text: str) -> None:
 
 def test_service_failures_are_negative_for_the_institution(alba: Profile) -> None:
     text = "Cozi uriașe la ghișeele Prefecturii Alba: oamenii așteaptă ore întregi pentru pașapoarte."
+    assert tone_of(alba, text, "institutia").tone == "negative"
+
+
+def test_failing_counters_count_against_the_institution_named_elsewhere(alba: Profile) -> None:
+    text = "Prefectura Alba a anunțat noul program. Cozi uriașe la pașapoarte: oamenii așteaptă ore întregi."
+    mention = tone_of(alba, text, "institutia")
+    assert mention.tone == "negative"
+    assert mention.evidence == ("Cozi uriașe la pașapoarte: oamenii așteaptă ore întregi.",)
+    solved = "Prefectura Alba a anunțat noul program. Cozile de la pașapoarte au dispărut."
+    assert tone_of(alba, solved, "institutia").tone == "positive"
+
+
+def test_later_references_to_the_institution_carry_its_tone(alba: Profile) -> None:
+    text = "Prefectura Alba a organizat concursul. Instituția a fost acuzată de nepotism de candidații respinși."
     assert tone_of(alba, text, "institutia").tone == "negative"
 
 
@@ -101,6 +121,19 @@ def test_a_following_sentence_about_the_target_counts(alba: Profile) -> None:
     assert tone_of(alba, text).tone == "negative"
 
 
+def test_a_following_sentence_without_a_subject_continues_the_target(alba: Profile) -> None:
+    text = "Prefectul Horia Vlădescu a promis cisterne cu apă. Nu a făcut nimic până azi, spun localnicii."
+    assert tone_of(alba, text).tone == "negative"
+    other = "Prefectul Horia Vlădescu a promis cisterne cu apă. Primarul nu a făcut nimic până azi."
+    assert tone_of(alba, other).tone == "neutral"
+
+
+def test_a_denial_does_not_cancel_the_accusation(alba: Profile) -> None:
+    text = "Prefectul Horia Vlădescu a declarat că acuzațiile de abuz sunt nefondate."
+    assert tone_of(alba, text).tone == "negative"
+    assert tone_of(alba, "„Acuzațiile sunt false”, a spus prefectul Horia Vlădescu.").tone == "negative"
+
+
 def test_evidence_is_the_sentence_that_drove_the_tone(alba: Profile) -> None:
     text = (
         "Prefectul Horia Vlădescu a participat la ședință. Vremea a fost frumoasă. "
@@ -109,6 +142,11 @@ def test_evidence_is_the_sentence_that_drove_the_tone(alba: Profile) -> None:
     mention = tone_of(alba, text)
     assert mention.tone == "negative"
     assert mention.evidence == ("Consilierii l-au acuzat pe Vlădescu de abuz în serviciu.",)
+
+
+def test_empty_articles_are_analysed_without_error(alba: Profile) -> None:
+    result = analyze("", "", alba)
+    assert (result.mentions, result.topics) == ((), ())
 
 
 def test_neutral_evidence_is_the_mention_sentences(alba: Profile) -> None:
@@ -123,3 +161,9 @@ def test_cedilla_and_missing_diacritics_give_the_same_tone(alba: Profile) -> Non
         "Prefectul Horia Vladescu a fost acuzat de neregulile de la licitatii.",
     ]
     assert {tone_of(alba, text).tone for text in texts} == {"negative"}
+
+
+@pytest.mark.parametrize("name", ["lexicon.yaml", "topics.yaml", "mentions.yaml"])
+def test_the_data_files_have_no_duplicate_or_broken_entries(name: str) -> None:
+    doc = load_yaml(REPO / "monitor" / "data" / name)
+    assert doc.problems == []

@@ -53,10 +53,5 @@ def demo_command(
         logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-subsetting notices, not about the user's data
     console = Console()
     with console.status("Pornesc redacția demo…") as status:
-
-        def say(message: str) -> None:
-            console.print(message)
-            status.update(message)
-
-        result = run_demo(folder, seed=seed, scale=scale, month=month, say=say)
+        result = run_demo(folder, seed=seed, scale=scale, month=month, say=console.print, status=status.update)
     print_summary(result, console)

@@ -7,6 +7,7 @@ what the pipeline found against what was written.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from bisect import bisect_right
@@ -285,8 +286,17 @@ def styled(text: str, style: str) -> str:
     return text
 
 
+_NUMBER_DE = re.compile(r"\b(\d+) de (?=\w)")
+
+
+def _de(match: re.Match[str]) -> str:
+    """Romanian puts "de" after 20, 100, 1.000 ... but not after 1 to 19 (or 101 to 119): "14 formații"."""
+    number = int(match.group(1))
+    return match.group(0) if number % 100 == 0 or number % 100 >= 20 else f"{match.group(1)} "
+
+
 def _tidy(text: str) -> str:
-    text = _DANGLING_COMMA.sub("", text)
+    text = _NUMBER_DE.sub(_de, _DANGLING_COMMA.sub("", text))
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
@@ -297,17 +307,21 @@ def slugify(text: str) -> str:
 class _Writer:
     """Fills story templates for one article with names, places and numbers drawn from a seeded RNG."""
 
-    def __init__(self, rng: random.Random, forms: dict[str, tuple[str, ...]], county: str) -> None:
+    def __init__(
+        self, rng: random.Random, forms: dict[str, tuple[str, ...]], county: str, home: str, distractor: bool
+    ) -> None:
         self.rng = rng
         self.forms = forms
         self.names = load_data("names.yaml")
         self.county = county
         self.used: set[str] = set()
         other = rng.choice(self.names["other_prefects"])
+        # A story about another county's prefect is set in that county; any other in its outlet's county.
+        self.places: list[str] = self.names["places"][other["county"] if distractor else home]
         self.values: dict[str, str] = {
             "county": county,
-            "city": rng.choice(self.names["places"]),
-            "city2": rng.choice(self.names["places"]),
+            "city": rng.choice(self.places),
+            "city2": rng.choice(self.places),
             "n": str(rng.randint(4, 60)),
             "n2": str(rng.randint(2, 9)),
             "sum": f"{rng.randint(2, 48)},{rng.randint(1, 9)} milioane de lei",
@@ -331,17 +345,56 @@ class _Writer:
     def person(self) -> str:
         return f"{self.rng.choice(self.names['first_names'])} {self.rng.choice(self.names['last_names'])}"
 
+    def _fresh(self, key: str) -> str | None:
+        """A new value at each use, for the filler's slots (numbers, streets, people)."""
+        rng, stories = self.rng, load_data("stories.yaml")
+        ranges = {"n3": (2, 12), "n4": (12, 95), "n5": (1, 28), "n6": (150, 9800), "n7": (1, 3), "pct": (8, 93)}
+        if key in ranges:
+            return str(rng.randint(*ranges[key]))
+        makers = {
+            "city3": lambda: rng.choice(self.places),
+            "person2": self.person,
+            "mayor2": self.person,
+            "street": lambda: rng.choice(stories["streets"]),
+            "assoc": lambda: rng.choice(stories["associations"]),
+            "country": lambda: rng.choice(stories["countries"]),
+            "company2": lambda: rng.choice(self.names["companies"]),
+            "year": lambda: str(rng.randint(2019, 2025)),
+            "year2": lambda: str(rng.randint(2008, 2018)),
+            "money2": lambda: f"{rng.randint(120, 990)}.000 de lei",
+            "money3": lambda: f"{rng.randint(48, 135)}.{rng.randint(1, 9)}00",
+            "money4": lambda: f"{rng.randint(250, 480)} de lei",
+            "speed": lambda: str(rng.choice((30, 40, 50, 60, 70))),
+            "hour2": lambda: f"{rng.randint(8, 19)}:{rng.choice(('00', '30'))}",
+            "month_name": lambda: rng.choice(_MONTHS),
+            "weekday": lambda: rng.choice(("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică")),
+        }
+        maker = makers.get(key)
+        return maker() if maker is not None else None
+
     def fill(self, template: str) -> str:
         def slot(match: re.Match[str]) -> str:
             key = match.group(1)
             if key in self.forms:
                 self.used.add(_SLOT_ROLE[key[0]])
                 return self.rng.choice(self.forms[key])
-            if key[0] in _SLOT_ROLE and key[0] != "O" and key not in self.values:
-                raise KeyError(f"story slot {{{key}}} names a role this profile does not have")
-            return self.values[key]
+            if key in self.values:
+                return self.values[key]
+            fresh = self._fresh(key)
+            if fresh is None:
+                raise KeyError(f"story slot {{{key}}}: no such slot, or a role this profile does not have")
+            return fresh
 
         return _tidy(_SLOT.sub(slot, template))
+
+    def details(self) -> list[str]:
+        """Two or three paragraphs of local detail, 7 to 10 sentences from the filler templates."""
+        sentences = [
+            self.fill(t) for t in self.rng.sample(load_data("stories.yaml")["filler"], k=self.rng.randint(7, 10))
+        ]
+        cut = sorted(self.rng.sample(range(2, len(sentences) - 1), k=self.rng.randint(1, 2)))
+        bounds = [0, *cut, len(sentences)]
+        return [" ".join(sentences[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 # --- generation --------------------------------------------------------------------------------
@@ -386,6 +439,8 @@ def generate(
     if articles is not None:
         scale = articles / (sum(o.per_day for o in outlets) * days * 1.1)
     county = profile.county or "Alba"
+    if county not in load_data("names.yaml")["places"]:
+        raise ValueError(f"the demo newsroom has no places of county {county!r} (monitor/demo/data/names.yaml)")
     cast = _cast(profile, month)
     sources = Sources.model_validate({"outlets": _config_rows(outlets)})
     watched = {o.id for o in sources.outlets if profile.watches(o)}
@@ -490,20 +545,19 @@ def _write(article_id: int, draft: _Draft, cast: dict[str, Target], county: str)
     forms: dict[str, tuple[str, ...]] = {}
     for role, target in cast.items():
         forms.update(_forms(role, target, county))
-    writer = _Writer(rng, forms, county)
+    distractor = draft.story in load_data("stories.yaml")["distractor_stories"]
+    writer = _Writer(rng, forms, county, outlet.county or county, distractor)
     story = draft.story
     title = writer.fill(story["title"] if "title" in story else rng.choice(story["titles"]))
     title_roles = set(writer.used)
     lead = writer.fill(story["lead"])
-    body = [writer.fill(paragraph) for paragraph in story["body"]]
-    context = load_data("stories.yaml")["context"]
-    body += [writer.fill(p) for p in rng.sample(context, k=rng.randint(2, 4))]
+    body = [writer.fill(paragraph) for paragraph in story["body"]] + writer.details()
     local = draft.at.astimezone(BUCHAREST)
     edit = random.Random(article_id)
     if outlet.kind == "agency":
         lead = f"{local.day} {_MONTHS[local.month - 1]} /Carpatica/ – {lead}"
     if draft.rerun_of is not None:
-        title, body = _edit_rerun(edit, title, body)
+        title, body = _edit_rerun(edit, title, body, county if story.get("tone") else None)
     if outlet.shouting and (draft.crisis or edit.random() < 0.3):
         title = title.upper()
     tones = {cast[role].id: tone for role, tone in story.get("tone", {}).items() if role in cast}
@@ -533,9 +587,11 @@ _MONTHS = ("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie"
            "octombrie", "noiembrie", "decembrie")  # fmt: skip
 
 
-def _edit_rerun(rng: random.Random, title: str, body: list[str]) -> tuple[str, list[str]]:
-    """The small edits of a site re-running an agency story: a title tag, a dropped paragraph, a credit line."""
-    title = rng.choice((title, f"{title} (foto)", f"Alba: {title}", f"{title} | UPDATE"))
+def _edit_rerun(rng: random.Random, title: str, body: list[str], county: str | None) -> tuple[str, list[str]]:
+    """The small edits of a site re-running an agency story: a title tag (the county's name on a story about
+    the county), a dropped paragraph, a credit line."""
+    tags = (title, f"{title} (foto)", f"{county}: {title}" if county else f"Actualizare: {title}", f"{title} | UPDATE")
+    title = rng.choice(tags)
     if len(body) > 3 and rng.random() < 0.5:
         body = body[:-1]
     return title, [*body, "Sursa: Agenția Carpatica de Presă."]

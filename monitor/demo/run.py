@@ -30,6 +30,7 @@ from monitor.demo.newsroom import BUCHAREST, DEFAULT_PROFILE, GroundTruth, Newsr
 from monitor.demo.server import NewsroomServer, serve
 from monitor.digest import digest_path
 from monitor.ingest import crawl_sync
+from monitor.render import date_ro, datetime_ro, month_ro
 from monitor.report import report_paths
 from monitor.scheduler import run_due, run_once
 from monitor.settings import Settings
@@ -163,15 +164,20 @@ def run_demo(
     profile_path: Path = DEFAULT_PROFILE,
     step: timedelta = STEP,
     say: Callable[[str], None] = lambda _: None,
+    status: Callable[[str], None] = lambda _: None,
 ) -> DemoResult:
     """Run the whole job on a generated month; `scale` shrinks the month's volume and a longer `step` makes
-    fewer scheduler passes on the last day (the tests use both)."""
+    fewer scheduler passes on the last day (the tests use both). `say` gets the milestones, `status` the
+    step-by-step progress (both in Romanian, for people)."""
     started = clock.monotonic()
     output.mkdir(parents=True, exist_ok=True)
     _fresh(output)
     month = (month or last_month(date.today())).replace(day=1)
     newsroom = generate(seed, month=month, profile=load_profile(profile_path), scale=scale)
-    say(f"Redacția demo: {len(newsroom.outlets)} publicații, {len(newsroom.articles)} articole în {month:%m.%Y}.")
+    say(
+        f"Redacția demo: {len(newsroom.outlets)} publicații fictive, {len(newsroom.articles)} articole "
+        f"în {month_ro(month)}, servite pe 127.0.0.1."
+    )
     database = output / "presa-demo.db"
     with serve(newsroom, now=newsroom.start) as server, mail_sink(output / "mail") as sink:
         sources, profile = _write_config(output, newsroom, server.base_url, profile_path)
@@ -189,8 +195,8 @@ def run_demo(
         )
         store = Store(settings.database_url)
         try:
-            _history(store, sources, profile, settings, server, newsroom, say)
-            _last_day(store, sources, profile, settings, server, newsroom, step, say)
+            _history(store, sources, profile, settings, server, newsroom, say, status)
+            _last_day(store, sources, profile, settings, server, newsroom, step, say, status)
             return _collect(store, profile, settings, server, newsroom, sink, started)
         finally:
             store.close()
@@ -204,8 +210,10 @@ def _history(
     server: NewsroomServer,
     newsroom: Newsroom,
     say: Callable[[str], None],
+    status: Callable[[str], None],
 ) -> None:
     """The month before the crisis day, crawled and analysed once a simulated day (the archive's history)."""
+    stored = 0
     day = newsroom.month
     while day < newsroom.crisis_day:
         day += timedelta(days=1)
@@ -213,8 +221,13 @@ def _history(
         server.now = now
         summary = crawl_sync(store, sources, settings, now=now)
         analyzed = analyze_pending(store, profile, sources, now=now)
+        stored += summary.new_articles
         log.info("demo history up to %s: %d new articles, %d analysed", day, summary.new_articles, analyzed)
-    say(f"Istoric încărcat: {newsroom.month:%d.%m} – {newsroom.crisis_day - timedelta(days=1):%d.%m}.")
+        status(f"Istoricul lunii: {date_ro(day - timedelta(days=1))}, {stored} articole colectate și analizate")
+    say(
+        f"Istoricul lunii ({date_ro(newsroom.month)} – {date_ro(newsroom.crisis_day - timedelta(days=1))}): "
+        f"{stored} articole colectate și analizate."
+    )
 
 
 def _last_day(
@@ -226,20 +239,24 @@ def _last_day(
     newsroom: Newsroom,
     step: timedelta,
     say: Callable[[str], None],
+    status: Callable[[str], None],
 ) -> None:
     """The crisis day and the next morning, through the scheduler every `step` of simulated time."""
     now = datetime.combine(newsroom.crisis_day, DAWN, BUCHAREST).astimezone(UTC)
-    report_time = datetime.combine(newsroom.crisis_day + timedelta(days=1), profile.report.time, profile.zone)
-    end = report_time.astimezone(UTC) + step
+    next_month = newsroom.crisis_day + timedelta(days=1)
+    digest_at = datetime.combine(next_month, profile.digest.time, profile.zone)
+    report_at = datetime.combine(next_month.replace(day=profile.report.day), profile.report.time, profile.zone)
+    end = max(digest_at, report_at).astimezone(UTC) + step  # the crisis digest and the month's report are done
     minutes = int(step.total_seconds() // 60)
-    say(f"Ziua crizei ({newsroom.crisis_day:%d.%m}) și dimineața următoare, în timp simulat, pas de {minutes} minute.")
+    say(f"Ziua crizei ({date_ro(newsroom.crisis_day)}) și dimineața următoare, prin planificator, la {minutes} minute.")
     # The archive starts with the demo month: the report of the month before counts as done, or the scheduler's
     # catch-up would send an empty one on its first pass.
     previous = (newsroom.month - timedelta(days=1)).replace(day=1)
     run_once(store, f"report:{profile.id}", f"{previous:%Y-%m}", now, lambda session: None)
     while now <= end:
         server.now = now
-        run_due(store, sources, [profile], settings, now)
+        cycle = run_due(store, sources, [profile], settings, now)
+        status(f"Ora simulată {datetime_ro(now)}: {cycle.new_articles} articole noi, {len(cycle.alerts)} alerte")
         now += step
 
 

@@ -37,12 +37,10 @@ def summary_panel(result: DemoResult) -> Panel:
         f"{number_ro(result.articles_stored)} articole stocate; {number_ro(sum(http.values()))} cereri HTTP, "
         f"dintre care {number_ro(http.get(304, 0))} răspunsuri 304 (nemodificat)",
     )
-    for index, target in enumerate(newsroom.profile.targets):
+    facts.add_row("Articole despre", "găsite de analiză / scrise de generator")
+    for target in newsroom.profile.targets:
         found, written = result.mentions_stored.get(target.id, 0), result.truth.mentions.get(target.id, 0)
-        facts.add_row(
-            "Articole despre" if index == 0 else "",
-            f"{target.name}: {found} găsite de analiză ({written} scrise de generator)",
-        )
+        facts.add_row("", f"{found:>4} / {written:<4} {target.name}")
     facts.add_row(
         "Alerte și e-mail",
         f"{result.alerts} alerte de criză; {len(result.mail)} mesaje primite de serverul SMTP local",

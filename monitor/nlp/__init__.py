@@ -11,10 +11,10 @@ import json
 from datetime import date
 from importlib import resources
 
-from monitor.config import Profile
+from monitor.config import Profile, Target
 from monitor.nlp.language import Parsed, lemmas, parse
 from monitor.nlp.mentions import Mention, find_mentions
-from monitor.nlp.tone import Occurrence, occurrence, score_tone
+from monitor.nlp.tone import Occurrence, institution_references, occurrence, score_tone, service_failures
 from monitor.nlp.topics import find_topics, topic_labels
 from monitor.record import Analysis, Span, TargetMention
 
@@ -36,15 +36,21 @@ def analyze(
     """Mentions of every target of `profile` in one article, the tone toward each, and the topics."""
     parsed_title, parsed_text = parse(title), parse(text)
     mentions = find_mentions(parsed_title, parsed_text, profile, outlet_county=outlet_county, published=published)
+    people: set[tuple[str, int]] = {
+        (m.field, m.sentence) for m in mentions if profile.target(m.target).kind == "person"
+    }
     results: list[TargetMention] = []
     for target in profile.targets:
         own = [m for m in mentions if m.target == target.id]
         if own:
-            results.append(_describe(target.id, own, parsed_title, parsed_text))
+            results.append(_describe(target, own, parsed_title, parsed_text, people))
     return Analysis(mentions=tuple(results), topics=find_topics(parsed_title, parsed_text, profile))
 
 
-def _describe(target: str, mentions: list[Mention], title: Parsed, text: Parsed) -> TargetMention:
+def _describe(
+    target: Target, mentions: list[Mention], title: Parsed, text: Parsed, people: set[tuple[str, int]]
+) -> TargetMention:
+    """Count, prominence, tone and evidence of one target; `people`: sentences naming a person target."""
     occurrences: list[Occurrence] = []
     spans: list[Span] = []
     for mention in mentions:
@@ -61,8 +67,15 @@ def _describe(target: str, mentions: list[Mention], title: Parsed, text: Parsed)
         prominence = "lead"
     else:
         prominence = "body"
+    if target.role == "institution":  # queues at its passport desk are news about the institution
+        # ... unless the sentence is about one of our people ("sora subprefectei, angajată la pașapoarte")
+        for field, parsed in (("title", title), ("text", text)):
+            skip = {sentence for place, sentence in people if place == field}
+            occurrences += service_failures(parsed, in_title=field == "title", skip=skip)
+            mentioned = {m.sentence for m in mentions if m.field == field}
+            occurrences += institution_references(parsed, in_title=field == "title", skip=mentioned)
     tone = score_tone(occurrences)
-    return TargetMention(target, len(mentions), prominence, tone.tone, tone.score, tone.evidence, tuple(spans))
+    return TargetMention(target.id, len(mentions), prominence, tone.tone, tone.score, tone.evidence, tuple(spans))
 
 
 def profile_fingerprint(profile: Profile) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 import yaml
 
 from monitor.config import Profile, Target
-from monitor.nlp.language import Parsed, key_of, language
+from monitor.nlp.language import Parsed, Sentence, Token, key_of, language
 from monitor.nlp.places import Place, find_places
 
 Field = Literal["title", "text"]
@@ -48,14 +48,34 @@ class Cues:
     connectors: frozenset[str]
     not_administrative: frozenset[str]
     elsewhere: re.Pattern[str]
+    new: frozenset[str]
+    future: re.Pattern[str]
 
 
 @cache
 def cues() -> Cues:
     data = yaml.safe_load(resources.files("monitor.data").joinpath("mentions.yaml").read_text(encoding="utf-8"))
-    words = {name: frozenset(str(word) for word in data[name]) for name in data if name != "elsewhere"}
-    phrases = sorted((re.escape(str(word)) for word in data["elsewhere"]), key=len, reverse=True)
-    return Cues(elsewhere=re.compile(r"\b(?:" + "|".join(phrases) + r")\b"), **words)
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(str(word) for word in data[name])
+
+    return Cues(
+        former=words("former"),
+        generic=words("generic"),
+        office=words("office"),
+        head=words("head"),
+        honorifics=words("honorifics"),
+        connectors=words("connectors"),
+        not_administrative=words("not_administrative"),
+        elsewhere=_words_pattern(data["elsewhere"]),
+        new=words("new"),
+        future=_words_pattern(data["future"]),
+    )
+
+
+def _words_pattern(phrases: list[object]) -> re.Pattern[str]:
+    ordered = sorted((re.escape(str(phrase)) for phrase in phrases), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(ordered) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +114,9 @@ def _person(target: Target) -> _Person:
 
 @lru_cache(maxsize=256)
 def _alias_pattern(target: Target) -> re.Pattern[str]:
+    """The institution's name and aliases, any spacing and dash: "Instituția Prefectului - Județul Alba"."""
     names = sorted({key_of(name) for name in (target.name, *target.aliases)}, key=len, reverse=True)
-    parts = [re.escape(name).replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–—]\s*") for name in names]
-    parts = [re.sub(r"\\s\+(?:\\s\*\[-–—\]\\s\*)\\s\+", r"\\s*[-–—]\\s*", part) for part in parts]
+    parts = [r"[\s\-–—]+".join(map(re.escape, re.split(r"[\s\-–—]+", name.strip()))) for name in names]
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
@@ -176,10 +196,11 @@ def _another_time_or_country(cues: Cues, fields: tuple[tuple[Field, Parsed], ...
 def _names(finder: _Finder, field: Field, parsed: Parsed) -> list[Mention]:
     """Full names ("Horia Vlădescu", "Vlădescu Horia", "H. Vlădescu", "Ioanei Câmpeanu") and surnames."""
     tokens = parsed.tokens
-    keys = [token.key for token in tokens]
+    keys = parsed.keys
+    by_surname = finder.by_surname
     found: list[Mention] = []
-    for index, key in enumerate(keys):
-        for person in finder.by_surname.get(key, ()):
+    for index in [i for i, key in enumerate(keys) if key in by_surname]:
+        for person in by_surname[keys[index]]:
             first, last = _full_name(person, keys, index)
             if first == last == index and _someone_else(finder, parsed, index, person):
                 continue
@@ -189,7 +210,7 @@ def _names(finder: _Finder, field: Field, parsed: Parsed) -> list[Mention]:
     return found
 
 
-def _full_name(person: _Person, keys: list[str], index: int) -> tuple[int, int]:
+def _full_name(person: _Person, keys: tuple[str, ...], index: int) -> tuple[int, int]:
     """Token range (first, last) of the full name around the surname at `index` (just it when alone)."""
     for first in person.firsts:
         size = len(first)
@@ -262,14 +283,14 @@ def _roles(
     cue = finder.cues
     tokens = parsed.tokens
     place_at = {place.start: place for place in places}
+    place_tokens = {i for p in places for i in range(_token_at(parsed, p.start), _token_at(parsed, p.end - 1) + 1)}
     name_at = {m.start: m for m in names if m.field == field}
     name_end = {tokens[_token_at(parsed, m.end - 1)].start for m in names if m.field == field}
     found: list[Mention] = []
     skip_until = -1
-    for index, token in enumerate(tokens):
-        if index <= skip_until or not token.key.startswith(_ROLE_STARTS):
-            continue
-        if any(start <= token.start < end for start, end in taken):
+    for index in [i for i, key in enumerate(parsed.keys) if key.startswith(_ROLE_STARTS)]:
+        token = tokens[index]
+        if index <= skip_until or any(start <= token.start < end for start, end in taken):
             continue
         end_index = index
         role: str | None = None
@@ -279,6 +300,8 @@ def _roles(
             continue  # "un prefect", "mandatul de prefect"
         if before in cue.office:
             continue  # "a fost numit prefect"
+        if before in cue.new and cue.future.search(parsed.key, token.end, parsed.sentences[token.sentence].end):
+            continue  # "noul prefect ar urma să fie numit": nobody yet
         if _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
             role, end_index = "institution", index + 1
         elif _INSTITUTION_ROLE.match(token.key):
@@ -296,9 +319,11 @@ def _roles(
             female = suffix in ("a", "ei") if suffix else None
         skip_until = end_index
         sentence = parsed.sentences[token.sentence]
-        former = token.key.startswith("ex") or (index > 0 and tokens[index - 1].key in cue.former)
+        former_word = index > 0 and tokens[index - 1].key in cue.former
+        former = former_word or token.key.startswith("ex")
         # What follows the role word: a county, a person's name, or a non-administrative qualifier.
         county: str | None = None
+        last_index = end_index
         follower = end_index + 1
         while follower < sentence.last_token and tokens[follower].key in cue.connectors:
             follower += 1
@@ -308,11 +333,16 @@ def _roles(
             if place is not None:
                 county = place.county
                 follower = _token_at(parsed, place.end - 1) + 1
+                last_index = follower - 1  # the mention spans "prefectul județului Alba"
         following = {tokens[k].key for k in range(end_index + 1, min(end_index + 3, sentence.last_token))}
         if following & cue.not_administrative:
             continue  # "prefect de studii", "prefectul poliției"
-        if index > 1 and tokens[index - 1].text == "," and tokens[index - 2].start in name_end:
-            continue  # "Horia Vlădescu, prefect al județului": one mention, the name's
+        comma = index - 2 if former_word else index - 1  # "Ion Pop, fost prefect", "Ion Pop, prefectul"
+        if comma > 0 and tokens[comma].text == ",":
+            if tokens[comma - 1].start in name_end:
+                continue  # "Horia Vlădescu, prefect al județului": one mention, the name's
+            if role != "institution" and _named_before(tokens, comma, sentence, place_tokens):
+                continue  # "Vasile Rus, subprefectul județului": someone else
         if county is not None and county != finder.profile.county:
             continue
         if follower < sentence.last_token and tokens[follower].text == ",":
@@ -322,8 +352,8 @@ def _roles(
             named = name_at.get(nxt.start)
             if named is not None:
                 continue  # "prefectul Horia Vlădescu": one mention, the name's
-            if role != "institution" and _looks_like_name(nxt.text, sentence.text) and county is None:
-                continue  # "prefectul Marin Ionescu": someone else
+            if role != "institution" and _looks_like_name(nxt.text, sentence.text):
+                continue  # "prefectul Marin Ionescu", "subprefectul județului Alba, Vasile Rus": someone else
         if county is None:
             sentence_key = parsed.key[sentence.start : sentence.end]
             if not about_ours or cue.elsewhere.search(sentence_key):
@@ -334,8 +364,18 @@ def _roles(
         target = finder.holder(role, former, female)
         if target is None:
             continue
-        found.append(Mention(target.id, field, start, tokens[end_index].end, token.sentence, index, "role"))
+        found.append(Mention(target.id, field, start, tokens[last_index].end, token.sentence, index, "role"))
     return found
+
+
+def _named_before(tokens: tuple[Token, ...], comma: int, sentence: Sentence, places: set[int]) -> bool:
+    """A first name and a surname (two capitalised words, not a place) right before the comma at `comma`."""
+    first = comma - 2
+    if first < sentence.first_token or first in places or first + 1 in places:
+        return False
+    if first == sentence.first_token and language().lemmatizer.knows(tokens[first].text):
+        return False  # "În Blaj, ..."
+    return all(_looks_like_name(tokens[i].text, sentence.text) for i in (first, first + 1))
 
 
 def _looks_like_name(word: str, sentence: str) -> bool:

@@ -69,7 +69,7 @@ def find_places(parsed: Parsed) -> list[Place]:
     found: list[Place] = []
     heads = gazetteer.demonym_heads
     firsts = gazetteer.first_words
-    candidates = [i for i, token in enumerate(tokens) if token.key in firsts or token.key[:3] in heads]
+    candidates = [i for i, key in enumerate(parsed.keys) if key in firsts or key[:3] in heads]
     skip_to = 0
     for index in candidates:
         if index < skip_to:

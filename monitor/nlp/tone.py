@@ -6,11 +6,16 @@ Rules, in the order they apply to each lexicon hit in a mention sentence:
   after a verb of receiving ("prefectul a fost criticat", "Câmpeanu, felicitată", "prefectul a primit
   critici"); when the target is the one criticising, thanking or ordering an inquiry it is neutral;
 - what our target says or asks ("prefectul a declarat că situația este gravă", "a cerut primarilor să
-  sprijine fermierii"), before or after the verb of speech, does not count toward it;
+  sprijine fermierii"), before or after the verb of speech, does not count toward it, except the
+  accusations it denies ("prefectul spune că acuzațiile sunt false" stays negative);
 - a negative term next to a word of decrease turns into good news ("timpul de așteptare a scăzut");
 - a "self" term (încălcare, cozi, succes) counts for whoever it describes, the target included;
 - a negator before a term turns it ("nu a respectat"), an intensifier strengthens it;
 - a term in another clause of the sentence ("..., iar primarul a fost criticat") weighs a tenth.
+Besides the mention sentences, a following sentence that continues them ("Acesta...", or one without a
+subject after a sentence whose subject is the target) counts at 0.6, and, for the institution, a sentence
+reporting a failure at its counters ("cozi la pașapoarte") counts at 0.7 even when it does not name it.
+The score is the weighted sum s mapped to s / (1 + |s|); |score| >= 0.25 is positive or negative.
 """
 
 from __future__ import annotations
@@ -25,10 +30,14 @@ import yaml
 from monitor.nlp.language import Parsed, Token, key_of, phrase_keys
 
 _PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta", "ute", "uti", "s", "sa", "se")
+_SUBJECTLESS = frozenset({"a", "nu", "n-", "s-", "si-", "i-", "l-", "le-", "ar", "va", "era", "este", "e", "mai"})
+_TENSE = frozenset({"a", "am", "ai", "au", "ati", "vom", "va", "vor", "voi", "o", "sa", "ar"})
+_IMPERSONAL = frozenset({"se", "s-", "vi", "i", "li", "mi"})
 _OTHER_CLAUSE = 0.1
+_SERVICE = 0.7
 _TITLE = 1.5
 _ANAPHORA = 0.6
-_THRESHOLD = 0.3
+_THRESHOLD = 0.25
 
 Phrase = tuple[str, ...]
 
@@ -51,8 +60,10 @@ class Lexicon:
     reducers: frozenset[str]
     content_marks: frozenset[str]
     auxiliaries: frozenset[str]
-    auxiliaries_strict: frozenset[str]
+    verb_starts: frozenset[str]
     anaphora: frozenset[str]
+    services: frozenset[str]
+    agentive: frozenset[str]
 
 
 def _phrases(words: list[object]) -> frozenset[Phrase]:
@@ -83,8 +94,10 @@ def lexicon() -> Lexicon:
         reducers=frozenset(words[0] for words in _phrases(data["reducers"])),
         content_marks=frozenset(key_of(str(w)) for w in data["content_marks"]),
         auxiliaries=frozenset(key_of(str(w)) for w in data["auxiliaries"]),
-        auxiliaries_strict=frozenset(key_of(str(w)) for w in data["verb_starts"]),
+        verb_starts=frozenset(key_of(str(w)) for w in data["verb_starts"]),
         anaphora=frozenset(str(w) for w in data["anaphora"]),
+        services=frozenset(words[0] for words in _phrases(data["services"])),
+        agentive=frozenset(words[0] for words in _phrases(data["agentive"])),
     )
 
 
@@ -152,10 +165,8 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
         for phrase, factor in lex.intensifiers.items():
             if _starts(tokens, i, phrase):
                 weight *= factor
-    if weight < 0 and any(
-        tokens[i].base in lex.reducers for i in range(max(first, hit.start - 4), min(len(tokens), hit.end + 8))
-    ):
-        weight = -0.8 * weight  # "timpul de așteptare a scăzut"
+    if weight < 0 and _reduced(tokens, first, hit):
+        weight = -0.8 * weight  # "timpul de așteptare a scăzut", "cozile au dispărut"
     m_start, m_end = mention
     if hit.end <= m_start:
         if hit.term.directed and _new_verb(tokens, hit.end, m_start):
@@ -164,6 +175,8 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
             if any(_starts(tokens, i, phrase) for phrase in lex.speech) and not any(
                 tokens[k].key in lex.content_marks for k in range(i, m_start)
             ):
+                if hit.term.directed and hit.term.weight < 0 and not _is_action(tokens, hit):
+                    break  # "„Acuzațiile sunt false”, a spus prefectul": a denial keeps the accusation
                 return 0.0  # "„...”, a declarat prefectul": the target's own words
     elif hit.start >= m_end:
         weight *= _after_mention(tokens, hit, m_end, acted)
@@ -174,11 +187,33 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
     return weight
 
 
+def _is_action(tokens: Sequence[Token], hit: Hit) -> bool:
+    """The term is a verb ("am criticat", "a acuzat") or a participle ("criticate"), not a noun ("acuzațiile")."""
+    if tokens[hit.start].key.endswith(_PARTICIPLE):
+        return True
+    return any(tokens[i].key in _TENSE for i in range(max(0, hit.start - 2), hit.start))
+
+
+def _reduced(tokens: Sequence[Token], first: int, hit: Hit) -> bool:
+    """A word of decrease near a negative term, before it or later in its clause (up to a comma)."""
+    reducers = lexicon().reducers
+    if any(tokens[i].base in reducers for i in range(max(first, hit.start - 4), hit.start)):
+        return True
+    for i in range(hit.end, min(len(tokens), hit.end + 12)):
+        if tokens[i].text in (",", ";", ".") or tokens[i].sentence != tokens[hit.start].sentence:
+            return False
+        if tokens[i].base in reducers:
+            return True
+    return False
+
+
 def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -> float:
     """How much a term after the mention weighs (0 or 1): who does what to whom in between."""
     lex = lexicon()
     gap = range(m_end, hit.start)
     if _speaks(tokens, m_end, hit.start):
+        if hit.term.directed and hit.term.weight < 0 and not _is_action(tokens, hit):
+            return 1.0  # "prefectul a declarat că acuzațiile sunt false": a denial keeps the accusation
         return 0.0  # the target's own words, or what it asked of others
     participle = tokens[hit.start].key.endswith(_PARTICIPLE)
     if participle and any(tokens[i].base == "fi" for i in range(max(m_end, hit.start - 3), hit.start)):
@@ -187,6 +222,8 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -
         return 1.0  # "prefectul, criticat de ...", "Ioana Câmpeanu, felicitată"
     if _any_phrase(tokens, m_end, hit.start, lex.undergo):
         return 1.0  # "prefectul a primit critici"
+    if any(tokens[i].key in _IMPERSONAL for i in range(max(m_end, hit.start - 2), hit.start)):
+        return 1.0  # "domnule prefect, vi se reproșează", "i se cere demisia"
     quote = next((i for i in gap if tokens[i].text in (":", "„", "«")), None)
     if quote is not None and _subject_gap(tokens, m_end, quote):
         return 0.0  # "Vlădescu: „Cozile au fost rușinea instituției”": the target's own words
@@ -231,16 +268,20 @@ def _speaks(tokens: Sequence[Token], first: int, last: int) -> bool:
 
 def _new_verb(tokens: Sequence[Token], first: int, last: int) -> bool:
     """A second verb ("și a exprimat") starts between a term and a later mention: the term is aimed elsewhere."""
-    aux = lexicon().auxiliaries_strict
+    aux = lexicon().verb_starts
     return any(tokens[i].key in ("si", "si-") and tokens[i + 1].key in aux for i in range(first, last - 1))
 
 
 def _acts(tokens: Sequence[Token], first: int, last: int) -> bool:
-    """A verb of the target lies before `last`: "prefectul a criticat", "prefectul critică", "a dispus o"."""
+    """The term at `last` is the target's own doing: it is the target's verb ("prefectul a criticat",
+    "prefectul critică") or the object of one of its acts ("prefectul a dispus o anchetă"); not when
+    another verb puts the target on the receiving end ("prefectul a ajuns subiectul unei anchete")."""
+    lex = lexicon()
     gap = _without_apposition(tokens, first, last)
-    if not any(tokens[i].is_word for i in gap):
-        return True  # "prefectul critică decizia" (a participle apposition was handled before)
-    return len(gap) <= 6 and any(tokens[i].key in lexicon().auxiliaries for i in gap)
+    words = [i for i in gap if tokens[i].is_word]
+    if not words or all(tokens[i].key in lex.auxiliaries for i in words):
+        return True  # "prefectul critică", "prefectul l-a criticat"
+    return any(tokens[i].base in lex.agentive for i in words) and len(words) <= 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,8 +346,43 @@ def _sentence_total(item: Occurrence, first: int, last: int) -> float:
     return total
 
 
+def institution_references(parsed: Parsed, *, in_title: bool, skip: set[int]) -> list[Occurrence]:
+    """Sentences that speak of "instituția" (not "Instituția Prefectului", already a mention) in an article
+    about our institution: they carry its tone ("Instituția nu a răspuns solicitărilor noastre")."""
+    found = []
+    keys = parsed.keys
+    seen = set(skip)
+    for index, key in enumerate(keys):
+        if key in ("institutia", "institutiei") and (index + 1 == len(keys) or keys[index + 1] != "prefectului"):
+            sentence = parsed.tokens[index].sentence
+            if sentence not in seen:
+                seen.add(sentence)
+                found.append(Occurrence(parsed, sentence, (index, index + 1), _ANAPHORA * (_TITLE if in_title else 1)))
+    return found
+
+
+def service_failures(parsed: Parsed, *, in_title: bool, skip: set[int]) -> list[Occurrence]:
+    """Sentences about the prefecture's counters (passports, licences) that report a failure: they count
+    toward the institution even when it is not named in them ("Cozi de ore la pașapoarte")."""
+    lex = lexicon()
+    found = []
+    for index, sentence in enumerate(parsed.sentences):
+        bases = parsed.bases[sentence.first_token : sentence.last_token]
+        if index in skip or not lex.services.intersection(bases):
+            continue
+        if _any_phrase(parsed.tokens, sentence.first_token, sentence.last_token, lex.speech):
+            continue  # someone's statement or plan ("și-a propus să reducă cozile"), not a reported failure
+        hits = find_hits(parsed, sentence.first_token, sentence.last_token)
+        if any(hit.term.weight < 0 and not hit.term.directed for hit in hits):
+            virtual = (sentence.first_token, sentence.first_token)  # before every word: nobody's own words
+            found.append(Occurrence(parsed, index, virtual, _SERVICE * (_TITLE if in_title else 1.0)))
+    return found
+
+
 def _with_anaphora(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
-    """The mention sentences plus a following sentence that opens with "acesta", "ea"... (the target)."""
+    """The mention sentences plus a following sentence that continues them: one that opens with "acesta",
+    "ea"..., or, after a sentence whose subject is the target, one without a subject of its own (Romanian
+    drops it: "Prefectul a promis cisterne. Nu a trimis niciuna.")."""
     anaphora = lexicon().anaphora
     result = list(occurrences)
     mentioned = {(id(item.parsed), item.sentence) for item in occurrences}
@@ -315,9 +391,14 @@ def _with_anaphora(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
         if index >= len(parsed.sentences) or (id(parsed), index) in mentioned:
             continue
         following = parsed.sentences[index]
-        words = [i for i in range(following.first_token, following.last_token) if parsed.tokens[i].is_word][:2]
-        pronoun = next((i for i in words if parsed.tokens[i].key in anaphora), None)
+        words = [i for i in range(following.first_token, following.last_token) if parsed.tokens[i].is_word][:5]
+        pronoun = next((i for i in words if parsed.tokens[i].key in anaphora), None)  # "Întrebat ieri, acesta"
+        subject = item.mention[0] - parsed.sentences[item.sentence].first_token <= 2
         if pronoun is not None:
             result.append(Occurrence(parsed, index, (pronoun, pronoun + 1), _ANAPHORA))
+            mentioned.add((id(parsed), index))
+        elif subject and words and parsed.tokens[words[0]].key in _SUBJECTLESS:
+            start = following.first_token
+            result.append(Occurrence(parsed, index, (start, start), _ANAPHORA))
             mentioned.add((id(parsed), index))
     return result

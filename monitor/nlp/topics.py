@@ -78,7 +78,7 @@ def find_topics(title: Parsed, text: Parsed, profile: Profile) -> tuple[TopicHit
     tax = taxonomy(profile.topics)
     counted: dict[tuple[str, tuple[str, ...]], list[float]] = {}  # (topic, term) -> weight of each occurrence
     for parsed, factor in ((title, _TITLE), (text, 1.0)):
-        bases = [token.base for token in parsed.tokens]
+        bases = parsed.bases
         index = 0
         while index < len(bases):
             step = 1

@@ -29,7 +29,7 @@ class MentionView:
 
     article_id: int
     cluster_id: int
-    url: str
+    url: str  # the address to click: the article's link as first seen, else its canonical URL
     title: str
     outlet_id: str
     outlet_name: str
@@ -67,6 +67,7 @@ def _mention_rows(profile_id: str, start: datetime, end: datetime, target_id: st
             MentionRow.evidence,
             ArticleRow.cluster_id,
             ArticleRow.url,
+            ArticleRow.link,
             ArticleRow.title,
             ArticleRow.published_at,
             ArticleRow.date_source,
@@ -161,7 +162,7 @@ def mentions_between(
             MentionView(
                 article_id=row.article_id,
                 cluster_id=cluster_id,
-                url=row.url,
+                url=row.link or row.url,
                 title=row.title,
                 outlet_id=own_outlet,
                 outlet_name=row.outlet_name,

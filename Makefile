@@ -24,9 +24,7 @@ lint: install
 	$(BIN)/mypy monitor
 
 bench: install
-	$(BIN)/python -m bench.ingest
-	$(BIN)/python -m bench.analysis
-	$(BIN)/python -m bench.accuracy
+	for b in ingest analysis accuracy dedup queries digest report; do $(BIN)/python -m bench.$$b || exit 1; done
 
 clean:
 	rm -rf data reports/out bench/out

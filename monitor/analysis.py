@@ -57,9 +57,10 @@ def _pending(session: Session, profile: Profile, watched: list[str], fingerprint
 
 
 def _local_county(outlets: dict[str, Outlet], outlet_id: str) -> str | None:
-    """The county of a local outlet (the analyser reads unqualified role words as that county's)."""
+    """The county an outlet belongs to (a local site, a county radio or TV, a prefecture's own feed):
+    the analyser reads unqualified role words in its articles as that county's."""
     outlet = outlets.get(outlet_id)
-    return outlet.county if outlet is not None and outlet.kind == "local" else None
+    return outlet.county if outlet is not None else None
 
 
 def _replace(

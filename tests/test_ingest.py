@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from monitor.cli import cli
+from monitor.cli.crawl import plural
 from monitor.config import Outlet, Sources, load_sources
 from monitor.ingest import CrawlSummary, backoff_delay, crawl_sync, sync_outlets
 from monitor.record import DateSource, Extraction
@@ -520,3 +521,17 @@ def test_a_crawl_killed_mid_run_resumes_without_duplicates_or_losses(
     rows, links, _ = _snapshot(any_store)
     assert len(rows) == len(links) == 12
     assert feed_row(any_store, site.url("/feeds/alba24.xml")).etag == '"v1"'
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (0, "0 articole noi"),
+        (1, "1 articol nou"),
+        (7, "7 articole noi"),
+        (20, "20 de articole noi"),
+        (101, "101 articole noi"),
+    ],
+)
+def test_feed_lines_count_in_romanian(count: int, text: str) -> None:
+    assert plural(count, "articol nou", "articole noi") == text

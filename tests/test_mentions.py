@@ -174,3 +174,10 @@ def test_prominence_and_spans(alba: Profile) -> None:
 def test_mentions_follow_the_profiles_target_order(alba: Profile) -> None:
     text = "Prefectura Alba a anunțat că Ioana Câmpeanu și Horia Vlădescu vor participa."
     assert list(targets(alba, "", text)) == ["prefect", "subprefect", "institutia"]
+
+
+def test_compound_first_names_and_hyphenated_surnames(alba: Profile) -> None:
+    prefect = alba.targets[0].model_copy(update={"name": "Ana Maria Popescu-Tăriceanu", "aliases": ()})
+    profile = alba.model_copy(update={"targets": (prefect, *alba.targets[1:])})
+    text = "Mandatul Anei Mariei Popescu-Tăriceanu a început. Ana Maria POPESCU-TĂRICEANU a semnat."
+    assert targets(profile, "", text) == {"prefect": 2}

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import click
+from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
@@ -36,11 +37,19 @@ _STATUS = {
 _MIN_WAIT, _MAX_WAIT = 5.0, 300.0  # seconds between cycles when running continuously
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """Romanian counted nouns: 1 articol nou, 5 articole noi, 20 de articole noi."""
+    if count == 1:
+        return f"1 {one}"
+    return f"{count} de {many}" if count % 100 >= 20 or (count and count % 100 == 0) else f"{count} {many}"
+
+
 def describe(result: FeedResult) -> str:
     """One line about one feed, for people."""
     line = f"{result.outlet_id} {result.feed_url}: {_STATUS[result.status]}"
     if result.status is FetchStatus.OK:
-        line += f", {len(result.new_articles)} articole noi, {result.duplicates} duplicate"
+        line += f", {plural(len(result.new_articles), 'articol nou', 'articole noi')}"
+        line += f", {plural(result.duplicates, 'duplicat', 'duplicate')}"
     if result.error and result.status is not FetchStatus.OK:
         line += f" ({result.error})"
     return line
@@ -52,6 +61,18 @@ def summarize(summary: CrawlSummary) -> str:
     if summary.deferred:
         text += f", {summary.deferred} amânate"
     return text + f". Articole noi: {summary.new_articles}. Duplicate: {summary.duplicates}."
+
+
+@contextmanager
+def _logs_above(bar: Progress) -> Iterator[None]:
+    """On a terminal only errors are logged, printed above the bar; each failed feed gets its own line."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [RichHandler(console=bar.console, level=logging.ERROR, show_path=False)]
+    try:
+        yield
+    finally:
+        root.handlers = saved
 
 
 def _run_cycle(
@@ -75,7 +96,7 @@ def _run_cycle(
             )
         )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, transient=True) as bar, _logs_above(bar):
         task = bar.add_task("Fluxuri", total=None)
 
         def advance(result: FeedResult) -> None:
@@ -97,9 +118,11 @@ def _run_cycle(
         )
 
 
-def _seconds_to_next_check(store: Store) -> float:
+def _seconds_to_next_check(store: Store, sources: Sources, only: Collection[str] | None) -> float:
+    """Until the earliest next check among the feeds this command crawls (bounded both ways)."""
+    urls = [url for o in sources.outlets if o.enabled and (only is None or o.id in only) for url in o.feeds]
     with store.session() as session:
-        due = session.scalar(select(func.min(FeedRow.next_check_at)))
+        due = session.scalar(select(func.min(FeedRow.next_check_at)).where(FeedRow.url.in_(urls)))
     if due is None:
         return _MIN_WAIT
     return min(max((due - datetime.now(UTC)).total_seconds(), _MIN_WAIT), _MAX_WAIT)
@@ -128,6 +151,7 @@ def _extraction_pool(workers: int) -> Iterator[Executor | None]:
 @click.pass_context
 def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], workers: int) -> None:
     """Citește fluxurile publicațiilor și salvează articolele noi."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request is noise here
     settings = settings_of(ctx)
     sources, _ = load_config(settings)
     known = {outlet.id for outlet in sources.outlets}
@@ -144,7 +168,7 @@ def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], w
             click.echo("Monitorizare continuă: fiecare flux la intervalul lui (Ctrl+C pentru oprire).")
             while True:
                 click.echo(summarize(_run_cycle(store, sources, settings, only, True, pool)))
-                time.sleep(_seconds_to_next_check(store))
+                time.sleep(_seconds_to_next_check(store, sources, only))
     except KeyboardInterrupt:
         click.echo("Oprit.")
     finally:

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
 
-from monitor.demo.newsroom import BUCHAREST, FEED_ITEMS, DemoArticle, DemoOutlet, Newsroom, load_data, styled
+from monitor.demo.newsroom import BUCHAREST, FEED_ITEMS, DemoArticle, DemoOutlet, Newsroom
+from monitor.demo.writer import load_data, styled
 
 PAGE_BYTES = 40_000  # the demo's default page size; bench/ asks for ~150 KB, like real news sites
 _MENU = ("Acasă", "Actualitate", "Politică", "Economie", "Social", "Sport", "Cultură", "Opinii", "Video",

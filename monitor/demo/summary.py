@@ -53,7 +53,7 @@ def summary_panel(result: DemoResult) -> Panel:
     files.add_row("Alerta de criză (.eml)", _shown(result.alert_eml) if result.alert_eml else "nicio alertă primită")
     files.add_row("Raportul lunar (HTML)", _shown(result.report_html))
     files.add_row("Raportul lunar (PDF)", _shown(result.report_pdf))
-    files.add_row("Toate e-mailurile (.eml)", _shown(result.output / "mail"))
+    files.add_row("E-mailurile (.eml)", _shown(result.output / "mail"))
     files.add_row("Baza de date (SQLite)", _shown(result.database))
     return Panel(
         Group(facts, "", files),

@@ -25,11 +25,11 @@ from spacy.tokens import Doc
 
 from monitor.text import fold
 
-# Abbreviations that end in a full stop but do not end a sentence ("Dl. Popescu", "jud. Alba").
-_SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars) | {"…", "..."}
+_SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars) | {"…", "..."}  # the sentencizer's own list
 _ROAD = re.compile(r"^(dn|dj|dc)\d+[a-z]?$")
 _PARTICIPLE_ENDINGS = ("at", "it", "ut", "ât", "s")
 _OPENERS = frozenset("„«(\"'[“")  # an opening quote after a full stop starts the next sentence
+# Abbreviations that end in a full stop but do not end a sentence ("Dl. Popescu", "jud. Alba").
 _ABBREVIATIONS = (
     "dl.", "dna.", "d-na.", "dlui.", "jud.", "mun.", "str.", "nr.", "prof.", "dr.", "ing.", "av.", "ec.",
     "col.", "gen.", "lt.", "cpt.", "art.", "alin.", "lit.", "pct.", "cca.", "aprox.", "tel.", "bd.", "bl.",

@@ -380,8 +380,8 @@ def _named_before(tokens: tuple[Token, ...], comma: int, sentence: Sentence, pla
 
 def _looks_like_name(word: str, sentence: str) -> bool:
     """A capitalised word that is not shouting (titles in capitals are common) reads as a name."""
-    if not word[:1].isupper() or not word.isalpha():
-        return False
+    if not word[:1].isupper() or not word.isalpha() or (word.isupper() and len(word) <= 4):
+        return False  # not capitalised, or an acronym ("prefectul PSD")
     letters = [c for c in sentence if c.isalpha()]
     shouting = sum(c.isupper() for c in letters) > 0.6 * len(letters)
     return not shouting

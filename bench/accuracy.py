@@ -1,9 +1,11 @@
 """Accuracy of `monitor analyze` on the hand-labelled sets in tests/data, printed side by side.
 
-    .venv/bin/python -m bench.accuracy [--data tests/data/labelled.jsonl] [--heldout] [--worst 20]
+    .venv/bin/python -m bench.accuracy [--data tests/data/labelled.jsonl] [--profile pipelines/alba.yaml]
+        [--heldout] [--worst 20]
+    .venv/bin/python -m bench.accuracy --data tests/data/dev_cluj.jsonl --profile tests/data/profile_cluj.yaml
 
-Runs the real command (`python -m monitor analyze --profile pipelines/alba.yaml`) as a subprocess on the
-articles of each set, then scores its output against the labels: mention precision/recall/F1 per (article,
+Runs the real command (`python -m monitor analyze --profile P`) as a subprocess on the articles of each set
+(the development set with `--profile`, the held-out set always with pipelines/alba.yaml), then scores its output against the labels: mention precision/recall/F1 per (article,
 target) pair, tone accuracy, macro-F1 and confusion matrix on the pairs both expected and found, prominence
 accuracy, topic micro precision/recall/F1, a per-target breakdown and the worst errors of the development
 set. The held-out set is scored in figures only: its texts and errors are not printed, so that the engine
@@ -21,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from monitor.config import load_profile
 
 REPO = Path(__file__).resolve().parent.parent
 LABELLED = REPO / "tests" / "data" / "labelled.jsonl"
@@ -277,19 +281,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=LABELLED, help="labelled JSON lines (development set)")
     parser.add_argument("--heldout", action="store_true", help="also score tests/data/heldout.jsonl, figures only")
-    parser.add_argument("--profile", type=Path, default=PROFILE)
+    parser.add_argument("--profile", type=Path, default=PROFILE, help="profile the --data set is labelled against")
     parser.add_argument("--worst", type=int, default=25, help="how many errors of the development set to list")
     args = parser.parse_args(argv)
 
-    sets = [(args.data.stem, args.data)] + ([("held-out", HELDOUT)] if args.heldout else [])
-    targets = ["prefect", "prefect-anterior", "subprefect", "institutia"]
+    sets = [(args.data.stem, args.data, args.profile)] + ([("held-out", HELDOUT, PROFILE)] if args.heldout else [])
     names, all_scores, runs = [], [], []
     expected_dev: dict[str, Reading] = {}
-    for name, path in sets:
+    for name, path, profile in sets:
         items = load_items(path)
         expected = {item["id"]: read_expected(item) for item in items}
-        run = run_analyze(items, args.profile)
+        run = run_analyze(items, profile)
         names.append(name)
+        targets = [target.id for target in load_profile(profile).targets]
         all_scores.append(score(expected, run.readings, targets))
         runs.append(run)
         if not expected_dev:

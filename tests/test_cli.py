@@ -17,7 +17,10 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found += _commands(command, (*prefix, name))
@@ -45,3 +48,10 @@ def test_python_dash_m_monitor_runs() -> None:
     )
     assert result.returncode == 0
     assert "check-config" in result.stdout
+
+
+def test_every_command_module_registers_what_it_promises() -> None:
+    context = click.Context(cli)
+    for name in cli.list_commands(context):
+        command = cli.get_command(context, name)
+        assert command is not None and command.name == name

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -419,7 +420,14 @@ def test_crawl_command_prints_a_romanian_summary(site: Site, tmp_path: Path, mon
     result = runner.invoke(cli, ["crawl", "--once", "--workers", "0"])
     assert result.exit_code == 0, result.output
     assert "Fluxuri: 2 ok, 0 nemodificate, 0 eșuate. Articole noi: 4. Duplicate: 1." in result.output
-    assert "alba24 " + site.url("/feeds/alba24.xml") + ": ok, 3 articole noi" in result.output
+    # which feed meets the shared story first depends on timing: it is new in one, a duplicate in the other
+    lines = {
+        line.partition(".xml: ")[2] for line in result.output.splitlines() if line.startswith(("alba24 ", "unirea "))
+    }
+    assert lines in (
+        {"ok, 3 articole noi, 0 duplicate", "ok, 1 articol nou, 1 duplicat"},
+        {"ok, 2 articole noi, 1 duplicat", "ok, 2 articole noi, 0 duplicate"},
+    )
     again = runner.invoke(cli, ["crawl", "--once", "--workers", "0", "--source", "unirea"])
     assert "Fluxuri: 1 ok, 0 nemodificate, 0 eșuate. Articole noi: 0. Duplicate: 0." in again.output
     unknown = runner.invoke(cli, ["crawl", "--once", "--source", "nu-exista"])
@@ -479,11 +487,12 @@ def test_a_crawl_killed_mid_run_resumes_without_duplicates_or_losses(
             if n > 4 and not release.is_set():
                 blocked.release()
                 release.wait(60)  # a slow newsroom: these pages hang until the test lets them go
-            request.send_response(200)
-            request.send_header("Content-Type", "text/html; charset=utf-8")
-            request.send_header("Content-Length", str(len(body)))
-            request.end_headers()
-            request.wfile.write(body)
+            with suppress(BrokenPipeError, ConnectionResetError):  # the killed crawler has hung up
+                request.send_response(200)
+                request.send_header("Content-Type", "text/html; charset=utf-8")
+                request.send_header("Content-Length", str(len(body)))
+                request.end_headers()
+                request.wfile.write(body)
 
         return handler
 

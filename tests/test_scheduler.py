@@ -290,18 +290,26 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site) -> None:
         [sys.executable, "-m", "monitor", "run"], env=env, cwd=REPO, stderr=subprocess.PIPE, text=True
     )
     seen: list[str] = []
-    try:
+    first_cycle = threading.Event()
+
+    def read_log() -> None:
         assert process.stderr is not None
         for line in process.stderr:
             seen.append(line)
             if "cycle at" in line and "[local-a]" in line:
-                break
+                first_cycle.set()
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
+    try:
+        assert first_cycle.wait(timeout=90), "".join(seen)
         process.send_signal(signal.SIGTERM)
-        _, rest = process.communicate(timeout=120)
+        process.wait(timeout=90)
+        reader.join(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
-    log = "".join(seen) + rest
+    log = "".join(seen)
     assert process.returncode == 0, log
     assert "new articles=1" in log and "lease released" in log
     store = Store(env["MONITOR_DATABASE_URL"])

@@ -40,7 +40,7 @@ def test_naive_times_are_refused(store: Store) -> None:
     with pytest.raises(Exception, match="naive datetime"), store.session() as session:
         session.add(OutletRow(id="alba24", name="Alba24", kind="local", county="Alba", reach=1))
         session.flush()
-        session.add(_article("https://alba24.ro/b", datetime(2026, 1, 1)))  # noqa: DTZ001
+        session.add(_article("https://alba24.ro/b", datetime(2026, 1, 1)))
 
 
 def test_failed_transaction_leaves_nothing(any_store: Store) -> None:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import cast
 
-from monitor.cli import analysis as _analysis  # noqa: F401  (registers commands)
-from monitor.cli import archive as _archive  # noqa: F401
 from monitor.cli import config as _config  # noqa: F401  (registers commands)
-from monitor.cli import crawl as _crawl  # noqa: F401
-from monitor.cli import delivery as _delivery  # noqa: F401
-from monitor.cli import demo as _demo  # noqa: F401
-from monitor.cli.common import cli
+from monitor.cli.common import LazyGroup, cli
 
 __all__ = ["cli", "main"]
+
+# The modules of the other commands, imported when their command runs (see LazyGroup).
+_MODULES = {
+    "monitor.cli.analysis": ["analyze"],
+    "monitor.cli.archive": ["report", "search", "export", "tag", "corrections", "reply", "reply-status"],
+    "monitor.cli.crawl": ["crawl"],
+    "monitor.cli.delivery": ["digest", "alerts", "send", "run"],
+    "monitor.cli.demo": ["demo"],
+}
+cast(LazyGroup, cli).modules.update({name: module for module, names in _MODULES.items() for name in names})
 
 
 def main() -> None:

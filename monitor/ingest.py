@@ -13,7 +13,7 @@ import hashlib
 import logging
 import random
 from collections.abc import Callable, Collection, Iterable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
@@ -292,6 +292,15 @@ class _Cycle:
                 page = await loop.run_in_executor(
                     self.executor, extract_page, outcome.body, article.link, outcome.charset
                 )
+        except BrokenExecutor as exc:  # a worker died (a crash in lxml, the OOM killer): this page is not retried
+            log.error(
+                "extraction worker died on %s of %s (%s): keeping the feed summary; extracting in-process from now on",
+                article.link,
+                article.outlet_id,
+                exc,
+            )
+            self.executor = None
+            page = None
         except (ValueError, TypeError, LookupError, RecursionError) as exc:  # trafilatura/lxml on hostile markup
             log.warning(
                 "extraction failed for %s of %s: %s: keeping the feed summary", article.link, article.outlet_id, exc

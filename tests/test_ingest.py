@@ -544,3 +544,26 @@ def test_a_crawl_killed_mid_run_resumes_without_duplicates_or_losses(
 )
 def test_feed_lines_count_in_romanian(count: int, text: str) -> None:
     assert plural(count, "articol nou", "articole noi") == text
+
+
+def test_a_dead_extraction_worker_keeps_the_summaries_and_the_cycle_goes_on(
+    site: Site, store: Store, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    newsroom(site)
+    pool = ProcessPoolExecutor(max_workers=1)
+    pool.submit(int, "1").result()  # start the worker, then kill it as the OOM killer would
+    for process in list(pool._processes.values()):  # noqa: SLF001 (the pool's own workers: no public handle)
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+    try:
+        summary = crawl_once(store, settings, outlet("alba24", site.url("/feeds/alba24.xml")), executor=pool)
+    finally:
+        pool.shutdown(wait=False)
+    assert summary.failed == 0 and summary.new_articles >= 3
+    stored = articles(store)
+    assert all(row.text for row in stored.values())  # nothing lost: the feed summary stands in, or the page
+    assert {row.extraction for row in stored.values()} <= {Extraction.SUMMARY.value, Extraction.PAGE.value}
+    assert feed_row(store, site.url("/feeds/alba24.xml")).error_count == 0
+    assert "extraction worker died" in caplog.text

@@ -554,7 +554,7 @@ def test_a_dead_extraction_worker_keeps_the_summaries_and_the_cycle_goes_on(
     newsroom(site)
     pool = ProcessPoolExecutor(max_workers=1)
     pool.submit(int, "1").result()  # start the worker, then kill it as the OOM killer would
-    for process in list(pool._processes.values()):  # noqa: SLF001 (the pool's own workers: no public handle)
+    for process in list(pool._processes.values()):  # the pool has no public handle on its workers
         os.kill(process.pid, signal.SIGKILL)
         process.join()
     try:

@@ -25,5 +25,6 @@ cast(LazyGroup, cli).modules.update({name: module for module, names in _MODULES.
 def main() -> None:
     """Console entry point."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "weasyprint.progress"):  # step-by-step notices, not about the user's data
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     cli(prog_name="monitor")

@@ -50,6 +50,10 @@ class Cues:
     elsewhere: re.Pattern[str]
     new: frozenset[str]
     future: re.Pattern[str]
+    then: tuple[tuple[str, ...], ...]
+    female_titles: frozenset[str]
+    male_titles: frozenset[str]
+    address: frozenset[str]
 
 
 @cache
@@ -70,6 +74,10 @@ def cues() -> Cues:
         elsewhere=_words_pattern(data["elsewhere"]),
         new=words("new"),
         future=_words_pattern(data["future"]),
+        then=tuple(tuple(str(phrase).split()) for phrase in data["then"]),
+        female_titles=words("female_titles"),
+        male_titles=words("male_titles"),
+        address=words("address"),
     )
 
 
@@ -84,6 +92,7 @@ class _Person:
 
     target: Target
     surnames: frozenset[str]
+    parts: frozenset[str]  # the parts of a double surname ("bucur", "oprea"): alone, they are surnames only
     firsts: tuple[tuple[str, ...], ...]  # first-name word sequences, longest first
     first_names: frozenset[str]
     initials: frozenset[str]
@@ -103,9 +112,11 @@ def _person(target: Target) -> _Person:
         if first[-1].endswith("a"):  # female first names take -ei in the genitive/dative: "Ioanei"
             firsts.add((*first[:-1], first[-1][:-1] + "ei"))
     ordered = tuple(sorted(firsts, key=len, reverse=True))
+    parts = {part for surname in surnames for part in surname.split("-") if "-" in surname} - surnames
     return _Person(
         target,
         frozenset(surnames),
+        frozenset(parts),
         ordered,
         frozenset(word for first in ordered for word in first),
         frozenset(first[0][0] for first in ordered),
@@ -130,23 +141,39 @@ class _Finder:
         self.persons = [_person(t) for t in profile.targets if t.kind == "person"]
         self.by_surname: dict[str, list[_Person]] = {}
         for person in self.persons:
-            for surname in person.surnames:
+            for surname in person.surnames | person.parts:
                 self.by_surname.setdefault(surname, []).append(person)
+        self.named: frozenset[str] = frozenset()  # targets named in the article (set once names are found)
         self.aliases = [(t, _alias_pattern(t)) for t in profile.targets if t.kind == "institution"]
 
-    def holder(self, role: str, former: bool, female: bool | None) -> Target | None:
-        """The target holding `role` on the article's date (or the latest former holder)."""
+    def holder(self, role: str, former: bool, female: bool | None, year: int | None = None) -> Target | None:
+        """The target holding `role` on the article's date, in `year` ("prefectul din 1990") or before it
+        (the latest former holder). With two holders (two subprefects), a feminine form or title picks the
+        woman; a masculine form picks the one the article names, if it names one only, else the man."""
         day = self.published
         candidates = [t for t in self.profile.targets if t.role == role]
+        if year is not None:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+            held = [t for t in candidates if (t.from_ is None or t.from_ <= last) and (t.to is None or first <= t.to)]
+            return held[0] if len(held) == 1 else None
         if former:
             past = [t for t in candidates if t.to is not None and (day is None or t.to < day)]
             return max(past, key=lambda t: t.to or date.min) if past else None
         current = [t for t in candidates if t.active_on(day)]
         if day is None and len(current) > 1:
             current = [t for t in current if t.to is None] or current
-        if len(current) > 1 and female is not None:
-            current = [t for t in current if key_of(t.name).split()[0].endswith("a") == female] or current
+        if len(current) > 1:
+            if female is not None:
+                current = [t for t in current if _is_female(t) == female] or current
+            else:
+                named = [t for t in current if t.id in self.named]
+                current = named if len(named) == 1 else [t for t in current if not _is_female(t)] or current
         return current[0] if current else None
+
+
+def _is_female(target: Target) -> bool:
+    """Romanian female first names end in -a ("Maria", "Ana-Maria"); male ones rarely do."""
+    return key_of(target.name).split()[0].endswith("a")
 
 
 def _token_at(parsed: Parsed, offset: int) -> int:
@@ -167,19 +194,21 @@ def find_mentions(
     places = {field: find_places(parsed) for field, parsed in fields}
     names: list[Mention] = []
     for field, parsed in fields:
-        names += _names(finder, field, parsed)
+        names += _names(finder, field, parsed, places[field])
     names = _confirmed(names, dict(fields), finder.cues.honorifics)
+    finder.named = frozenset(m.target for m in names)
     named = any(mention.kind == "name" for mention in names)
     about_ours = named or (
         (outlet_county == profile.county or any(p.county == profile.county for f in places.values() for p in f))
         and not _another_time_or_country(finder.cues, fields)
     )
     found = list(names)
+    thread = _Thread({"prefect": [], "subprefect": []}, {"prefect": False, "subprefect": False})
     for field, parsed in fields:
         taken = [(m.start, m.end) for m in names if m.field == field]
         found += _aliases(finder, field, parsed, taken)
         taken += [(m.start, m.end) for m in found if m.field == field and m.kind == "alias"]
-        found += _roles(finder, field, parsed, places[field], taken, names, about_ours)
+        found += _roles(finder, field, parsed, places[field], taken, names, about_ours, thread)
     found.sort(key=lambda m: (m.field != "title", m.start))
     return found
 
@@ -193,7 +222,7 @@ def _another_time_or_country(cues: Cues, fields: tuple[tuple[Field, Parsed], ...
     return len(sentences) >= 2
 
 
-def _names(finder: _Finder, field: Field, parsed: Parsed) -> list[Mention]:
+def _names(finder: _Finder, field: Field, parsed: Parsed, places: list[Place]) -> list[Mention]:
     """Full names ("Horia Vlădescu", "Vlădescu Horia", "H. Vlădescu", "Ioanei Câmpeanu") and surnames."""
     tokens = parsed.tokens
     keys = parsed.keys
@@ -201,8 +230,9 @@ def _names(finder: _Finder, field: Field, parsed: Parsed) -> list[Mention]:
     found: list[Mention] = []
     for index in [i for i, key in enumerate(keys) if key in by_surname]:
         for person in by_surname[keys[index]]:
-            first, last = _full_name(person, keys, index)
-            if first == last == index and _someone_else(finder, parsed, index, person):
+            # a part of a double surname is a surname alone ("Bucur"), never with a first name ("Maria Bucur")
+            first, last = (index, index) if keys[index] in person.parts else _full_name(person, keys, index)
+            if first == last == index and _not_ours(finder, parsed, index, person, places):
                 continue
             kind = "surname" if first == last == index else "name"
             start, end = tokens[first].start, tokens[last].end
@@ -225,6 +255,24 @@ def _full_name(person: _Person, keys: tuple[str, ...], index: int) -> tuple[int,
         if tuple(keys[index + 1 : index + 1 + size]) == first:
             return index, index + size
     return index, index
+
+
+def _not_ours(finder: _Finder, parsed: Parsed, index: int, person: _Person, places: list[Place]) -> bool:
+    """A surname alone that is not our person: in lower case (a common word: "mă bucur"), or a first name
+    followed by another surname ("Florea Ionescu"), or a surname after another first name ("Mihai Vlădescu")."""
+    token = parsed.tokens[index]
+    sentence = parsed.sentences[token.sentence]
+    if not token.text[:1].isupper():
+        return True
+    after = index + 1
+    if after < sentence.last_token and parsed.tokens[after].text == "-":
+        after += 1
+    if after < sentence.last_token:
+        nxt = parsed.tokens[after]
+        ours = nxt.key in person.first_names or nxt.key in person.surnames or nxt.key in person.parts
+        if not ours and nxt.start not in {p.start for p in places} and _looks_like_name(nxt.text, sentence.text):
+            return not _is_role(nxt.key)
+    return _someone_else(finder, parsed, index, person)
 
 
 def _someone_else(finder: _Finder, parsed: Parsed, index: int, person: _Person) -> bool:
@@ -270,6 +318,34 @@ def _aliases(finder: _Finder, field: Field, parsed: Parsed, taken: list[tuple[in
     return found
 
 
+@dataclass(slots=True)
+class _Thread:
+    """Whose prefect the text is talking about, as it reads: a bare "prefectul" after "prefectul de Sălaj,
+    Dan Chereji" is his, until our county or one of our names comes back. Kept per role group (the prefect and
+    the prefecture go together; subprefects apart) and carried from the title to the text."""
+
+    others: dict[str, list[int]]  # group -> starts of role phrases that pointed elsewhere, in this field
+    carry: dict[str, bool]  # group -> whether the last explicit reference of the previous field was another's
+
+    def other_at(self, group: str, start: int, ours: list[int]) -> bool:
+        last_other = max((s for s in self.others[group] if s < start), default=-1)
+        last_ours = max((s for s in ours if s < start), default=-1)
+        if last_other == last_ours == -1:
+            return self.carry[group]
+        return last_other > last_ours
+
+    def close(self, ours: list[int]) -> None:
+        """End of a field: remember its last explicit reference for the next one."""
+        for group, starts in self.others.items():
+            if starts or ours:
+                self.carry[group] = max(starts, default=-1) > max(ours, default=-1)
+            starts.clear()
+
+
+def _group(role: str) -> str:
+    return "subprefect" if role == "subprefect" else "prefect"
+
+
 def _roles(
     finder: _Finder,
     field: Field,
@@ -278,6 +354,7 @@ def _roles(
     taken: list[tuple[int, int]],
     names: list[Mention],
     about_ours: bool,
+    thread: _Thread,
 ) -> list[Mention]:
     """Role words ("prefectul", "Prefecturii", "Instituția Prefectului") resolved to a target or dropped."""
     cue = finder.cues
@@ -286,6 +363,7 @@ def _roles(
     place_tokens = {i for p in places for i in range(_token_at(parsed, p.start), _token_at(parsed, p.end - 1) + 1)}
     name_at = {m.start: m for m in names if m.field == field}
     name_end = {tokens[_token_at(parsed, m.end - 1)].start for m in names if m.field == field}
+    ours = sorted(start for start, _ in taken)
     found: list[Mention] = []
     skip_until = -1
     for index in [i for i, key in enumerate(parsed.keys) if key.startswith(_ROLE_STARTS)]:
@@ -305,8 +383,8 @@ def _roles(
         if _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
             role, end_index = "institution", index + 1
         elif _INSTITUTION_ROLE.match(token.key):
-            if token.key.endswith(("ile", "ilor")):
-                continue
+            if token.key.endswith(("ile", "ilor", "i")) and not token.key.endswith("ii"):
+                continue  # "prefecturile", "celor două prefecturi": plural
             role = "institution"
         else:
             match = _PERSON_ROLE.match(token.key)
@@ -316,12 +394,15 @@ def _roles(
             if suffix in _PLURAL:
                 continue
             role = "subprefect" if match.group(1) else "prefect"
-            female = suffix in ("a", "ei") if suffix else None
+            female = True if suffix in ("a", "ei") else None  # the masculine form is used for women too
+            if before in cue.female_titles or before in cue.male_titles:
+                female = before in cue.female_titles  # "doamna prefect", "domnul subprefect"
         skip_until = end_index
+        group = _group(role)
         sentence = parsed.sentences[token.sentence]
         former_word = index > 0 and tokens[index - 1].key in cue.former
-        former = former_word or token.key.startswith("ex")
-        # What follows the role word: a county, a person's name, or a non-administrative qualifier.
+        former = former_word or token.key.startswith("ex") or _followed_by(tokens, end_index + 1, cue.then)
+        # What follows the role word: a county, a year, a person's name, or a non-administrative qualifier.
         county: str | None = None
         last_index = end_index
         follower = end_index + 1
@@ -334,6 +415,10 @@ def _roles(
                 county = place.county
                 follower = _token_at(parsed, place.end - 1) + 1
                 last_index = follower - 1  # the mention spans "prefectul județului Alba"
+            elif tokens[follower - 1].key in ("din", "de") and _elsewhere_name(nxt, sentence, cue):
+                thread.others[group].append(token.start)
+                continue  # "prefectura din Grenoble"
+        year = _year_after(tokens, follower, sentence)
         following = {tokens[k].key for k in range(end_index + 1, min(end_index + 3, sentence.last_token))}
         if following & cue.not_administrative:
             continue  # "prefect de studii", "prefectul poliției"
@@ -342,8 +427,11 @@ def _roles(
             if tokens[comma - 1].start in name_end:
                 continue  # "Horia Vlădescu, prefect al județului": one mention, the name's
             if role != "institution" and _named_before(tokens, comma, sentence, place_tokens):
+                thread.others[group].append(token.start)
                 continue  # "Vasile Rus, subprefectul județului": someone else
         if county is not None and county != finder.profile.county:
+            thread.others["prefect"].append(token.start)
+            thread.others["subprefect"].append(token.start)
             continue
         if follower < sentence.last_token and tokens[follower].text == ",":
             follower += 1
@@ -353,19 +441,56 @@ def _roles(
             if named is not None:
                 continue  # "prefectul Horia Vlădescu": one mention, the name's
             if role != "institution" and _looks_like_name(nxt.text, sentence.text):
+                thread.others[group].append(token.start)
                 continue  # "prefectul Marin Ionescu", "subprefectul județului Alba, Vasile Rus": someone else
         if county is None:
             sentence_key = parsed.key[sentence.start : sentence.end]
             if not about_ours or cue.elsewhere.search(sentence_key):
                 continue
+            if thread.other_at(group, token.start, ours) or _set_elsewhere(places, sentence, token, finder):
+                continue  # "Prefectul a spus..." after another county's prefect; "La Satu Mare, ... prefecturii"
+        else:
+            ours.append(token.start)
+            ours.sort()
         start = token.start
         if role == "institution" and before in cue.head:
             role, start = "prefect", tokens[index - 1].start  # "șeful Prefecturii" is the prefect
-        target = finder.holder(role, former, female)
+        target = finder.holder(role, former, female, year)
         if target is None:
             continue
         found.append(Mention(target.id, field, start, tokens[last_index].end, token.sentence, index, "role"))
+    thread.close(ours)
     return found
+
+
+def _followed_by(tokens: tuple[Token, ...], index: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(
+        all(index + k < len(tokens) and tokens[index + k].key == word for k, word in enumerate(phrase))
+        for phrase in phrases
+    )
+
+
+def _year_after(tokens: tuple[Token, ...], index: int, sentence: Sentence) -> int | None:
+    """The year of "prefectul Clujului din 1990" / "prefectul în 1938": the holder of that year is meant."""
+    if index + 1 < sentence.last_token and tokens[index].key in ("din", "in"):
+        word = tokens[index + 1].text
+        if len(word) == 4 and word.isdigit() and 1800 < int(word) < 2200:
+            return int(word)
+    return None
+
+
+def _elsewhere_name(token: Token, sentence: Sentence, cue: Cues) -> bool:
+    """After "din"/"de": a capitalised word that is not a county (checked before) nor an address."""
+    return token.key not in cue.address and _looks_like_name(token.text, sentence.text)
+
+
+def _set_elsewhere(places: list[Place], sentence: Sentence, token: Token, finder: _Finder) -> bool:
+    """The sentence is set in another county before the role word ("La Satu Mare, protest ... prefecturii")
+    and does not name ours."""
+    inside = [p for p in places if sentence.start <= p.start < sentence.end]
+    if any(p.county == finder.profile.county for p in inside):
+        return False
+    return any(p.start < token.start for p in inside)
 
 
 def _named_before(tokens: tuple[Token, ...], comma: int, sentence: Sentence, places: set[int]) -> bool:

@@ -3,10 +3,12 @@
 One check reads the profile's mentions of the last `baseline_days` days and decides, per target:
 - updates: articles not yet reported that belong to an active alert (same story cluster, or any negative
   mention when the alert is a burst) are sent as one update once `update_every` has passed since the last one;
-- a new alert: when a rule fires on articles that no active alert covers. Articles whose date was guessed at
-  ingest are never what starts an alert (an old article crawled for the first time is not news), though they
-  are listed, and reported as updates, once a crisis is under way.
-An alert is active for `cooldown` after it started: within it, the same target and cluster never alert again.
+- a new alert: when a rule fires and the target has no active alert. The keyword and high-reach rules fire
+  only on negative mentions. Articles whose date was guessed at ingest are never what starts an alert (an old
+  article crawled for the first time is not news), though they are listed, and reported as updates, once a
+  crisis is under way.
+An alert is active for `cooldown` after it started: within it the target never alerts again; its new negative
+articles, of any story, and the new copies of the alert's stories become updates, at most one per `update_every`.
 """
 
 from __future__ import annotations
@@ -217,21 +219,24 @@ def _decide(
         joined |= {view.article_id for view in news[alert.id]}
     recent = [view for view in fresh if view.article_id not in joined and now - window < view.published_at]
     burst = measure_burst([view for view in views if view.tone == "negative" and not view.date_guessed], rules, now)
-    if burst.fired and alerts:  # the crisis under way is growing: its new negative articles are an update
+    if alerts:  # a crisis under way for this target: its new negative articles, whatever the story, are an update
         growing = [view for view in recent if view.tone == "negative"]
         news[alerts[-1].id] += growing
-        recent = [view for view in recent if view not in growing]
     notices = [
         _update(alert, target, news[alert.id], now, dry_run)
         for alert in alerts
         if news[alert.id] and now - alert.last_update_at >= rules.update_every
     ]
+    if alerts:  # one alert per target within the cooldown: no alert storm while the spokesperson is on it
+        return notices
     triggers = [
         view
         for view in recent
-        if not view.date_guessed and (keywords_in(view, rules.keywords) or high_reach(view, rules))
+        if not view.date_guessed
+        and view.tone == "negative"
+        and (keywords_in(view, rules.keywords) or high_reach(view, rules))
     ]
-    if burst.fired and not alerts:
+    if burst.fired:
         rule = "burst"
         articles = [view for view in recent if view.tone == "negative" or view in triggers]
     elif triggers:

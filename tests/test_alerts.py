@@ -19,6 +19,7 @@ from monitor.store import Store
 from monitor.store.models import AlertRow, OutboxRow
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 HOSTILE = 'Scandal la prefectură <script>alert("x")</script>\r\nBcc: victima@example.com'
 
@@ -141,16 +142,18 @@ def test_keyword_alert_cooldown_and_update(store: Store, profile: Profile, setti
         "alba24",
         "Audieri la DNA",
         T0,
+        tone="negative",
         evidence=["Prefectul Horia Vlădescu a fost audiat ieri la DNA-ul din Alba Iulia."],
     )
     first = _check(store, profile, settings, T0 + MINUTE)
-    room.publish("digi24", "Audieri la DNA (preluare)", T0 + 30 * MINUTE, cluster=story)
+    room.publish("digi24", "Audieri la DNA (preluare)", T0 + 30 * MINUTE, tone="negative", cluster=story)
     same_hour = _check(store, profile, settings, T0 + 45 * MINUTE)
     later = _check(store, profile, settings, T0 + 2 * timedelta(hours=1))
     room.publish(
         "hotnews",
         "Din nou la DNA",
         T0 + timedelta(hours=13),
+        tone="negative",
         evidence=["Prefectul Horia Vlădescu, chemat din nou la DNA."],
     )
     after_cooldown = _check(store, profile, settings, T0 + timedelta(hours=13, minutes=5))
@@ -161,6 +164,36 @@ def test_keyword_alert_cooldown_and_update(store: Store, profile: Profile, setti
     assert [(n.kind, n.rule) for n in after_cooldown] == [("alert", "keyword")]
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(AlertRow)) == 2
+
+
+def test_a_crisis_is_one_alert_per_target_and_its_other_stories_are_updates(
+    store: Store, profile: Profile, settings: Settings, room: Newsroom
+) -> None:
+    room.publish(
+        "alba24", "Percheziții", T0, tone="negative", evidence=["Percheziții DNA la prefectul Horia Vlădescu."]
+    )
+    [alert] = _check(store, profile, settings, T0 + MINUTE)
+    room.publish(  # another story of the same crisis, with a crisis keyword, two hours later
+        "hotnews",
+        "Protest",
+        T0 + 2 * HOUR,
+        tone="negative",
+        evidence=["Protest la prefectură: oamenii cer demisia prefectului Horia Vlădescu."],
+    )
+    room.publish(  # the subprefect named beside the searches, in a neutral sentence: no alert for her
+        "alba24",
+        "Ghișee deschise",
+        T0 + 2 * HOUR,
+        target="subprefect",
+        evidence=["Subprefecta Ioana Câmpeanu: ghișeele funcționează normal, în ciuda perchezițiilor."],
+    )
+    later = _check(store, profile, settings, T0 + 2 * HOUR + MINUTE)
+    assert alert.kind == "alert"
+    assert [(n.kind, n.target.id, [v.outlet_id for v in n.articles]) for n in later] == [
+        ("update", "prefect", ["hotnews"])
+    ]
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(AlertRow)) == 1
 
 
 def test_negative_title_in_a_high_reach_outlet(
@@ -174,7 +207,7 @@ def test_negative_title_in_a_high_reach_outlet(
 
 
 def test_dry_run_records_and_sends_nothing(store: Store, profile: Profile, settings: Settings, room: Newsroom) -> None:
-    room.publish("alba24", "Scandal", T0, evidence=["Scandal în jurul prefectului Horia Vlădescu."])
+    room.publish("alba24", "Scandal", T0, tone="negative", evidence=["Scandal în jurul prefectului Horia Vlădescu."])
     first = _check(store, profile, settings, T0 + MINUTE, dry_run=True)
     second = _check(store, profile, settings, T0 + MINUTE, dry_run=True)
     assert [(n.rule, n.alert_id) for n in first] == [(n.rule, n.alert_id) for n in second] == [("keyword", None)]

@@ -33,6 +33,7 @@ _PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta"
 _SUBJECTLESS = frozenset({"a", "nu", "n-", "s-", "si-", "i-", "l-", "le-", "ar", "va", "era", "este", "e", "mai"})
 _TENSE = frozenset({"a", "am", "ai", "au", "ati", "vom", "va", "vor", "voi", "o", "sa", "ar"})
 _IMPERSONAL = frozenset({"se", "s-", "vi", "i", "li", "mi"})
+_PREPOSITIONS = frozenset({"pe", "in", "de", "la", "cu", "prin", "din", "pentru", "despre", "asupra"})
 _OTHER_CLAUSE = 0.1
 _SERVICE = 0.7
 _TITLE = 1.5
@@ -64,6 +65,12 @@ class Lexicon:
     anaphora: frozenset[str]
     services: frozenset[str]
     agentive: frozenset[str]
+    dismissals: frozenset[Phrase]
+    denials: frozenset[Phrase]
+    prospective: frozenset[Phrase]
+    protest_terms: frozenset[str]
+    places_of_protest: frozenset[Phrase]
+    other_heads: frozenset[str]
 
 
 def _phrases(words: list[object]) -> frozenset[Phrase]:
@@ -98,6 +105,12 @@ def lexicon() -> Lexicon:
         anaphora=frozenset(str(w) for w in data["anaphora"]),
         services=frozenset(words[0] for words in _phrases(data["services"])),
         agentive=frozenset(words[0] for words in _phrases(data["agentive"])),
+        dismissals=_phrases(data["dismissals"]),
+        denials=_phrases(data["denials"]),
+        prospective=_phrases(data["prospective"]),
+        protest_terms=frozenset(words[0] for words in _phrases(data["protest_terms"])),
+        places_of_protest=_phrases(data["places_of_protest"]),
+        other_heads=frozenset(key_of(str(w)) for w in data["other_heads"]),
     )
 
 
@@ -157,25 +170,34 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
     lex = lexicon()
     tokens = parsed.tokens
     weight = hit.term.weight
+    m_start, m_end = mention
     # negators and intensifiers just before the term, within its clause
     window = range(max(first, hit.start - 3), hit.start)
     if any(tokens[i].key in lex.negators or tokens[i].base in lex.negators for i in window):
-        weight = -weight if weight > 0 else -0.3 * weight
+        if not _indispensable(tokens, first, mention, hit):
+            weight = -weight if weight > 0 else -0.3 * weight
+    elif weight < 0 and _any_phrase(tokens, first, hit.start, lex.dismissals):
+        weight = -0.3 * weight  # "a respins contestația prin care se cerea anularea ordinului prefectului"
+    if _any_phrase(tokens, max(first, hit.start - 5), hit.start, lex.prospective):
+        weight *= 0.3  # "ar urma să reducă timpul de așteptare": a plan, not a result
     for i in [*range(max(first, hit.start - 2), hit.start), hit.end]:  # "grav încălcat", "critici dure"
         for phrase, factor in lex.intensifiers.items():
             if _starts(tokens, i, phrase):
                 weight *= factor
     if weight < 0 and _reduced(tokens, first, hit):
         weight = -0.8 * weight  # "timpul de așteptare a scăzut", "cozile au dispărut"
-    m_start, m_end = mention
     if hit.end <= m_start:
-        if hit.term.directed and _new_verb(tokens, hit.end, m_start):
-            return 0.0  # "a mulțumit oaspetelui ... și a exprimat deschiderea Instituției": aimed elsewhere
+        if _new_verb(tokens, hit.end, m_start) or (hit.term.directed and _agent(tokens, hit, m_start)):
+            return 0.0  # "a mulțumit oaspetelui și a exprimat...", "felicitați de prefect": aimed elsewhere
+        if hit.term.words[0] in lex.protest_terms and _only_a_place(tokens, hit.end, m_start):
+            return 0.0  # "au protestat în fața Prefecturii": the place of a protest is not its target
+        if hit.term.directed and any(tokens[i].text == ":" for i in range(hit.end, m_start)):
+            weight *= _OTHER_CLAUSE  # "Ancheta de la spital: prefecta cere demiterea managerului"
         for i in range(max(hit.end, m_start - 3), m_start):
             if any(_starts(tokens, i, phrase) for phrase in lex.speech) and not any(
                 tokens[k].key in lex.content_marks for k in range(i, m_start)
             ):
-                if hit.term.directed and hit.term.weight < 0 and not _is_action(tokens, hit):
+                if _kept_accusation(tokens, first, hit):
                     break  # "„Acuzațiile sunt false”, a spus prefectul": a denial keeps the accusation
                 return 0.0  # "„...”, a declarat prefectul": the target's own words
     elif hit.start >= m_end:
@@ -185,6 +207,44 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
     if clause_hit != clause_mention:
         weight *= _OTHER_CLAUSE
     return weight
+
+
+def _kept_accusation(tokens: Sequence[Token], first: int, hit: Hit) -> bool:
+    """An accusation (a noun, not the target's own act) that the target's words deny: it stays against it."""
+    if not (hit.term.directed and hit.term.weight < 0) or _is_action(tokens, hit):
+        return False
+    sentence = tokens[first].sentence
+    last = first
+    while last < len(tokens) and tokens[last].sentence == sentence:
+        last += 1
+    return _any_phrase(tokens, first, last, lexicon().denials)
+
+
+def _indispensable(tokens: Sequence[Token], first: int, mention: tuple[int, int], hit: Hit) -> bool:
+    """ "Fără doamna prefect nu am fi reușit": a negated term after "fără <target>" praises the target."""
+    m_start = mention[0]
+    if hit.start < mention[1]:
+        return False
+    return any(tokens[i].key == "fara" for i in range(max(first, m_start - 2), m_start))
+
+
+def _agent(tokens: Sequence[Token], hit: Hit, m_start: int) -> bool:
+    """The mention is the agent of a passive ("felicitați de prefect", "acuzată de un angajat al instituției",
+    "premiul a fost ridicat de subprefectă"): not the one the term is aimed at."""
+    marks = lexicon().content_marks
+    for i in range(hit.end, min(m_start, hit.end + 4)):
+        if tokens[i].key in marks:
+            return False  # "a apreciat că proiectul realizat de Prefectură": the praise reaches the agent
+        if tokens[i].key in ("de", "catre") and (i == hit.end or tokens[i - 1].key.endswith(_PARTICIPLE)):
+            between = range(i + 1, m_start)
+            return len(between) <= 5 and not any(tokens[k].text in (",", ";", ":") for k in between)
+    return False
+
+
+def _only_a_place(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """Between a protest word and the mention only a time and a place ("sâmbătă în fața", "la sediul")."""
+    places = lexicon().places_of_protest
+    return any(_starts(tokens, i, phrase) and i + len(phrase) == last for i in range(first, last) for phrase in places)
 
 
 def _is_action(tokens: Sequence[Token], hit: Hit) -> bool:
@@ -212,9 +272,13 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -
     lex = lexicon()
     gap = range(m_end, hit.start)
     if _speaks(tokens, m_end, hit.start):
-        if hit.term.directed and hit.term.weight < 0 and not _is_action(tokens, hit):
+        if _kept_accusation(tokens, _sentence_start(tokens, m_end - 1), hit):
             return 1.0  # "prefectul a declarat că acuzațiile sunt false": a denial keeps the accusation
         return 0.0  # the target's own words, or what it asked of others
+    if _relative_elsewhere(tokens, m_end, hit.start):
+        return 0.0  # "... verificarea cerută de un avocat care reclamase întârzieri": the relative's own
+    if acted and any(tokens[i].text == "," for i in gap):
+        return 0.0  # "a emis ordinul de suspendare a primarului, după ce acesta a fost trimis în judecată"
     participle = tokens[hit.start].key.endswith(_PARTICIPLE)
     if participle and any(tokens[i].base == "fi" for i in range(max(m_end, hit.start - 3), hit.start)):
         return 1.0  # "prefectul a fost criticat"
@@ -225,13 +289,36 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -
     if any(tokens[i].key in _IMPERSONAL for i in range(max(m_end, hit.start - 2), hit.start)):
         return 1.0  # "domnule prefect, vi se reproșează", "i se cere demisia"
     quote = next((i for i in gap if tokens[i].text in (":", "„", "«")), None)
-    if quote is not None and _subject_gap(tokens, m_end, quote):
-        return 0.0  # "Vlădescu: „Cozile au fost rușinea instituției”": the target's own words
+    if quote is not None and (_subject_gap(tokens, m_end, quote) or _about(tokens, m_end)):
+        return 0.0  # "Vlădescu: „Cozile au fost rușinea instituției”", "Prefecta, despre incendiu: „...”"
     if acted:
         return 0.0  # what the target reproached someone with ("l-a criticat pe primar, acuzat de nereguli")
     if hit.term.directed and _acts(tokens, m_end, hit.start):
         return 0.0  # the target criticises, inquires, praises, thanks: not a judgement of it
     return 1.0
+
+
+def _sentence_start(tokens: Sequence[Token], index: int) -> int:
+    sentence = tokens[index].sentence
+    while index > 0 and tokens[index - 1].sentence == sentence:
+        index -= 1
+    return index
+
+
+def _about(tokens: Sequence[Token], m_end: int) -> bool:
+    """A headline "Prefecta de Cluj, despre incendiu: „...”": what follows the colon is the target's."""
+    index = m_end + 1 if m_end < len(tokens) and tokens[m_end].text == "," else m_end
+    return index < len(tokens) and tokens[index].key == "despre"
+
+
+def _relative_elsewhere(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """A relative "care" between the mention and the term that hangs on another noun than the mention."""
+    for i in range(first, last):
+        if tokens[i].key == "care" and any(
+            tokens[k].is_word and tokens[k].key not in _PREPOSITIONS for k in range(first, i)
+        ):
+            return True  # not "instituția pe care o conduce", whose relative is about the mention itself
+    return False
 
 
 def _subject_gap(tokens: Sequence[Token], first: int, last: int) -> bool:
@@ -268,8 +355,11 @@ def _speaks(tokens: Sequence[Token], first: int, last: int) -> bool:
 
 def _new_verb(tokens: Sequence[Token], first: int, last: int) -> bool:
     """A second verb ("și a exprimat") starts between a term and a later mention: the term is aimed elsewhere."""
-    aux = lexicon().verb_starts
-    return any(tokens[i].key in ("si", "si-") and tokens[i + 1].key in aux for i in range(first, last - 1))
+    lex = lexicon()
+    return any(
+        tokens[i].key in ("si", "si-") and (tokens[i + 1].key in lex.verb_starts or (tokens[i + 1].base,) in lex.speech)
+        for i in range(first, last - 1)
+    )
 
 
 def _acts(tokens: Sequence[Token], first: int, last: int) -> bool:
@@ -352,8 +442,11 @@ def institution_references(parsed: Parsed, *, in_title: bool, skip: set[int]) ->
     found = []
     keys = parsed.keys
     seen = set(skip)
+    heads = lexicon().other_heads
     for index, key in enumerate(keys):
         if key in ("institutia", "institutiei") and (index + 1 == len(keys) or keys[index + 1] != "prefectului"):
+            if index > 0 and keys[index - 1] in heads:
+                continue  # "directorul instituției": a person, and often of another institution
             sentence = parsed.tokens[index].sentence
             if sentence not in seen:
                 seen.add(sentence)

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import click
 
 from monitor.alerts import AlertNotice, check_alerts
-from monitor.cli.common import cli, load_config, open_store, settings_of
-from monitor.config import ConfigError, Profile, Sources, load_all
+from monitor.cli.common import cli, open_store, resolve_profile, settings_of
+from monitor.config import ConfigError, Profile, load_all
 from monitor.digest import count_ro, run_digest
 from monitor.mail import MailConfigError, SendSummary, send_pending
 from monitor.render import date_ro, datetime_ro
 from monitor.scheduler import run_daemon, run_due
 from monitor.settings import Settings
 from monitor.store import Store
-
-
-def _profile(settings: Settings, value: str) -> tuple[Sources, Profile]:
-    """--profile takes a profile id (pipelines/ID.yaml) or a path to a profile file."""
-    path = Path(value)
-    if not path.is_file():
-        path = settings.pipelines_dir / f"{value}.yaml"
-    if not path.is_file():
-        raise click.ClickException(f"Profil negăsit: {value} (nici fișier, nici {path})")
-    sources, profile = load_config(settings, path)
-    if profile is None:
-        raise click.ClickException(f"Profil negăsit: {value}")
-    return sources, profile
 
 
 def describe_send(summary: SendSummary) -> str:
@@ -62,7 +48,7 @@ def _flush(store: Store, settings: Settings) -> None:
 def digest_command(ctx: click.Context, profile_ref: str, day: datetime | None, send: bool) -> None:
     """Sinteza zilnică a presei: HTML în dosarul de ieșire și, cu --send, e-mail."""
     settings = settings_of(ctx)
-    _, profile = _profile(settings, profile_ref)
+    _, profile = resolve_profile(settings, profile_ref)
     now = datetime.now(UTC)
     chosen: date = day.date() if day is not None else now.astimezone(profile.zone).date()
     store = open_store(settings)
@@ -100,7 +86,7 @@ def _describe_notice(notice: AlertNotice, profile: Profile) -> str:
 def alerts_command(ctx: click.Context, profile_ref: str, dry_run: bool) -> None:
     """Verifică regulile de alertă (criză mediatică) acum și trimite alertele noi."""
     settings = settings_of(ctx)
-    _, profile = _profile(settings, profile_ref)
+    _, profile = resolve_profile(settings, profile_ref)
     store = open_store(settings)
     try:
         with store.session() as session:
@@ -137,7 +123,7 @@ def run_command(ctx: click.Context, profile_ref: str | None, once: bool) -> None
     """Serviciul de monitorizare: colectare, analiză, alerte, sinteze, rapoarte și e-mail, după program."""
     settings = settings_of(ctx)
     if profile_ref is not None:
-        sources, profile = _profile(settings, profile_ref)
+        sources, profile = resolve_profile(settings, profile_ref)
         profiles = [profile]
     else:
         try:

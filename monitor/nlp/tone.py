@@ -66,7 +66,6 @@ class Lexicon:
     services: frozenset[str]
     agentive: frozenset[str]
     dismissals: frozenset[Phrase]
-    denials: frozenset[Phrase]
     prospective: frozenset[Phrase]
     protest_terms: frozenset[str]
     places_of_protest: frozenset[Phrase]
@@ -106,7 +105,6 @@ def lexicon() -> Lexicon:
         services=frozenset(words[0] for words in _phrases(data["services"])),
         agentive=frozenset(words[0] for words in _phrases(data["agentive"])),
         dismissals=_phrases(data["dismissals"]),
-        denials=_phrases(data["denials"]),
         prospective=_phrases(data["prospective"]),
         protest_terms=frozenset(words[0] for words in _phrases(data["protest_terms"])),
         places_of_protest=_phrases(data["places_of_protest"]),
@@ -178,20 +176,22 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
             weight = -weight if weight > 0 else -0.3 * weight
     elif weight < 0 and _any_phrase(tokens, first, hit.start, lex.dismissals):
         weight = -0.3 * weight  # "a respins contestația prin care se cerea anularea ordinului prefectului"
-    if _any_phrase(tokens, max(first, hit.start - 5), hit.start, lex.prospective):
-        weight *= 0.3  # "ar urma să reducă timpul de așteptare": a plan, not a result
+    if weight > 0 and _any_phrase(tokens, max(first, hit.start - 5), hit.start, lex.prospective):
+        weight *= 0.3  # "ar urma să reducă timpul de așteptare": a plan is not a result (a threat stays a threat)
     for i in [*range(max(first, hit.start - 2), hit.start), hit.end]:  # "grav încălcat", "critici dure"
         for phrase, factor in lex.intensifiers.items():
             if _starts(tokens, i, phrase):
                 weight *= factor
     if weight < 0 and _reduced(tokens, first, hit):
         weight = -0.8 * weight  # "timpul de așteptare a scăzut", "cozile au dispărut"
+        if _any_phrase(tokens, max(first, hit.start - 5), hit.start, lex.prospective):
+            weight *= 0.3
     if hit.end <= m_start:
         if _new_verb(tokens, hit.end, m_start) or (hit.term.directed and _agent(tokens, hit, m_start)):
             return 0.0  # "a mulțumit oaspetelui și a exprimat...", "felicitați de prefect": aimed elsewhere
-        if hit.term.words[0] in lex.protest_terms and _only_a_place(tokens, hit.end, m_start):
-            return 0.0  # "au protestat în fața Prefecturii": the place of a protest is not its target
-        if hit.term.directed and any(tokens[i].text == ":" for i in range(hit.end, m_start)):
+        if hit.term.words[0] in lex.protest_terms and _protest_elsewhere(tokens, first, hit, m_start):
+            return 0.0  # "protest la Prefectură împotriva închiderii secției": aimed at something else
+        if hit.term.directed and _label_then_act(tokens, hit, mention):
             weight *= _OTHER_CLAUSE  # "Ancheta de la spital: prefecta cere demiterea managerului"
         for i in range(max(hit.end, m_start - 3), m_start):
             if any(_starts(tokens, i, phrase) for phrase in lex.speech) and not any(
@@ -210,14 +210,12 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
 
 
 def _kept_accusation(tokens: Sequence[Token], first: int, hit: Hit) -> bool:
-    """An accusation (a noun, not the target's own act) that the target's words deny: it stays against it."""
+    """An accusation (a noun, not the target's own act) in the target's words: it is answering it ("„Acuzațiile
+    sunt false”, a spus prefectul"), unless the target is the one asking for it ("„Am cerut sancțiuni”")."""
     if not (hit.term.directed and hit.term.weight < 0) or _is_action(tokens, hit):
         return False
-    sentence = tokens[first].sentence
-    last = first
-    while last < len(tokens) and tokens[last].sentence == sentence:
-        last += 1
-    return _any_phrase(tokens, first, last, lexicon().denials)
+    agentive = lexicon().agentive
+    return not any(tokens[i].base in agentive for i in range(max(first, hit.start - 5), hit.start))
 
 
 def _indispensable(tokens: Sequence[Token], first: int, mention: tuple[int, int], hit: Hit) -> bool:
@@ -241,10 +239,29 @@ def _agent(tokens: Sequence[Token], hit: Hit, m_start: int) -> bool:
     return False
 
 
-def _only_a_place(tokens: Sequence[Token], first: int, last: int) -> bool:
-    """Between a protest word and the mention only a time and a place ("sâmbătă în fața", "la sediul")."""
+def _protest_elsewhere(tokens: Sequence[Token], first: int, hit: Hit, m_start: int) -> bool:
+    """A protest whose link to the mention is a place ("în fața Prefecturii", "la sediul") and whose sentence
+    names what it is against ("împotriva închiderii secției"): the place is not the target."""
     places = lexicon().places_of_protest
-    return any(_starts(tokens, i, phrase) and i + len(phrase) == last for i in range(first, last) for phrase in places)
+    if not any(_starts(tokens, i, p) and i + len(p) == m_start for i in range(hit.end, m_start) for p in places):
+        return False
+    sentence = tokens[first].sentence
+    index = first
+    while index < len(tokens) and tokens[index].sentence == sentence:
+        if tokens[index].key in ("impotriva", "contra") and index + 1 != m_start:
+            return True
+        index += 1
+    return False
+
+
+def _label_then_act(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int]) -> bool:
+    """A headline label before a colon, then the target doing something ("Ancheta de la spital: prefecta cere
+    demiterea managerului"): the label is not about the target."""
+    if not any(tokens[i].text == ":" for i in range(hit.end, mention[0])):
+        return False
+    lex = lexicon()
+    after = [i for i in range(mention[1], min(len(tokens), mention[1] + 3)) if tokens[i].key not in lex.auxiliaries]
+    return bool(after) and (tokens[after[0]].base in lex.agentive or (tokens[after[0]].base,) in lex.speech)
 
 
 def _is_action(tokens: Sequence[Token], hit: Hit) -> bool:

@@ -7,7 +7,8 @@ One check reads the profile's mentions of the last `baseline_days` days and deci
   only on negative mentions. Articles whose date was guessed at ingest are never what starts an alert (an old
   article crawled for the first time is not news), though they are listed, and reported as updates, once a
   crisis is under way.
-An alert is active for `cooldown` after it started: within it the target never alerts again; its new negative
+An alert is active until `cooldown` has passed since it started or since its last update (a crisis that keeps
+getting coverage stays one crisis): while it is active the target never alerts again; its new negative
 articles, of any story, and the new copies of the alert's stories become updates, at most one per `update_every`.
 """
 
@@ -173,7 +174,9 @@ def check_alerts(
     recent_alerts = list(
         session.scalars(
             select(AlertRow)
-            .where(AlertRow.profile_id == profile.id, AlertRow.started_at > now - rules.cooldown - rules.burst.window)
+            .where(
+                AlertRow.profile_id == profile.id, AlertRow.last_update_at > now - rules.cooldown - rules.burst.window
+            )
             .order_by(AlertRow.started_at, AlertRow.id)
         )
     )
@@ -183,7 +186,7 @@ def check_alerts(
         # An article once reported never starts another alert, even after the cooldown (when it is shorter
         # than the window); only alerts within the cooldown take updates.
         reported = {i for alert in recent_alerts if alert.target_id == target.id for i in alert.article_ids}
-        active = [a for a in recent_alerts if a.target_id == target.id and a.started_at > now - rules.cooldown]
+        active = [a for a in recent_alerts if a.target_id == target.id and a.last_update_at > now - rules.cooldown]
         notices += _decide(session, profile, target, mine, active, reported, now, dry_run)
     if not dry_run:
         for notice in notices:

@@ -156,11 +156,20 @@ def test_keyword_alert_cooldown_and_update(store: Store, profile: Profile, setti
         tone="negative",
         evidence=["Prefectul Horia Vlădescu, chemat din nou la DNA."],
     )
-    after_cooldown = _check(store, profile, settings, T0 + timedelta(hours=13, minutes=5))
+    still_on = _check(store, profile, settings, T0 + timedelta(hours=13, minutes=5))  # 11 h after the last update
+    room.publish(
+        "hotnews",
+        "Iar la DNA",
+        T0 + timedelta(hours=26),
+        tone="negative",
+        evidence=["Prefectul Horia Vlădescu, audiat a treia oară la DNA."],
+    )
+    after_cooldown = _check(store, profile, settings, T0 + timedelta(hours=26, minutes=5))  # 13 h of quiet
 
     assert [(n.kind, n.rule, n.keywords) for n in first] == [("alert", "keyword", ("DNA",))]
     assert same_hour == []
     assert [(n.kind, [v.outlet_id for v in n.articles]) for n in later] == [("update", ["digi24"])]
+    assert [(n.kind, [v.outlet_id for v in n.articles]) for n in still_on] == [("update", ["hotnews"])]
     assert [(n.kind, n.rule) for n in after_cooldown] == [("alert", "keyword")]
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(AlertRow)) == 2

@@ -5,11 +5,12 @@
     .venv/bin/python -m bench.accuracy --data tests/data/dev_cluj.jsonl --profile tests/data/profile_cluj.yaml
 
 Runs the real command (`python -m monitor analyze --profile P`) as a subprocess on the articles of each set
-(the development set with `--profile`, the held-out set always with pipelines/alba.yaml), then scores its output against the labels: mention precision/recall/F1 per (article,
-target) pair, tone accuracy, macro-F1 and confusion matrix on the pairs both expected and found, prominence
-accuracy, topic micro precision/recall/F1, a per-target breakdown and the worst errors of the development
-set. The held-out set is scored in figures only: its texts and errors are not printed, so that the engine
-is not tuned against it. A missing or failing command is reported, and whatever it did print is scored.
+(the development set with `--profile`, the held-out set always with pipelines/alba.yaml), then scores its
+output against the labels: mention precision/recall/F1 per (article, target) pair, tone accuracy, macro-F1
+and confusion matrix on the pairs both expected and found, prominence accuracy, topic micro
+precision/recall/F1, a per-target breakdown (targets read from each set's profile) and the worst errors of
+the development set. The held-out set is scored in figures only: its texts and errors are not printed, so
+that the engine is not tuned against it. A missing or failing command is reported, and whatever it did print is scored.
 """
 
 from __future__ import annotations

@@ -25,18 +25,13 @@ CLUSTER_BATCH = 1000  # new articles clustered per transaction
 
 def cluster_new_articles(store: Store, *, now: datetime) -> int:
     """Give every article without a cluster its cluster id, oldest first; returns how many were clustered."""
-    done = 0
-    while True:
-        with store.session() as session:
-            ids = session.scalars(
-                select(ArticleRow.id)
-                .where(ArticleRow.cluster_id.is_(None))
-                .order_by(ArticleRow.published_at, ArticleRow.id)
-                .limit(CLUSTER_BATCH)
-            ).all()
-            if not ids:
-                return done
-            done += len(assign_clusters(session, ids, now=now))
+    pending = (
+        select(ArticleRow.id)
+        .where(ArticleRow.cluster_id.is_(None))
+        .order_by(ArticleRow.published_at, ArticleRow.id)
+        .limit(CLUSTER_BATCH)
+    )
+    return store.in_batches(pending, lambda session, ids: len(assign_clusters(session, ids, now=now)))
 
 
 def _pending(session: Session, profile: Profile, watched: list[str], fingerprint: str, limit: int | None) -> list[int]:

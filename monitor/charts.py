@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from monitor.imagology import MonthlyIndicators
-from monitor.render import month_ro, number_ro
+from monitor.render import TONES, month_ro, number_ro
 
 DPI = 130
 TONE_COLOURS = {"positive": "#2e7d4f", "neutral": "#9aa5b1", "negative": "#c0392b"}
-TONE_LABELS = {"positive": "pozitiv", "neutral": "neutru", "negative": "negativ"}
 KIND_LABELS = {
     "local": "locală",
     "national": "națională",
@@ -62,9 +63,30 @@ def _percent(value: float, _position: float) -> str:
     return number_ro(value * 100) + "%"
 
 
-def _empty(figure: Figure, message: str = "Nicio apariție în această lună") -> str:
+def _empty(figure: Figure, axes: Axes, message: str = "Nicio apariție în această lună") -> str:
+    axes.axis("off")
     figure.text(0.5, 0.5, message, ha="center", va="center", color="#555555")
     return _data_uri(figure)
+
+
+def _bars_figure(rows: int, base: float, per_row: float) -> tuple[Figure, Axes]:
+    """A figure for horizontal bars, as tall as its rows need."""
+    return plt.subplots(figsize=(7.6, base + per_row * max(rows, 1)))
+
+
+def _stack(axes: Axes, names: list[str], layers: list[tuple[str, str, list[float]]], **bars: Any) -> list[list[float]]:
+    """Horizontal bars stacked left to right, a layer per (label, colour, a value per name); where each layer
+    starts on every row, then where the rows end."""
+    edges = [[0.0] * len(names)]
+    for label, colour, values in layers:
+        axes.barh(names, values, left=edges[-1], color=colour, label=label, **bars)
+        edges.append([a + b for a, b in zip(edges[-1], values, strict=True)])
+    return edges
+
+
+def _legend_below(axes: Axes, rows: int, columns: int) -> None:
+    """The legend of a chart of target rows, under it (further down when there are few rows)."""
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if rows > 2 else -0.45), ncol=columns)
 
 
 def volume_chart(indicators: MonthlyIndicators) -> str:
@@ -118,65 +140,64 @@ def volume_chart(indicators: MonthlyIndicators) -> str:
 def tone_chart(indicators: MonthlyIndicators) -> str:
     """The tone mix of each target, as shares of its appearances."""
     targets = [t for t in indicators.targets if t.appearances]
-    figure, axes = plt.subplots(figsize=(7.6, 0.5 + 0.45 * max(len(targets), 1)))
+    figure, axes = _bars_figure(len(targets), 0.5, 0.45)
     if not targets:
-        axes.axis("off")
-        return _empty(figure)
-    names = [t.name for t in targets][::-1]
-    left = [0.0] * len(targets)
-    for tone in ("positive", "neutral", "negative"):
-        values = [getattr(t.tone, tone) / t.appearances for t in targets][::-1]
-        axes.barh(names, values, left=left, color=TONE_COLOURS[tone], label=TONE_LABELS[tone], height=0.6)
-        for row, (start, value) in enumerate(zip(left, values, strict=True)):
+        return _empty(figure, axes)
+    layers = [
+        (TONES[tone], TONE_COLOURS[tone], [getattr(t.tone, tone) / t.appearances for t in targets][::-1])
+        for tone in TONES
+    ]
+    edges = _stack(axes, [t.name for t in targets][::-1], layers, height=0.6)
+    for (_, _, values), starts in zip(layers, edges, strict=False):
+        for row, (start, value) in enumerate(zip(starts, values, strict=True)):
             if value >= 0.08:
                 axes.text(
                     start + value / 2, row, _percent(value, 0), ha="center", va="center", color="white", fontsize=8
                 )
-        left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_xlim(0, 1)
     axes.xaxis.set_major_formatter(FuncFormatter(_percent))
     axes.set_title("Tonul aparițiilor, pe ținte")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(targets) > 2 else -0.45), ncol=3)
+    _legend_below(axes, len(targets), 3)
     return _data_uri(figure)
 
 
 def share_chart(indicators: MonthlyIndicators) -> str:
     """Share of voice of each target, split by outlet kind."""
     targets = [t for t in indicators.targets if t.appearances]
-    figure, axes = plt.subplots(figsize=(7.6, 0.5 + 0.45 * max(len(targets), 1)))
+    figure, axes = _bars_figure(len(targets), 0.5, 0.45)
     if not targets:
-        axes.axis("off")
-        return _empty(figure)
+        return _empty(figure, axes)
     total = indicators.appearances
-    names = [t.name for t in targets][::-1]
-    left = [0.0] * len(targets)
     kinds = [k.kind for k in indicators.kinds]
-    for kind in kinds:
-        values = [t.by_kind.get(kind, 0) / total for t in targets][::-1]
-        axes.barh(names, values, left=left, color=KIND_COLOURS.get(kind, "#7f8c8d"), label=KIND_LABELS.get(kind, kind))
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    for row, value in enumerate(left):
+    layers = [
+        (
+            KIND_LABELS.get(kind, kind),
+            KIND_COLOURS.get(kind, "#7f8c8d"),
+            [t.by_kind.get(kind, 0) / total for t in targets][::-1],
+        )
+        for kind in kinds
+    ]
+    ends = _stack(axes, [t.name for t in targets][::-1], layers)[-1]
+    for row, value in enumerate(ends):
         axes.text(value + 0.01, row, _percent(value, 0), va="center", fontsize=8)
-    axes.set_xlim(0, min(1.0, max(left) * 1.15 + 0.05))
+    axes.set_xlim(0, min(1.0, max(ends) * 1.15 + 0.05))
     axes.xaxis.set_major_formatter(FuncFormatter(_percent))
     axes.set_title("Ponderea în totalul aparițiilor (share of voice), pe tipuri de publicații")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(targets) > 2 else -0.45), ncol=len(kinds))
+    _legend_below(axes, len(targets), len(kinds))
     return _data_uri(figure)
 
 
 def outlets_chart(indicators: MonthlyIndicators, limit: int = 10) -> str:
     """The most active outlets, their appearances split by tone."""
     outlets = list(indicators.outlets[:limit])
-    figure, axes = plt.subplots(figsize=(7.6, 0.6 + 0.32 * max(len(outlets), 1)))
+    figure, axes = _bars_figure(len(outlets), 0.6, 0.32)
     if not outlets:
-        axes.axis("off")
-        return _empty(figure)
-    names = [o.name for o in outlets][::-1]
-    left = [0] * len(outlets)
-    for tone in ("positive", "neutral", "negative"):
-        values = [getattr(o.tone, tone) for o in outlets][::-1]
-        axes.barh(names, values, left=left, color=TONE_COLOURS[tone], label=TONE_LABELS[tone], height=0.65)
-        left = [a + b for a, b in zip(left, values, strict=True)]
+        return _empty(figure, axes)
+    layers = [
+        (TONES[tone], TONE_COLOURS[tone], [float(getattr(o.tone, tone)) for o in outlets][::-1])
+        for tone in TONES
+    ]
+    _stack(axes, [o.name for o in outlets][::-1], layers, height=0.65)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("apariții")
     axes.set_title("Cele mai active publicații")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -30,6 +30,7 @@ _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class ConfigError(Exception):
@@ -290,13 +291,29 @@ def _duplicates(doc: YamlDocument, items: list[Any], key: str, base: tuple[str |
     return problems
 
 
-def load_sources(path: Path) -> Sources:
-    """Load and validate sources.yaml; raises ConfigError listing every problem."""
+def _read_mapping(path: Path, expected: str) -> tuple[YamlDocument, dict[str, Any], list[str]]:
+    """The YAML file at `path`, its top-level mapping ({} if it has none) and the problems found so far."""
     doc = load_yaml(path)
     problems = list(doc.problems)
-    data = doc.data if isinstance(doc.data, dict) else {}
     if doc.data is not None and not isinstance(doc.data, dict):
-        problems.append(f"{path}:1: se aștepta o listă «outlets:»")
+        problems.append(f"{path}:1: se aștepta {expected}")
+    return doc, doc.data if isinstance(doc.data, dict) else {}, problems
+
+
+def _validated(doc: YamlDocument, model: type[_Model], data: dict[str, Any], problems: list[str]) -> _Model | None:
+    """`data` as a `model`; None for an empty file, or with the reasons added to `problems`."""
+    if doc.data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems += _describe(doc, exc)
+        return None
+
+
+def load_sources(path: Path) -> Sources:
+    """Load and validate sources.yaml; raises ConfigError listing every problem."""
+    doc, data, problems = _read_mapping(path, "o listă «outlets:»")
     outlets_raw = data.get("outlets")
     if isinstance(outlets_raw, list):
         problems += _duplicates(doc, outlets_raw, "id", ("outlets",))
@@ -310,12 +327,7 @@ def load_sources(path: Path) -> Sources:
                         f"(apare deja la linia {doc.line_of(('outlets', seen_feeds[feed]))})"
                     )
                 seen_feeds.setdefault(feed, index)
-    result: Sources | None = None
-    if doc.data is not None:
-        try:
-            result = Sources.model_validate(data)
-        except ValidationError as exc:
-            problems += _describe(doc, exc)
+    result = _validated(doc, Sources, data, problems)
     if problems or result is None:
         raise ConfigError(problems or [f"{path}:1: configurație invalidă"])
     return result
@@ -323,22 +335,13 @@ def load_sources(path: Path) -> Sources:
 
 def load_profile(path: Path, sources: Sources | None = None) -> Profile:
     """Load and validate one profile; checks its outlet ids against `sources` when given."""
-    doc = load_yaml(path)
-    problems = list(doc.problems)
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if doc.data is not None and not isinstance(doc.data, dict):
-        problems.append(f"{path}:1: se aștepta un profil (un dicționar YAML)")
+    doc, data, problems = _read_mapping(path, "un profil (un dicționar YAML)")
     data = {"id": path.stem, **data}
     if isinstance(data.get("targets"), list):
         problems += _duplicates(doc, data["targets"], "id", ("targets",))
     if isinstance(data.get("topics"), list):
         problems += _duplicates(doc, data["topics"], "id", ("topics",))
-    result: Profile | None = None
-    if doc.data is not None:
-        try:
-            result = Profile.model_validate(data)
-        except ValidationError as exc:
-            problems += _describe(doc, exc)
+    result = _validated(doc, Profile, data, problems)
     if result is not None and sources is not None:
         known = {outlet.id for outlet in sources.outlets}
         for part in ("include", "exclude"):

@@ -12,22 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from monitor.dedup import assign_clusters
+from monitor.render import BUCHAREST, TONE_WORDS
 from monitor.store import Store
 from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRow
 
 log = logging.getLogger(__name__)
 
-# Accepted spellings of a tone: the stored English value and the Romanian word an officer types.
-_TONES = {
-    "positive": "positive",
-    "pozitiv": "positive",
-    "neutral": "neutral",
-    "neutru": "neutral",
-    "negative": "negative",
-    "negativ": "negative",
-}
 _TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-BUCHAREST = ZoneInfo("Europe/Bucharest")
 
 
 class CorrectionError(ValueError):
@@ -37,7 +28,7 @@ class CorrectionError(ValueError):
 def _tone(value: str | None) -> str | None:
     if value is None:
         return None
-    tone = _TONES.get(value.strip().casefold())
+    tone = TONE_WORDS.get(value.strip().casefold())
     if tone is None:
         raise CorrectionError(f"ton necunoscut «{value}»: folosiți pozitiv, neutru sau negativ")
     return tone

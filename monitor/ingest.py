@@ -9,14 +9,15 @@ silently disabled; 429/503 with Retry-After defer the feed without counting an e
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import random
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Coroutine, Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,8 @@ from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
 
 log = logging.getLogger(__name__)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 _CHUNK = 400  # bound IN (...) lists well under every backend's parameter limit
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -447,15 +450,14 @@ async def crawl(
     return CrawlSummary.of(results)
 
 
-def crawl_sync(
-    store: Store,
-    sources: Sources,
-    settings: Settings,
-    *,
-    now: datetime | None = None,
-    only: Collection[str] | None = None,
-    due_only: bool = False,
-    executor: Executor | None = None,
-) -> CrawlSummary:
-    """`crawl` for synchronous callers (scheduler jobs, the demo, tests)."""
-    return asyncio.run(crawl(store, sources, settings, now=now, only=only, due_only=due_only, executor=executor))
+def _blocking(run: Callable[_P, Coroutine[Any, Any, _R]]) -> Callable[_P, _R]:
+    """`run` for synchronous callers: the same arguments, run to completion in an event loop of its own."""
+
+    @functools.wraps(run)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return asyncio.run(run(*args, **kwargs))
+
+    return call
+
+
+crawl_sync = _blocking(crawl)  # `crawl` for synchronous callers: the CLI, scheduler jobs, the demo, tests

@@ -28,6 +28,8 @@ MONTHS = (
 )
 WEEKDAYS = ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică")
 TONES = {"positive": "pozitiv", "neutral": "neutru", "negative": "negativ"}
+# Accepted spellings of a tone, to the stored value: the stored English word and the Romanian one an officer types.
+TONE_WORDS = {**{tone: tone for tone in TONES}, **{word: tone for tone, word in TONES.items()}}
 PROMINENCE = {"title": "în titlu", "lead": "în introducere", "body": "în corpul articolului"}
 
 

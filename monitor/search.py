@@ -117,20 +117,13 @@ def index_articles(session: Session, article_ids: Iterable[int], *, now: datetim
 
 def index_missing(store: Store, *, now: datetime) -> int:
     """Index every article that has no search form yet, a batch per transaction; returns how many."""
-    total = 0
-    while True:
-        with store.session() as session:
-            missing = session.scalars(
-                select(ArticleRow.id)
-                .where(
-                    ~select(ArticleSearchRow.article_id).where(ArticleSearchRow.article_id == ArticleRow.id).exists()
-                )
-                .order_by(ArticleRow.id)
-                .limit(INDEX_BATCH)
-            ).all()
-            if not missing:
-                break
-            total += index_articles(session, missing, now=now)
+    missing = (
+        select(ArticleRow.id)
+        .where(~select(ArticleSearchRow.article_id).where(ArticleSearchRow.article_id == ArticleRow.id).exists())
+        .order_by(ArticleRow.id)
+        .limit(INDEX_BATCH)
+    )
+    total = store.in_batches(missing, lambda session, ids: index_articles(session, ids, now=now))
     if total:
         log.info("search index: %s articles indexed", total)
     return total

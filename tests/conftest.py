@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from monitor.config import Profile, load_profile
 from monitor.settings import Settings
 from monitor.store import Store
 
@@ -78,6 +79,12 @@ def settings(tmp_path: Path) -> Settings:
         pipelines_dir=REPO / "pipelines",
         allow_hosts=frozenset({"127.0.0.1", "localhost"}),
     )
+
+
+@pytest.fixture(scope="session")
+def profile() -> Profile:
+    """The Alba profile of pipelines/ (frozen, so one copy serves every test)."""
+    return load_profile(REPO / "pipelines" / "alba.yaml")
 
 
 # --- HTTP site ---------------------------------------------------------------------------------

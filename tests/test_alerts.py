@@ -7,12 +7,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import REPO, SmtpSink
-from delivery_rows import Newsroom
+from conftest import SmtpSink
+from rows import Newsroom
 from sqlalchemy import func, select
 
 from monitor.alerts import AlertNotice, check_alerts, keyword_patterns, poisson_tail
-from monitor.config import Profile, load_profile
+from monitor.config import Profile
 from monitor.mail import send_pending
 from monitor.settings import Settings
 from monitor.store import Store
@@ -22,11 +22,6 @@ T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 HOSTILE = 'Scandal la prefectură <script>alert("x")</script>\r\nBcc: victima@example.com'
-
-
-@pytest.fixture
-def profile() -> Profile:
-    return load_profile(REPO / "pipelines" / "alba.yaml")
 
 
 @pytest.fixture

@@ -5,28 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from press_rows import OUTLETS, add_article, add_outlets
-from ro_stories import (
-    AGENCY_TEXT,
-    AGENCY_TITLE,
-    LOCAL_REWRITE_TEXT,
-    LOCAL_REWRITE_TITLE,
-    NO_DIACRITICS_TEXT,
-    NO_DIACRITICS_TITLE,
-    PASSPORT_TEXT,
-    PASSPORT_TITLE,
-    UNRELATED_TEXT,
-    UNRELATED_TITLE,
-)
+from ro_stories import PASSPORT_TEXT, PASSPORT_TITLE
+from rows import OUTLETS, add_coverage, also_seen_in
 from sqlalchemy import func, select
 
 from monitor.analysis import analyze_pending
-from monitor.config import Profile, Sources, load_profile
+from monitor.config import Profile, Sources
 from monitor.corrections import record_correction
 from monitor.nlp import analyze
 from monitor.store import Store
-from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, FeedRow, MentionRow
+from monitor.store.models import AnalysisRow, ArticleRow, MentionRow
 from monitor.store.queries import mentions_between
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,11 +29,6 @@ SOURCES = Sources.model_validate(
 )
 
 
-@pytest.fixture(scope="module")
-def profile() -> Profile:
-    return load_profile(REPO / "pipelines" / "alba.yaml")
-
-
 def _changed(profile: Profile) -> Profile:
     """The same profile after the press office added an alias to the prefect."""
     prefect = profile.target("prefect")
@@ -58,17 +41,14 @@ def _changed(profile: Profile) -> Profile:
 
 def _articles(store: Store) -> dict[str, int]:
     with store.session() as session:
-        add_outlets(session)
-        rows = {
-            "agency": add_article(session, "agerpres", AGENCY_TITLE, AGENCY_TEXT, T0),
-            "local": add_article(session, "alba24", LOCAL_REWRITE_TITLE, LOCAL_REWRITE_TEXT, T0 + timedelta(hours=1)),
-            "national": add_article(
-                session, "digi24", NO_DIACRITICS_TITLE, NO_DIACRITICS_TEXT, T0 + timedelta(hours=2)
-            ),
-            "passport": add_article(session, "ziarul-unirea", PASSPORT_TITLE, PASSPORT_TEXT, T0 + timedelta(hours=5)),
-            "cluj": add_article(session, "ziar-de-cluj", UNRELATED_TITLE, UNRELATED_TEXT, T0 + timedelta(hours=6)),
-        }
-        return {name: row.id for name, row in rows.items()}
+        coverage = add_coverage(
+            session,
+            T0,
+            national_after=timedelta(hours=2),
+            passport_after=timedelta(hours=5),
+            other=("ziar-de-cluj", timedelta(hours=6)),
+        )
+        return {name: row.id for name, row in coverage._asdict().items()}
 
 
 def _stored(store: Store) -> tuple[dict[int, tuple[str, datetime]], list[tuple[int, str, str, int]]]:
@@ -102,7 +82,7 @@ def test_watched_articles_are_analysed_and_stored(any_store: Store, profile: Pro
             )
         )
     assert clusters[ids["local"]] == clusters[ids["national"]] == ids["agency"]
-    assert clusters[ids["cluj"]] == ids["cluj"]  # clustered too: stories span every outlet
+    assert clusters[ids["other"]] == ids["other"]  # clustered too: stories span every outlet
     assert topics is not None and "servicii_publice" in [hit["topic"] for hit in topics]
 
 
@@ -153,12 +133,12 @@ def test_article_seen_in_a_watched_feed_is_analysed(any_store: Store, profile: P
     """An article first seen at a Cluj outlet that an Alba outlet's feed also carried is Alba's too."""
     ids = _articles(any_store)
     with any_store.session() as session:
-        session.add(FeedRow(id=3, outlet_id="alba24", url="https://alba24.example.ro/rss"))
-        session.flush()
-        session.add(ArticleSourceRow(article_id=ids["cluj"], feed_id=3, outlet_id="alba24", first_seen_at=T0))
+        cluj = session.get(ArticleRow, ids["other"])
+        assert cluj is not None
+        also_seen_in(session, cluj, "alba24", "https://alba24.example.ro/rss")
     analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7))
     with any_store.session() as session:
         count = session.scalar(
-            select(func.count()).select_from(AnalysisRow).where(AnalysisRow.article_id == ids["cluj"])
+            select(func.count()).select_from(AnalysisRow).where(AnalysisRow.article_id == ids["other"])
         )
     assert count == 1

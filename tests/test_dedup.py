@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from press_rows import OUTLETS, add_article, add_outlets
 from ro_stories import (
     AGENCY_TEXT,
     AGENCY_TITLE,
@@ -32,6 +31,7 @@ from ro_stories import (
     syndicated_copies,
     with_cedilla,
 )
+from rows import OUTLETS, add_article, add_outlets
 from sqlalchemy import select
 
 from monitor.dedup import (

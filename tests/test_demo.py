@@ -15,7 +15,7 @@ import httpx
 import pytest
 import trafilatura
 
-from monitor.config import Profile, load_profile
+from monitor.config import Profile
 from monitor.demo import Newsroom, generate, render_page, serve
 from monitor.demo.newsroom import BUCHAREST
 from monitor.demo.run import DemoResult, run_demo
@@ -23,11 +23,6 @@ from monitor.text import search_key
 
 REPO = Path(__file__).resolve().parent.parent
 MONTH = date(2026, 10, 1)  # fixed, so the suite does not depend on today's date (and it has a DST change)
-
-
-@pytest.fixture(scope="module")
-def profile() -> Profile:
-    return load_profile(REPO / "pipelines" / "alba.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SmtpSink
-from delivery_rows import Newsroom
+from rows import Newsroom
 
 from monitor.config import Profile, load_profile
 from monitor.digest import build_digest, count_ro, digest_window, highlight, render_digest, run_digest
@@ -19,11 +19,6 @@ from monitor.store import Store
 DAY = date(2026, 11, 20)
 END = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # 07:30 in Bucharest (EET, UTC+2)
 HOSTILE = 'Prefectul <script>alert("x")</script> laudă\r\nBcc: victima@example.com'
-
-
-@pytest.fixture
-def profile() -> Profile:
-    return load_profile(REPO / "pipelines" / "alba.yaml")
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from archive_rows import PROFILE, Month, seed_month
 from click.testing import CliRunner
 from conftest import REPO
+from rows import PROFILE, Month, seed_month
 
 from monitor.analysis import analyze_pending
 from monitor.cli import cli

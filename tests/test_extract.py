@@ -1,4 +1,4 @@
-"""Extraction: golden pages (saved page + expected JSON), summary fallback, and the date rules."""
+"""Extraction: golden pages (a served fixture page + the JSON it must produce), summary fallback, and the date rules."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from monitor.extract import Page, complete_article, extract_page, first_paragraph
 from monitor.record import Article, DateSource, Extraction
 
-GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"  # the extraction JSON each served page must produce
+PAGES = Path(__file__).parent / "fixtures" / "site" / "articles"
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
@@ -29,10 +30,10 @@ def entry(**fields: object) -> Article:
     return Article(**base)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", sorted(path.stem for path in GOLDEN.glob("*.html")))
+@pytest.mark.parametrize("name", sorted(path.stem for path in GOLDEN.glob("*.json")))
 def test_golden_extraction(name: str) -> None:
     expected = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-    page = extract_page((GOLDEN / f"{name}.html").read_bytes(), f"https://example.ro/{name}")
+    page = extract_page((PAGES / f"{name}.html").read_bytes(), f"https://example.ro/{name}")
     assert page is not None
     got = {
         "title": page.title,
@@ -45,7 +46,7 @@ def test_golden_extraction(name: str) -> None:
 
 
 def test_golden_pages_leave_out_menus_sidebars_and_comments() -> None:
-    page = extract_page((GOLDEN / "alba24-prefect-scoala.html").read_bytes(), "https://alba24.ro/a")
+    page = extract_page((PAGES / "prefect-scoala.html").read_bytes(), "https://alba24.ro/a")
     assert page is not None
     for noise in ("Acasă", "Cele mai citite", "Felicitări", "drepturile rezervate", "dataLayer"):
         assert noise not in page.text

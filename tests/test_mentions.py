@@ -181,3 +181,95 @@ def test_compound_first_names_and_hyphenated_surnames(alba: Profile) -> None:
     profile = alba.model_copy(update={"targets": (prefect, *alba.targets[1:])})
     text = "Mandatul Anei Mariei Popescu-Tăriceanu a început. Ana Maria POPESCU-TĂRICEANU a semnat."
     assert targets(profile, "", text) == {"prefect": 2}
+
+
+@pytest.fixture(scope="module")
+def cluj() -> Profile:
+    """A female prefect with a double surname, two subprefects (a man and a woman), a former prefect."""
+    return load_profile(REPO / "tests" / "data" / "profile_cluj.yaml")
+
+
+CLUJ_DAY = date(2025, 11, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prefectul Maria Bucur-Oprea a convocat comitetul.", {"prefect": 1}),
+        ("Scrisoarea a fost trimisă Prefectului Maria Bucur-Oprea.", {"prefect": 1}),
+        ("Mariei Bucur-Oprea i s-a cerut demisia.", {"prefect": 1}),
+        ("Prefectul Maria Bucur Oprea a semnat ordinul.", {"prefect": 1}),
+        ("Maria Bucur-Oprea a venit la Dej. Bucur-Oprea a spus că lucrările continuă.", {"prefect": 2}),
+        ("Maria Bucur-Oprea a venit la Dej. Doamna Bucur a promis sprijin.", {"prefect": 2}),
+        ("Maria Bucur-Oprea a venit la Dej. „Mă bucur că am reușit”, a spus primarul.", {"prefect": 1}),
+        ("Maria Bucur-Oprea a venit la Dej, unde a vorbit cu inginerul Bucur Ionescu.", {"prefect": 1}),
+        ("Directoarea liceului din Turda, Maria Bucur, a inaugurat laboratorul.", {}),
+    ],
+)
+def test_a_double_surname_and_its_parts(cluj: Profile, text: str, expected: dict[str, int]) -> None:
+    """Parts of a double surname count alone (capitalised, once the full name appeared), never as the
+    surname of another first name ("Maria Bucur" is somebody else; "Bucur Ionescu" too)."""
+    assert targets(cluj, "", text, published=CLUJ_DAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La Cluj-Napoca, doamna prefect a inaugurat centrul.", {"prefect": 1}),
+        ("La Cluj-Napoca, prefecta a inaugurat centrul.", {"prefect": 1}),
+        ("La Cluj-Napoca, subprefecta a inaugurat centrul.", {"subprefecta": 1}),
+        ("La Cluj-Napoca, doamna subprefect a inaugurat centrul.", {"subprefecta": 1}),
+        ("La Cluj-Napoca, subprefectul a inaugurat centrul.", {"subprefect": 1}),
+        ("Ana-Maria Pop a venit la Dej. Potrivit subprefectului, centrul se deschide luni.", {"subprefecta": 2}),
+        ("Radu Ursu a venit la Dej. Potrivit subprefectului, centrul se deschide luni.", {"subprefect": 2}),
+    ],
+)
+def test_two_subprefects_are_told_apart_by_gender_and_by_who_is_named(
+    cluj: Profile, text: str, expected: dict[str, int]
+) -> None:
+    """A feminine form or title is the woman; the masculine form (used for women too) is the one the article
+    names when it names only one of them, else the man."""
+    assert targets(cluj, "", text, published=CLUJ_DAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prefectura clujeană a emis 2.000 de pașapoarte.", {"institutia": 1}),
+        ("Instituția Prefectului Județul Cluj a emis 2.000 de pașapoarte.", {"institutia": 1}),
+        ("Prefectura Cluj a emis 2.000 de pașapoarte.", {"institutia": 1}),
+        ("La Cluj, o delegație a prefecturii din Grenoble a vizitat celor două prefecturi muzeul.", {}),
+        ("La Cluj, la muzeu au venit angajați ai celor două prefecturi.", {}),
+        ("La Cluj, cele două posturi de subprefect sunt ocupate.", {}),
+    ],
+)
+def test_institution_aliases_and_other_prefectures(cluj: Profile, text: str, expected: dict[str, int]) -> None:
+    assert targets(cluj, "", text, published=CLUJ_DAY) == expected
+
+
+def test_a_bare_role_word_follows_the_prefect_the_text_is_talking_about(cluj: Profile) -> None:
+    """After "prefectul județului Sălaj, Dan Chereji", a bare "Prefectul" is his until Cluj comes back."""
+    text = (
+        "Fermierii i-au mulțumit prefectului județului Sălaj, Dan Chereji. Prefectul a spus că banii vin luni. "
+        "La Cluj, evaluarea nu a început. Prefectul județului Cluj a cerut explicații. Prefectul a convocat comitetul."
+    )
+    assert targets(cluj, "", text, published=CLUJ_DAY, outlet_county="Sălaj") == {"prefect": 2}
+
+
+def test_a_sentence_set_in_another_county_does_not_point_to_ours(cluj: Profile) -> None:
+    text = "CFR Cluj a câștigat meciul. La Satu Mare, profesorii au protestat în fața prefecturii."
+    assert targets(cluj, "", text, published=CLUJ_DAY) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La Cluj, prefectul de atunci a convocat comitetul abia după patru zile.", {"prefect-anterior": 1}),
+        ("Prefectul Clujului din 1990 a fost omagiat.", {}),
+        ("Prefectul Clujului din 2023 a semnat protocolul.", {"prefect-anterior": 1}),
+        ("Ceremonia i-a omagiat pe primii aleși. Primului prefect de după Revoluție i s-a dedicat o placă.", {}),
+    ],
+)
+def test_a_role_word_dated_to_another_time(cluj: Profile, text: str, expected: dict[str, int]) -> None:
+    """ "de atunci" is the former holder; "din 1990" is whoever held the office that year (none of ours)."""
+    assert targets(cluj, "", text, published=CLUJ_DAY) == expected

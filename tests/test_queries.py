@@ -10,24 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from press_rows import add_analysis, add_article, add_outlets
-from ro_stories import (
-    AGENCY_TEXT,
-    AGENCY_TITLE,
-    LOCAL_REWRITE_TEXT,
-    LOCAL_REWRITE_TITLE,
-    NO_DIACRITICS_TEXT,
-    NO_DIACRITICS_TITLE,
-    PASSPORT_TEXT,
-    PASSPORT_TITLE,
-    UNRELATED_TEXT,
-    UNRELATED_TITLE,
-)
+from ro_stories import AGENCY_TITLE, PASSPORT_TEXT, PASSPORT_TITLE
+from rows import add_analysis, add_coverage, also_seen_in
 from sqlalchemy import event
 
 from monitor.corrections import CorrectionError, export_corrections, record_correction
 from monitor.store import Store
-from monitor.store.models import ArticleSourceRow, FeedRow
 from monitor.store.queries import cluster_outlets, mentions_between
 
 T0 = datetime(2026, 5, 14, 19, 5, tzinfo=UTC)
@@ -46,21 +34,19 @@ class Scene:
 def scene(any_store: Store) -> Scene:
     """One agency story run by three outlets (and seen in a fourth's feed), plus two other stories."""
     with any_store.session() as session:
-        add_outlets(session)
-        agency = add_article(session, "agerpres", AGENCY_TITLE, AGENCY_TEXT, T0)
-        local = add_article(session, "alba24", LOCAL_REWRITE_TITLE, LOCAL_REWRITE_TEXT, T0 + timedelta(hours=1))
-        national = add_article(
-            session, "digi24", NO_DIACRITICS_TITLE, NO_DIACRITICS_TEXT, T0 + timedelta(hours=3), date_source="fetched"
+        agency, local, national, passport, ceremony = add_coverage(
+            session,
+            T0,
+            national_after=timedelta(hours=3),
+            passport_after=timedelta(days=1),
+            other=("alba24", timedelta(days=40)),
+            national_date_source="fetched",
         )
-        passport = add_article(session, "ziarul-unirea", PASSPORT_TITLE, PASSPORT_TEXT, T0 + timedelta(days=1))
-        ceremony = add_article(session, "alba24", UNRELATED_TITLE, UNRELATED_TEXT, T0 + timedelta(days=40))
         for row in (agency, local, national):
             row.cluster_id = agency.id
         passport.cluster_id, ceremony.cluster_id = passport.id, ceremony.id
         passport.link = "http://www.ziarulunirea.example.ro/cozi-la-pasapoarte?utm_source=rss"
-        session.add(FeedRow(id=7, outlet_id="pagina-de-alba", url="https://paginadealba.example.ro/feed"))
-        session.flush()
-        session.add(ArticleSourceRow(article_id=local.id, feed_id=7, outlet_id="pagina-de-alba", first_seen_at=T0))
+        also_seen_in(session, local, "pagina-de-alba", "https://paginadealba.example.ro/feed")
         add_analysis(session, agency, "alba", {"prefect": ("positive", 0.4)}, topics=("urgente",))
         add_analysis(session, local, "alba", {"prefect": ("neutral", 0.05), "institutia": ("neutral", 0.0)})
         add_analysis(session, national, "alba", {"prefect": ("positive", 0.3)}, topics=("urgente",))

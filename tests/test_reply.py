@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from archive_rows import PROFILE, Month, add_mention, at, seed_month
 from click.testing import CliRunner
 from conftest import REPO
-from press_rows import add_article
+from rows import PROFILE, Month, add_article, add_mention, at, seed_month
 from sqlalchemy import select
 
 from monitor.cli import cli

@@ -9,9 +9,9 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from archive_rows import PROFILE, seed_month
 from click.testing import CliRunner
 from conftest import REPO
+from rows import PROFILE, seed_month
 from sqlalchemy import select
 
 from monitor.cli import cli

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from archive_rows import PROFILE, Month, at, seed_month
 from click.testing import CliRunner
 from conftest import REPO
-from press_rows import add_article
+from rows import PROFILE, Month, add_article, at, seed_month
 from sqlalchemy import func, select
 
 from monitor.cli import cli

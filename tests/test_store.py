@@ -15,8 +15,14 @@ from monitor.store.models import ArticleRow, OutletRow
 
 def _article(url: str, published: datetime) -> ArticleRow:
     return ArticleRow(
-        url=url, outlet_id="alba24", title="Titlu", published_at=published, date_source="feed",
-        fetched_at=published, content_hash="h", extraction="page",
+        url=url,
+        outlet_id="alba24",
+        title="Titlu",
+        published_at=published,
+        date_source="feed",
+        fetched_at=published,
+        content_hash="h",
+        extraction="page",
     )
 
 

@@ -19,9 +19,10 @@ def test_fold_turns_cedilla_into_comma_below_and_keeps_the_rest() -> None:
 
 
 def test_strip_diacritics_on_romanian_text() -> None:
-    assert strip_diacritics("Județul Brașov – „Ţară”, ÎNTÂLNIRE, ăâî") == "Judetul Brasov – „Tară”".replace(
-        "ă", "a"
-    ) + ", INTALNIRE, aai"
+    assert (
+        strip_diacritics("Județul Brașov – „Ţară”, ÎNTÂLNIRE, ăâî")
+        == "Judetul Brasov – „Tară”".replace("ă", "a") + ", INTALNIRE, aai"
+    )
     assert search_key("PREFECTURA Județului Alba") == "prefectura judetului alba"
 
 

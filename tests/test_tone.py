@@ -167,3 +167,46 @@ def test_cedilla_and_missing_diacritics_give_the_same_tone(alba: Profile) -> Non
 def test_the_data_files_have_no_duplicate_or_broken_entries(name: str) -> None:
     doc = load_yaml(REPO / "monitor" / "data" / name)
     assert doc.problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Pompierii, felicitați de prefectul Horia Vlădescu, au primit diplome.", "prefect"),
+        ("Primarul a fost acuzat de un angajat al Prefecturii Alba.", "institutia"),
+        ("Premiul a fost ridicat de subprefecta Ioana Câmpeanu.", "subprefect"),
+        (
+            "Corpul de control a verificat Prefectura Alba, la cererea unui avocat care reclamase întârzieri.",
+            "institutia",
+        ),
+        ("Ancheta de la spitalul din Blaj: prefectul cere demiterea managerului.", "prefect"),
+        ("Prefectul, despre incendiul de la Blaj: „Firma a încălcat grav normele”.", "prefect"),
+        ("„Am cerut Gărzii de Mediu sancțiuni maxime”, a spus prefectul Horia Vlădescu.", "prefect"),
+        (
+            "Prefectul Horia Vlădescu a suspendat primarul din Blaj, după ce acesta a fost trimis în judecată.",
+            "prefect",
+        ),
+        ("Localnicii vorbesc despre promisiuni deșarte și cer ca prefectul Horia Vlădescu să intervină.", "prefect"),
+        ("Sute de medici au protestat în fața Prefecturii Alba împotriva închiderii secției.", "institutia"),
+        (
+            "Tribunalul a respins contestația prin care primăria cerea anularea ordinului prefectului Horia Vlădescu.",
+            "prefect",
+        ),
+        ("Prefectura Alba a anunțat angajări care ar urma să reducă timpul de așteptare la ghișee.", "institutia"),
+        ("Poliția a precizat că prefectul Horia Vlădescu nu a fost implicat în accident.", "prefect"),
+    ],
+)
+def test_who_the_term_is_aimed_at(alba: Profile, text: str, target: str) -> None:
+    """Passive agents, relatives about somebody else, headline labels, the target's own demands, protests that
+    name what they are against, dismissed lawsuits and plans are not a judgement of the target."""
+    assert tone_of(alba, text, target).tone == "neutral"
+
+
+def test_without_the_target_nothing_would_have_worked(alba: Profile) -> None:
+    text = "„Fără doamna subprefect nu am fi reușit”, spun locatarii. Ioana Câmpeanu a mediat luni întregi."
+    assert tone_of(alba, text, "subprefect").tone == "positive"
+
+
+def test_a_relative_clause_about_the_target_keeps_its_tone(alba: Profile) -> None:
+    text = "Prefectura Alba a fost verificată. Instituția pe care o conduce prefectul nu răspunde solicitărilor."
+    assert tone_of(alba, text, "institutia").tone == "negative"

@@ -118,3 +118,35 @@ def test_the_fingerprint_changes_only_with_what_affects_analysis(alba: Profile) 
     assert profile_fingerprint(with_topic) != profile_fingerprint(alba)
     assert profile_fingerprint(other_recipients) == profile_fingerprint(alba)
     assert len(profile_fingerprint(alba)) == 64
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Prefectul a transmis un mesaj ferm după agresiune. A cerut un mesaj ferm și poliției.", "agricultura"),
+        ("Cetățenii au venit la ședință. Cetățenii au cerut explicații primarului.", "institutional"),
+        (
+            "Pe rețelele de socializare au circulat informații false. Rețelele de socializare au amplificat zvonul.",
+            "infrastructura",
+        ),
+    ],
+)
+def test_words_that_only_look_like_a_topic_term(alba: Profile, text: str, absent: str) -> None:
+    """ "ferm" lemmatises like "fermă", "cetățenii" like "cetățenie"; "rețea" alone is not a utility network."""
+    assert absent not in topics_of(alba, "", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Un copil a fost mușcat de câini fără stăpân în Blaj. Primăria spune că adăpostul e plin.", "ordine_publica"),
+        (
+            "Zeci de mii de oameni au rămas fără apă. Operatorul de apă a anunțat o avarie la stația de tratare.",
+            "infrastructura",
+        ),
+        ("Familiile evacuate au primit locuințe sociale. Alte 40 de familii așteaptă o locuință socială.", "social"),
+        ("Au fost confirmate trei cazuri de rabie la vulpi. Medicii veterinari vaccinează câinii.", "urgente"),
+    ],
+)
+def test_topic_terms_of_everyday_press_writing(alba: Profile, text: str, topic: str) -> None:
+    assert topic in topics_of(alba, "", text)

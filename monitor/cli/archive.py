@@ -6,10 +6,10 @@ import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,18 +19,19 @@ from monitor.config import Profile
 from monitor.corrections import CorrectionError, export_corrections, record_correction
 from monitor.export import ExportError, ExportFilter, write_export
 from monitor.imagology import previous_month
-from monitor.render import TONES, date_ro, month_ro, tone_ro
+from monitor.render import TONE_WORDS, date_ro, month_ro, tone_ro
 from monitor.reply import STATUS_RO, ReplyError, draft_reply, set_reply_status
 from monitor.report import ReportError, run_monthly
 from monitor.search import SearchError, SearchHit, search_articles
+from monitor.settings import Settings
 
-_TONE_WORDS = {**{tone: tone for tone in TONES}, **{word: tone for tone, word in TONES.items()}}
-_TONE = click.Choice(sorted(_TONE_WORDS), case_sensitive=False)
+_TONE = click.Choice(sorted(TONE_WORDS), case_sensitive=False)
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
+_Command = TypeVar("_Command", bound=Callable[..., object])
 
 
 def _tone(value: str | None) -> str | None:
-    return None if value is None else _TONE_WORDS[value.lower()]
+    return None if value is None else TONE_WORDS[value.lower()]
 
 
 def _period(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
@@ -40,6 +41,41 @@ def _period(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> tup
     first = datetime.combine(start.date(), time.min, zone) if start is not None else None
     after = datetime.combine(end.date() + timedelta(days=1), time.min, zone) if end is not None else None
     return first, after
+
+
+def _filter_options(target_help: str, tone_help: str) -> Callable[[_Command], _Command]:
+    """--from, --to, --target, --tone, --outlet and --profile: the archive's filters, for search and export."""
+    options = (
+        click.option("--from", "start", type=_DAY, help="De la data (AAAA-LL-ZZ, inclusiv)."),
+        click.option("--to", "end", type=_DAY, help="Până la data (AAAA-LL-ZZ, inclusiv)."),
+        click.option("--target", metavar="T", help=target_help),
+        click.option("--tone", type=_TONE, help=tone_help),
+        click.option("--outlet", metavar="O", help="Doar articolele publicate sau preluate de publicația O (id)."),
+        click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML)."),
+    )
+
+    def add(command: _Command) -> _Command:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return add
+
+
+def _filtered(
+    ctx: click.Context,
+    profile_ref: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    target: str | None,
+    tone: str | None,
+    outlet: str | None,
+) -> tuple[Settings, Profile, ExportFilter]:
+    """The settings, the profile and the filter that the options of `_filter_options` ask for."""
+    settings = settings_of(ctx)
+    _, profile = resolve_profile(settings, profile_ref)
+    first, after = _period(start, end, profile.zone)
+    return settings, profile, ExportFilter(first, after, _target(profile, target), _tone(tone), outlet)
 
 
 def _target(profile: Profile, target_id: str | None) -> str | None:
@@ -115,12 +151,10 @@ def _describe_hit(hit: SearchHit, profile: Profile) -> str:
 
 @cli.command("search")
 @click.argument("query")
-@click.option("--from", "start", type=_DAY, help="De la data (AAAA-LL-ZZ, inclusiv).")
-@click.option("--to", "end", type=_DAY, help="Până la data (AAAA-LL-ZZ, inclusiv).")
-@click.option("--target", metavar="T", help="Doar articolele care menționează ținta T.")
-@click.option("--tone", type=_TONE, help="Doar tonul dat față de țintă (pozitiv, neutru, negativ).")
-@click.option("--outlet", metavar="O", help="Doar articolele publicate sau preluate de publicația O (id).")
-@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@_filter_options(
+    target_help="Doar articolele care menționează ținta T.",
+    tone_help="Doar tonul dat față de țintă (pozitiv, neutru, negativ).",
+)
 @click.option(
     "--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="Numărul maxim de rezultate."
 )
@@ -137,20 +171,18 @@ def search_command(
     limit: int,
 ) -> None:
     """Caută în arhivă (fără diacritice și fără grija formei flexionare)."""
-    settings = settings_of(ctx)
-    _, profile = resolve_profile(settings, profile_ref)
-    first, after = _period(start, end, profile.zone)
+    settings, profile, where = _filtered(ctx, profile_ref, start, end, target, tone, outlet)
     try:
         hits = search_articles(
             open_store(settings),
             query,
             now=datetime.now(UTC),
             profile_id=profile.id,
-            start=first,
-            end=after,
-            target_id=_target(profile, target),
-            tone=_tone(tone),
-            outlet_id=outlet,
+            start=where.start,
+            end=where.end,
+            target_id=where.target_id,
+            tone=where.tone,
+            outlet_id=where.outlet_id,
             limit=limit,
         )
     except SearchError as exc:
@@ -170,12 +202,7 @@ def search_command(
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fișierul (implicit: ieșirea standard)."
 )
-@click.option("--from", "start", type=_DAY, help="De la data (AAAA-LL-ZZ, inclusiv).")
-@click.option("--to", "end", type=_DAY, help="Până la data (AAAA-LL-ZZ, inclusiv).")
-@click.option("--target", metavar="T", help="Doar ținta T.")
-@click.option("--tone", type=_TONE, help="Doar tonul dat (pozitiv, neutru, negativ).")
-@click.option("--outlet", metavar="O", help="Doar articolele publicate sau preluate de publicația O (id).")
-@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@_filter_options(target_help="Doar ținta T.", tone_help="Doar tonul dat (pozitiv, neutru, negativ).")
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -189,10 +216,7 @@ def export_command(
     profile_ref: str | None,
 ) -> None:
     """Exportă aparițiile (o linie pe articol și țintă, cu toate publicațiile care l-au preluat)."""
-    settings = settings_of(ctx)
-    _, profile = resolve_profile(settings, profile_ref)
-    first, after = _period(start, end, profile.zone)
-    where = ExportFilter(first, after, _target(profile, target), _tone(tone), outlet)
+    settings, profile, where = _filtered(ctx, profile_ref, start, end, target, tone, outlet)
     try:
         with _output(output, bom=fmt == "csv") as out:
             count = write_export(open_store(settings), profile, out, "csv" if fmt == "csv" else "jsonl", where)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from sqlalchemy import func, select
 
 from monitor.cli.common import cli, load_config, open_store, settings_of
 from monitor.config import Sources
-from monitor.ingest import CrawlSummary, FeedResult, crawl
+from monitor.ingest import CrawlSummary, FeedResult, crawl_sync
 from monitor.record import FetchStatus
 from monitor.settings import Settings
 from monitor.store import Store
@@ -83,18 +82,13 @@ def _run_cycle(
     due_only: bool,
     pool: Executor | None,
 ) -> CrawlSummary:
-    if not sys.stderr.isatty():
-        return asyncio.run(
-            crawl(
-                store,
-                sources,
-                settings,
-                only=only,
-                due_only=due_only,
-                executor=pool,
-                progress=lambda result: click.echo(describe(result), err=True),
-            )
+    def run(progress: Callable[[FeedResult], None], on_start: Callable[[int], None] | None = None) -> CrawlSummary:
+        return crawl_sync(
+            store, sources, settings, only=only, due_only=due_only, executor=pool, progress=progress, on_start=on_start
         )
+
+    if not sys.stderr.isatty():
+        return run(lambda result: click.echo(describe(result), err=True))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, transient=True) as bar, _logs_above(bar):
         task = bar.add_task("Fluxuri", total=None)
@@ -104,18 +98,7 @@ def _run_cycle(
             if result.status is FetchStatus.FAILED:
                 bar.console.print(describe(result))
 
-        return asyncio.run(
-            crawl(
-                store,
-                sources,
-                settings,
-                only=only,
-                due_only=due_only,
-                executor=pool,
-                progress=advance,
-                on_start=lambda total: bar.update(task, total=total),
-            )
-        )
+        return run(advance, lambda total: bar.update(task, total=total))
 
 
 def _seconds_to_next_check(store: Store, sources: Sources, only: Collection[str] | None) -> float:

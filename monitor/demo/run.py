@@ -155,6 +155,20 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), BUCHAREST).astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every phase of one demo run works with."""
+
+    store: Store
+    sources: Sources
+    profile: Profile
+    settings: Settings
+    server: NewsroomServer
+    newsroom: Newsroom
+    say: Callable[[str], None]
+    status: Callable[[str], None]
+
+
 def run_demo(
     output: Path,
     *,
@@ -193,112 +207,88 @@ def run_demo(
             allow_hosts=frozenset({"127.0.0.1"}),
             per_host_limit=8,  # every outlet of the newsroom shares one loopback host
         )
-        store = Store(settings.database_url)
+        run = _Run(Store(settings.database_url), sources, profile, settings, server, newsroom, say, status)
         try:
-            _history(store, sources, profile, settings, server, newsroom, say, status)
-            _last_day(store, sources, profile, settings, server, newsroom, step, say, status)
-            return _collect(store, profile, settings, server, newsroom, sink, started)
+            _history(run)
+            _last_day(run, step)
+            return _collect(run, sink, started)
         finally:
-            store.close()
+            run.store.close()
 
 
-def _history(
-    store: Store,
-    sources: Sources,
-    profile: Profile,
-    settings: Settings,
-    server: NewsroomServer,
-    newsroom: Newsroom,
-    say: Callable[[str], None],
-    status: Callable[[str], None],
-) -> None:
+def _history(run: _Run) -> None:
     """The month before the crisis day, crawled and analysed once a simulated day (the archive's history)."""
     stored = 0
-    day = newsroom.month
-    while day < newsroom.crisis_day:
+    day = run.newsroom.month
+    while day < run.newsroom.crisis_day:
         day += timedelta(days=1)
         now = _local_midnight(day)
-        server.now = now
-        summary = crawl_sync(store, sources, settings, now=now)
-        analyzed = analyze_pending(store, profile, sources, now=now)
+        run.server.now = now
+        summary = crawl_sync(run.store, run.sources, run.settings, now=now)
+        analyzed = analyze_pending(run.store, run.profile, run.sources, now=now)
         stored += summary.new_articles
         log.info("demo history up to %s: %d new articles, %d analysed", day, summary.new_articles, analyzed)
-        status(f"Istoricul lunii: {date_ro(day - timedelta(days=1))}, {stored} articole colectate și analizate")
-    say(
-        f"Istoricul lunii ({date_ro(newsroom.month)} – {date_ro(newsroom.crisis_day - timedelta(days=1))}): "
+        run.status(f"Istoricul lunii: {date_ro(day - timedelta(days=1))}, {stored} articole colectate și analizate")
+    run.say(
+        f"Istoricul lunii ({date_ro(run.newsroom.month)} – {date_ro(run.newsroom.crisis_day - timedelta(days=1))}): "
         f"{stored} articole colectate și analizate."
     )
 
 
-def _last_day(
-    store: Store,
-    sources: Sources,
-    profile: Profile,
-    settings: Settings,
-    server: NewsroomServer,
-    newsroom: Newsroom,
-    step: timedelta,
-    say: Callable[[str], None],
-    status: Callable[[str], None],
-) -> None:
+def _last_day(run: _Run, step: timedelta) -> None:
     """The crisis day and the next morning, through the scheduler every `step` of simulated time."""
+    newsroom, profile = run.newsroom, run.profile
     now = datetime.combine(newsroom.crisis_day, DAWN, BUCHAREST).astimezone(UTC)
     next_month = newsroom.crisis_day + timedelta(days=1)
     digest_at = datetime.combine(next_month, profile.digest.time, profile.zone)
     report_at = datetime.combine(next_month.replace(day=profile.report.day), profile.report.time, profile.zone)
     end = max(digest_at, report_at).astimezone(UTC) + step  # the crisis digest and the month's report are done
     minutes = int(step.total_seconds() // 60)
-    say(f"Ziua crizei ({date_ro(newsroom.crisis_day)}) și dimineața următoare, prin planificator, la {minutes} minute.")
+    run.say(
+        f"Ziua crizei ({date_ro(newsroom.crisis_day)}) și dimineața următoare, prin planificator, la {minutes} minute."
+    )
     # The archive starts with the demo month: the report of the month before counts as done, or the scheduler's
     # catch-up would send an empty one on its first pass.
     previous = (newsroom.month - timedelta(days=1)).replace(day=1)
-    run_once(store, f"report:{profile.id}", f"{previous:%Y-%m}", now, lambda session: None)
+    run_once(run.store, f"report:{profile.id}", f"{previous:%Y-%m}", now, lambda session: None)
     while now <= end:
-        server.now = now
-        cycle = run_due(store, sources, [profile], settings, now)
-        status(f"Ora simulată {datetime_ro(now)}: {cycle.new_articles} articole noi, {len(cycle.alerts)} alerte")
+        run.server.now = now
+        cycle = run_due(run.store, run.sources, [profile], run.settings, now)
+        run.status(f"Ora simulată {datetime_ro(now)}: {cycle.new_articles} articole noi, {len(cycle.alerts)} alerte")
         now += step
 
 
-def _collect(
-    store: Store,
-    profile: Profile,
-    settings: Settings,
-    server: NewsroomServer,
-    newsroom: Newsroom,
-    sink: MailSink,
-    started: float,
-) -> DemoResult:
-    """What the run left behind: counts from the store, the mail received, the paths of the documents."""
-    with store.session() as session:
+def _collect(run: _Run, sink: MailSink, started: float) -> DemoResult:
+    """What the run left behind: counts from the run.store, the mail received, the paths of the documents."""
+    with run.store.session() as session:
         articles = session.scalar(select(func.count()).select_from(ArticleRow)) or 0
         mentions = dict(
             session.execute(
                 select(MentionRow.target_id, func.count())
                 .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
                 .where(
-                    MentionRow.profile_id == profile.id,
-                    ArticleRow.published_at >= newsroom.start,
-                    ArticleRow.published_at < newsroom.end,
+                    MentionRow.profile_id == run.profile.id,
+                    ArticleRow.published_at >= run.newsroom.start,
+                    ArticleRow.published_at < run.newsroom.end,
                 )
                 .group_by(MentionRow.target_id)
             ).all()
         )
         alerts = session.scalar(select(func.count()).select_from(AlertRow)) or 0
-    report_html, report_pdf = report_paths(settings, profile, newsroom.month)
+    report_html, report_pdf = report_paths(run.settings, run.profile, run.newsroom.month)
     return DemoResult(
-        output=settings.data_dir,
-        database=Path(settings.database_url.removeprefix("sqlite:///")),
-        month=newsroom.month,
-        newsroom=newsroom,
-        truth=newsroom.truth(),
+        output=run.settings.data_dir,
+        database=Path(run.settings.database_url.removeprefix("sqlite:///")),
+        month=run.newsroom.month,
+        newsroom=run.newsroom,
+        truth=run.newsroom.truth(),
         articles_stored=articles,
         mentions_stored=mentions,
         alerts=alerts,
         mail=tuple(sink.received),
-        digest_html=digest_path(settings, profile.id, newsroom.crisis_day + timedelta(days=1)),
+        digest_html=digest_path(run.settings, run.profile.id, run.newsroom.crisis_day + timedelta(days=1)),
         report_html=report_html,
         report_pdf=report_pdf,
-        http=dict(server.statuses),
+        http=dict(run.server.statuses),
         seconds=clock.monotonic() - started,
     )

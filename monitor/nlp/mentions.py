@@ -237,7 +237,12 @@ def _names(finder: _Finder, field: Field, parsed: Parsed, places: list[Place]) -
             kind = "surname" if first == last == index else "name"
             start, end = tokens[first].start, tokens[last].end
             found.append(Mention(person.target.id, field, start, end, tokens[first].sentence, first, kind))
-    return found
+    # "Maria Bucur Oprea": the part "Bucur" inside the full name is not a mention of its own
+    return [
+        m
+        for m in found
+        if not any(o.target == m.target and o.start <= m.start and m.end <= o.end and o != m for o in found)
+    ]
 
 
 def _full_name(person: _Person, keys: tuple[str, ...], index: int) -> tuple[int, int]:

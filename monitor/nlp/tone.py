@@ -33,7 +33,8 @@ _PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta"
 _SUBJECTLESS = frozenset({"a", "nu", "n-", "s-", "si-", "i-", "l-", "le-", "ar", "va", "era", "este", "e", "mai"})
 _TENSE = frozenset({"a", "am", "ai", "au", "ati", "vom", "va", "vor", "voi", "o", "sa", "ar"})
 _IMPERSONAL = frozenset({"se", "s-", "vi", "i", "li", "mi"})
-_PREPOSITIONS = frozenset({"pe", "in", "de", "la", "cu", "prin", "din", "pentru", "despre", "asupra"})
+_INDEFINITE = frozenset({"un", "o", "unui", "unei", "unor", "niste"})
+_PERSONAL_OBJECT = frozenset({"unor", "unui", "unei"})
 _OTHER_CLAUSE = 0.1
 _SERVICE = 0.7
 _TITLE = 1.5
@@ -68,6 +69,8 @@ class Lexicon:
     dismissals: frozenset[Phrase]
     prospective: frozenset[Phrase]
     protest_terms: frozenset[str]
+    requests: frozenset[str]
+    protest_against: frozenset[str]
     places_of_protest: frozenset[Phrase]
     other_heads: frozenset[str]
 
@@ -107,6 +110,8 @@ def lexicon() -> Lexicon:
         dismissals=_phrases(data["dismissals"]),
         prospective=_phrases(data["prospective"]),
         protest_terms=frozenset(words[0] for words in _phrases(data["protest_terms"])),
+        requests=frozenset(words[0] for words in _phrases(data["requests"])),
+        protest_against=frozenset(words[0] for words in _phrases(data["protest_against"])),
         places_of_protest=_phrases(data["places_of_protest"]),
         other_heads=frozenset(key_of(str(w)) for w in data["other_heads"]),
     )
@@ -187,8 +192,12 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
         if _any_phrase(tokens, max(first, hit.start - 5), hit.start, lex.prospective):
             weight *= 0.3
     if hit.end <= m_start:
-        if _new_verb(tokens, hit.end, m_start) or (hit.term.directed and _agent(tokens, hit, m_start)):
+        if _new_request(tokens, hit.end, m_start) or (
+            hit.term.directed and (_new_verb(tokens, hit.end, m_start) or _agent(tokens, hit, m_start))
+        ):
             return 0.0  # "a mulțumit oaspetelui și a exprimat...", "felicitați de prefect": aimed elsewhere
+        if hit.term.words[0] in lex.requests and _addressed_to(tokens, hit.end, m_start):
+            return 0.0  # "am depus o petiție la Prefectură": the institution is asked, not accused
         if hit.term.words[0] in lex.protest_terms and _protest_elsewhere(tokens, first, hit, m_start):
             return 0.0  # "protest la Prefectură împotriva închiderii secției": aimed at something else
         if hit.term.directed and _label_then_act(tokens, hit, mention):
@@ -201,7 +210,7 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
                     break  # "„Acuzațiile sunt false”, a spus prefectul": a denial keeps the accusation
                 return 0.0  # "„...”, a declarat prefectul": the target's own words
     elif hit.start >= m_end:
-        weight *= _after_mention(tokens, hit, m_end, acted)
+        weight *= _after_mention(tokens, hit, mention, acted)
     clause_hit = _clause_of(tokens, first, hit.start, lex.clause_breaks)
     clause_mention = _clause_of(tokens, first, m_start, lex.clause_breaks)
     if clause_hit != clause_mention:
@@ -240,18 +249,22 @@ def _agent(tokens: Sequence[Token], hit: Hit, m_start: int) -> bool:
 
 
 def _protest_elsewhere(tokens: Sequence[Token], first: int, hit: Hit, m_start: int) -> bool:
-    """A protest whose link to the mention is a place ("în fața Prefecturii", "la sediul") and whose sentence
-    names what it is against ("împotriva închiderii secției"): the place is not the target."""
+    """A protest whose link to the mention is a place ("în fața Prefecturii", "la sediul") in a text that says
+    what it is against or whom it asks ("împotriva închiderii secției", "memoriul pentru Guvern"): the
+    prefecture is where the Government is reached, not the target."""
     places = lexicon().places_of_protest
     if not any(_starts(tokens, i, p) and i + len(p) == m_start for i in range(hit.end, m_start) for p in places):
         return False
-    sentence = tokens[first].sentence
-    index = first
-    while index < len(tokens) and tokens[index].sentence == sentence:
-        if tokens[index].key in ("impotriva", "contra") and index + 1 != m_start:
-            return True
-        index += 1
-    return False
+    against = lexicon().protest_against
+    return any(token.base in against for token in tokens[: m_start - 1]) or any(
+        token.base in against for token in tokens[m_start + 1 :]
+    )
+
+
+def _addressed_to(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """Only "la" ("la sediul", "către") between a request and the mention: the mention is its addressee."""
+    words = [tokens[i].key for i in range(first, last)]
+    return words in (["la"], ["catre"], ["la", "sediul"], ["adresata"], ["adresata", "catre"])
 
 
 def _label_then_act(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int]) -> bool:
@@ -284,9 +297,10 @@ def _reduced(tokens: Sequence[Token], first: int, hit: Hit) -> bool:
     return False
 
 
-def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -> float:
+def _after_mention(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int], acted: bool) -> float:
     """How much a term after the mention weighs (0 or 1): who does what to whom in between."""
     lex = lexicon()
+    m_end = mention[1]
     gap = range(m_end, hit.start)
     if _speaks(tokens, m_end, hit.start):
         if _kept_accusation(tokens, _sentence_start(tokens, m_end - 1), hit):
@@ -294,13 +308,15 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -
         return 0.0  # the target's own words, or what it asked of others
     if _relative_elsewhere(tokens, m_end, hit.start):
         return 0.0  # "... verificarea cerută de un avocat care reclamase întârzieri": the relative's own
-    if acted and any(tokens[i].text == "," for i in gap):
+    if acted and any(tokens[i].key in lex.anaphora for i in gap):
         return 0.0  # "a emis ordinul de suspendare a primarului, după ce acesta a fost trimis în judecată"
     participle = tokens[hit.start].key.endswith(_PARTICIPLE)
     if participle and any(tokens[i].base == "fi" for i in range(max(m_end, hit.start - 3), hit.start)):
         return 1.0  # "prefectul a fost criticat"
     if participle and not any(tokens[i].is_word for i in gap):
         return 1.0  # "prefectul, criticat de ...", "Ioana Câmpeanu, felicitată"
+    if participle and _modifies_noun(tokens, hit.start):
+        return 0.0  # "salvarea turiștilor blocați": the participle describes the noun before it
     if _any_phrase(tokens, m_end, hit.start, lex.undergo):
         return 1.0  # "prefectul a primit critici"
     if any(tokens[i].key in _IMPERSONAL for i in range(max(m_end, hit.start - 2), hit.start)):
@@ -310,9 +326,27 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, m_end: int, acted: bool) -
         return 0.0  # "Vlădescu: „Cozile au fost rușinea instituției”", "Prefecta, despre incendiu: „...”"
     if acted:
         return 0.0  # what the target reproached someone with ("l-a criticat pe primar, acuzat de nereguli")
-    if hit.term.directed and _acts(tokens, m_end, hit.start):
+    if hit.term.directed and not _oblique(tokens, mention) and _acts(tokens, m_end, hit.start):
         return 0.0  # the target criticises, inquires, praises, thanks: not a judgement of it
     return 1.0
+
+
+def _oblique(tokens: Sequence[Token], mention: tuple[int, int]) -> bool:
+    """The mention is in the dative or genitive ("i-a acordat fostului prefect diploma", "lui Vasile Florea",
+    "Mariei Bucur-Oprea"): it receives, it cannot be the subject doing the act."""
+    first = tokens[mention[0]]
+    if mention[0] > 0 and tokens[mention[0] - 1].key == "lui":
+        return True
+    return first.key.endswith(("ului", "ei")) and first.text[:1].isalpha()
+
+
+def _modifies_noun(tokens: Sequence[Token], index: int) -> bool:
+    """The word before a participle is a plain word (not an auxiliary, negator or adverb of degree)."""
+    lex = lexicon()
+    before = tokens[index - 1]
+    if not before.is_word or before.key in lex.auxiliaries or before.base in ("fi", "avea"):
+        return False
+    return before.key not in lex.negators and not any(phrase[0] == before.base for phrase in lex.intensifiers)
 
 
 def _sentence_start(tokens: Sequence[Token], index: int) -> int:
@@ -329,12 +363,12 @@ def _about(tokens: Sequence[Token], m_end: int) -> bool:
 
 
 def _relative_elsewhere(tokens: Sequence[Token], first: int, last: int) -> bool:
-    """A relative "care" between the mention and the term that hangs on another noun than the mention."""
-    for i in range(first, last):
-        if tokens[i].key == "care" and any(
-            tokens[k].is_word and tokens[k].key not in _PREPOSITIONS for k in range(first, i)
-        ):
-            return True  # not "instituția pe care o conduce", whose relative is about the mention itself
+    """A relative "care" between the mention and the term that hangs on somebody newly introduced ("cerută de
+    un avocat care reclamase întârzieri"); not "instituția pe care o conduce", nor "un ordin care încalcă legea"
+    (the target's own act, introduced by one of its verbs)."""
+    for i in range(max(first, 3), last):
+        if tokens[i].key == "care" and (tokens[i - 2].key in _INDEFINITE or tokens[i - 3].key in _INDEFINITE):
+            return tokens[i - 3].key == "de" or tokens[i - 4].key == "de" or tokens[i - 2].key in _PERSONAL_OBJECT
     return False
 
 
@@ -377,6 +411,13 @@ def _new_verb(tokens: Sequence[Token], first: int, last: int) -> bool:
         tokens[i].key in ("si", "si-") and (tokens[i + 1].key in lex.verb_starts or (tokens[i + 1].base,) in lex.speech)
         for i in range(first, last - 1)
     )
+
+
+def _new_request(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """A verb of speech or request after "și" starts between a term and a later mention ("vorbesc despre
+    promisiuni deșarte și cer ca prefectul să intervină"): the mention is who is asked, not who is described."""
+    speech = lexicon().speech
+    return any(tokens[i].key in ("si", "si-") and (tokens[i + 1].base,) in speech for i in range(first, last - 1))
 
 
 def _acts(tokens: Sequence[Token], first: int, last: int) -> bool:

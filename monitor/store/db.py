@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,6 +92,17 @@ class Store:
         """A session whose transaction commits on success and rolls back on any error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    def in_batches(self, pending: Select[int], work: Callable[[Session, Sequence[int]], int]) -> int:
+        """Hand the ids `pending` selects (a limited batch) to `work`, one transaction a batch, until it selects
+        none: `work` must take them out of `pending`. Returns the sum of what `work` returned."""
+        done = 0
+        while True:
+            with self.session() as session:
+                ids = session.scalars(pending).all()
+                if not ids:
+                    return done
+                done += work(session, ids)
 
     def close(self) -> None:
         self.engine.dispose()

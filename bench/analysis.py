@@ -6,7 +6,7 @@ Run: .venv/bin/python -m bench.analysis  (single process, one core; figures are 
 from __future__ import annotations
 
 import gc
-import html
+import random
 import statistics
 import time
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import trafilatura
 
+from bench.ingest import news_page
 from monitor.config import load_profile
 from monitor.extract import TRAFILATURA_OPTIONS
 from monitor.nlp import analyze
@@ -64,39 +65,10 @@ PARAGRAPHS = (
 )
 TEXT = "\n\n".join(PARAGRAPHS)
 
-# A page shaped like a Romanian news site's (~150 KB, as in bench/ingest.py): inline scripts and styles,
-# a two-level menu, related stories, comments and a footer of links around the article.
-MENU = "".join(
-    f'<li class="menu-item"><a href="/categorie/{n}">Secțiunea {n}</a><ul class="sub">'
-    + "".join(f'<li><a href="/c/{n}/{m}">Subsecțiunea {m}</a></li>' for m in range(8))
-    + "</ul></li>"
-    for n in range(60)
+# The article inside a page shaped like a Romanian news site's (~150 KB), as bench.ingest serves them.
+PAGE = news_page(
+    TITLE, PARAGRAPHS, outlet="Ziarul", author="Redacția", published="2025-07-02T08:30:00+03:00", rng=random.Random(7)
 )
-SCRIPT = "".join(
-    f'window.__cfg{n}={{"slot":"div-gpt-{n}","sizes":[[300,250],[728,90]]}};'
-    f"function track{n}(e){{var d=document;var s=d.createElement('script');s.src='/t.js?'+e;d.head.appendChild(s);}}"
-    for n in range(220)
-)
-STYLE = "".join(f".c{n}{{margin:{n % 7}px;padding:{n % 5}px;color:#{n:06x};}}" for n in range(500))
-RELATED = "".join(
-    f'<li><a href="/stiri/{n}"><img src="/img/{n}.jpg" alt="">Primăria anunță noi lucrări de asfaltare, {n}</a></li>'
-    for n in range(40)
-)
-COMMENTS = "".join(
-    f'<div class="comment" id="c{n}"><span class="who">Cititor {n}</span><time>2025-07-02</time>'
-    f'<p>Așa se întâmplă în fiecare an, nimeni nu face nimic pentru oameni.</p><a class="reply">Răspunde</a></div>'
-    for n in range(60)
-)
-FOOTER = "".join(f'<a href="/pagina/{n}">Pagina {n}</a> ' for n in range(300))
-PAGE = f"""<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8"><title>{html.escape(TITLE)}</title>
-<meta name="author" content="Redacția"><meta property="article:published_time" content="2025-07-02T08:30:00+03:00">
-<meta property="og:title" content="{html.escape(TITLE)}"><style>{STYLE}</style><script>{SCRIPT}</script></head>
-<body><header><div class="logo">Ziarul</div><nav class="main-menu"><ul>{MENU}</ul></nav></header>
-<main><article class="post"><h1>{html.escape(TITLE)}</h1><div class="byline">de Redacția</div>
-<div class="entry-content">{"".join(f"<p>{html.escape(p)}</p>" for p in PARAGRAPHS)}</div></article>
-<aside class="sidebar"><h3>Cele mai citite</h3><ul>{RELATED}</ul></aside>
-<section class="comments"><h3>Comentarii</h3>{COMMENTS}</section></main>
-<footer><div class="links">{FOOTER}</div><p>© 2025 Ziarul</p></footer><script>{SCRIPT[:5000]}</script></body></html>"""
 
 
 def timings_ms(run: Callable[[], object], repeat: int) -> tuple[float, float]:

@@ -11,12 +11,13 @@ counted) against CPU per article of extraction alone. Goals: >= 15 articles/s, C
 from __future__ import annotations
 
 import argparse
-import asyncio
+import html
 import multiprocessing
 import os
 import random
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -30,7 +31,7 @@ from sqlalchemy import func, select
 
 from monitor.config import Outlet, Sources
 from monitor.extract import TRAFILATURA_OPTIONS, extract_page
-from monitor.ingest import crawl
+from monitor.ingest import crawl_sync
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow
@@ -59,12 +60,12 @@ def _paragraph(rng: random.Random) -> str:
     return " ".join(_sentence(rng, rng.randint(10, 24)) for _ in range(rng.randint(3, 6)))
 
 
-def make_page(index: int, outlet: str) -> bytes:
-    """One realistic news page: menus, inline scripts and styles, sidebars, comments, footer (~150 KB)."""
-    rng = random.Random(index)
-    title = _sentence(rng, 9).rstrip(".")
-    author = rng.choice(_NAMES)
-    published = (NOW - timedelta(minutes=index)).isoformat()
+def news_page(
+    title: str, paragraphs: Sequence[str], *, outlet: str, author: str, published: str, rng: random.Random
+) -> str:
+    """A page shaped like a Romanian news site's (~150 KB) around one article: a two-level menu, inline scripts
+    and styles, related stories, comments and a footer of links (their words drawn with `rng`)."""
+    title, outlet, author = html.escape(title), html.escape(outlet), html.escape(author)
     submenu = "".join(f"<li><a href=/c/{m}>{rng.choice(_WORDS)}</a></li>" for m in range(8))
     menu = "".join(
         f'<li class="menu-item"><a href="/categorie/{n}/{rng.choice(_WORDS)}">{rng.choice(_WORDS).title()}</a>'
@@ -78,7 +79,7 @@ def make_page(index: int, outlet: str) -> bytes:
         for n in range(220)
     )
     style = "".join(f".c{n}{{margin:{n % 7}px;padding:{n % 5}px;color:#{n:06x};}}" for n in range(500))
-    body = "".join(f"<p>{_paragraph(rng)}</p>" for _ in range(rng.randint(7, 12)))
+    body = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
     related = "".join(
         f'<li><a href="/stiri/{rng.randint(1, 99999)}"><img src="/img/{n}.jpg" alt="">{_sentence(rng, 8)}</a></li>'
         for n in range(40)
@@ -89,7 +90,7 @@ def make_page(index: int, outlet: str) -> bytes:
         for n in range(60)
     )
     footer = "".join(f'<a href="/pagina/{n}">{rng.choice(_WORDS)}</a> ' for n in range(300))
-    page = f"""<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8"><title>{title} | {outlet}</title>
+    return f"""<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8"><title>{title} | {outlet}</title>
 <meta name="author" content="{author}"><meta property="article:published_time" content="{published}">
 <meta property="og:title" content="{title}"><style>{style}</style><script>{script}</script></head>
 <body><header><div class="logo">{outlet}</div><nav class="main-menu"><ul>{menu}</ul></nav></header>
@@ -100,7 +101,16 @@ def make_page(index: int, outlet: str) -> bytes:
 <section class="comments"><h3>Comentarii</h3>{comments}</section></main>
 <footer><div class="links">{footer}</div><p>© 2026 {outlet}</p></footer>
 <script>{script[: len(script) // 3]}</script></body></html>"""
-    return page.encode("utf-8")
+
+
+def make_page(index: int, outlet: str) -> bytes:
+    """One realistic news page of random words (~150 KB)."""
+    rng = random.Random(index)
+    title = _sentence(rng, 9).rstrip(".")
+    author = rng.choice(_NAMES)
+    published = (NOW - timedelta(minutes=index)).isoformat()
+    paragraphs = [_paragraph(rng) for _ in range(rng.randint(7, 12))]
+    return news_page(title, paragraphs, outlet=outlet, author=author, published=published, rng=rng).encode("utf-8")
 
 
 def _feed(outlet: str, base: str, indexes: list[int]) -> bytes:
@@ -217,7 +227,7 @@ def main() -> None:
             _warm(pool, args.workers, items[0][1])
         workers0 = _worker_cpu(pool) if pool is not None else 0.0
         cpu0, wall0 = time.process_time(), time.perf_counter()
-        summary = asyncio.run(crawl(store, sources, settings, now=NOW, executor=pool))
+        summary = crawl_sync(store, sources, settings, now=NOW, executor=pool)
         main_cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
         workers_cpu = (_worker_cpu(pool) - workers0) if pool is not None else 0.0
         if pool is not None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Profile, Target
 from monitor.mail import enqueue
 from monitor.nlp import topic_labels
-from monitor.render import date_ro, datetime_ro, environment, number_ro
+from monitor.render import count_ro, date_ro, datetime_ro, environment, number_ro
 from monitor.settings import Settings
 from monitor.store.queries import MentionView, mentions_between
 from monitor.text import fold, strip_diacritics
@@ -39,14 +39,6 @@ _LETTER_VARIANTS = {"a": "aăâ", "i": "iî", "s": "sșş", "t": "tțţ"}
 
 
 # --- Romanian wording shared with the alerts ---------------------------------------------------
-
-
-def count_ro(n: int, one: str, many: str) -> str:
-    """'1 mențiune', '3 mențiuni', '20 de mențiuni' (Romanian puts «de» after 20, 21 ... 100, 120 ...)."""
-    if n == 1:
-        return f"1 {one}"
-    joiner = " de " if (n % 100 == 0 and n != 0) or n % 100 >= 20 else " "
-    return f"{number_ro(n)}{joiner}{many}"
 
 
 @cache

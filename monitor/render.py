@@ -66,6 +66,15 @@ def percent_ro(value: float, digits: int = 0) -> str:
     return number_ro(value * 100, digits) + "%"
 
 
+def count_ro(count: int, one: str, many: str) -> str:
+    """'1 mențiune', '3 mențiuni', '20 de mențiuni', '1.005 mențiuni' («de» after 20, 21 ... 100, 120 ...)."""
+    if count == 1:
+        return f"1 {one}"
+    rest = count % 100
+    joiner = " de " if count and (rest == 0 or rest >= 20) else " "
+    return f"{number_ro(count)}{joiner}{many}"
+
+
 def tone_ro(value: str) -> str:
     return TONES.get(value, value)
 
@@ -91,6 +100,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         datetime_ro=datetime_ro,
         month_ro=month_ro,
         number_ro=number_ro,
+        count_ro=count_ro,
         percent_ro=percent_ro,
         tone_ro=tone_ro,
         prominence_ro=prominence_ro,

@@ -18,7 +18,7 @@ from monitor.config import Profile, Sources
 from monitor.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
 from monitor.mail import Attachment, enqueue
 from monitor.nlp import topic_labels
-from monitor.render import TEMPLATES, date_ro, environment, month_ro, number_ro, percent_ro
+from monitor.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
@@ -47,15 +47,6 @@ class ReportResult:
 
 class ReportError(ValueError):
     """A report that cannot be made or sent as asked (message in Romanian)."""
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """Romanian count phrase: '1 apariție', '5 apariții', '20 de apariții'."""
-    if count == 1:
-        return f"1 {one}"
-    rest = count % 100
-    joiner = " de " if count and (rest == 0 or rest >= 20) else " "
-    return f"{number_ro(count)}{joiner}{many}"
 
 
 def signed_ro(value: float | None, digits: int = 2) -> str:
@@ -95,10 +86,10 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
         previous = indicators.previous_appearances / len(indicators.previous_days)
         overall_change = (current - previous) / previous
     lines = [
-        f"În {month} au fost identificate {plural(indicators.appearances, 'apariție', 'apariții')} în presă "
-        f"ale țintelor monitorizate, în {plural(indicators.articles, 'articol', 'articole')} "
-        f"({plural(indicators.stories, 'subiect distinct', 'subiecte distincte')}) din "
-        f"{plural(len(indicators.outlets), 'publicație', 'publicații')}; volumul este "
+        f"În {month} au fost identificate {count_ro(indicators.appearances, 'apariție', 'apariții')} în presă "
+        f"ale țintelor monitorizate, în {count_ro(indicators.articles, 'articol', 'articole')} "
+        f"({count_ro(indicators.stories, 'subiect distinct', 'subiecte distincte')}) din "
+        f"{count_ro(len(indicators.outlets), 'publicație', 'publicații')}; volumul este "
         f"{_change_phrase(overall_change)}.",
         f"Tonul aparițiilor: {number_ro(tone.positive)} pozitive ({percent_or_dash(tone.positive / tone.total)}), "
         f"{number_ro(tone.neutral)} neutre și {number_ro(tone.negative)} negative "
@@ -107,22 +98,22 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
     ]
     leader = max(indicators.targets, key=lambda t: t.appearances)
     lines.append(
-        f"Cele mai multe apariții le-a avut {leader.name} ({plural(leader.appearances, 'apariție', 'apariții')}, "
+        f"Cele mai multe apariții le-a avut {leader.name} ({count_ro(leader.appearances, 'apariție', 'apariții')}, "
         f"{percent_or_dash(leader.share_of_voice)} din total), cu tonul net {signed_ro(leader.tone.net)}."
     )
     if indicators.outlets:
         top = indicators.outlets[0]
         lines.append(
-            f"Cea mai activă publicație a fost {top.name}, cu {plural(top.appearances, 'apariție', 'apariții')}."
+            f"Cea mai activă publicație a fost {top.name}, cu {count_ro(top.appearances, 'apariție', 'apariții')}."
         )
     if indicators.negative_stories:
         story = indicators.negative_stories[0]
         lines.append(
             f"Subiectul cu cel mai negativ ecou a fost „{story.title}”, preluat de "
-            f"{plural(len(story.outlets), 'publicație', 'publicații')}."
+            f"{count_ro(len(story.outlets), 'publicație', 'publicații')}."
         )
     bursts = (
-        f"au fost identificate {plural(len(indicators.bursts), 'zi', 'zile')} cu explozie de apariții"
+        f"au fost identificate {count_ro(len(indicators.bursts), 'zi', 'zile')} cu explozie de apariții"
         if indicators.bursts
         else "nu au fost identificate explozii de apariții"
     )
@@ -131,16 +122,16 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
     elif len(indicators.alerts) == 1:
         alerts = "a fost emisă o alertă de criză"
     else:
-        alerts = f"au fost emise {plural(len(indicators.alerts), 'alertă de criză', 'alerte de criză')}"
+        alerts = f"au fost emise {count_ro(len(indicators.alerts), 'alertă de criză', 'alerte de criză')}"
     lines.append(f"În cursul lunii {bursts}, iar {alerts}.")
     lines.append(
-        f"Biroul de presă a corectat manual aprecierea a {plural(indicators.corrected, 'apariție', 'apariții')} "
-        f"din lună ({plural(corrections_made, 'corecție înregistrată', 'corecții înregistrate')} în cursul lunii)."
+        f"Biroul de presă a corectat manual aprecierea a {count_ro(indicators.corrected, 'apariție', 'apariții')} "
+        f"din lună ({count_ro(corrections_made, 'corecție înregistrată', 'corecții înregistrate')} în cursul lunii)."
     )
     if indicators.date_guessed:
         lines.append(
-            f"La {plural(indicators.date_guessed, 'apariție', 'apariții')} data publicării lipsea din sursă și a fost "
-            "estimată după momentul preluării."
+            f"La {count_ro(indicators.date_guessed, 'apariție', 'apariții')} data publicării lipsea din sursă "
+            "și a fost estimată după momentul preluării."
         )
     return lines
 

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from monitor.cli import cli
-from monitor.cli.crawl import plural
 from monitor.config import Outlet, Sources, load_sources
 from monitor.ingest import CrawlSummary, backoff_delay, crawl_sync, sync_outlets
 from monitor.record import DateSource, Extraction
+from monitor.render import count_ro
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
@@ -543,7 +543,7 @@ def test_a_crawl_killed_mid_run_resumes_without_duplicates_or_losses(
     ],
 )
 def test_feed_lines_count_in_romanian(count: int, text: str) -> None:
-    assert plural(count, "articol nou", "articole noi") == text
+    assert count_ro(count, "articol nou", "articole noi") == text
 
 
 def test_a_dead_extraction_worker_keeps_the_summaries_and_the_cycle_goes_on(

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from monitor.cli import cli
 from monitor.config import load_profile, load_sources
 from monitor.corrections import record_correction
-from monitor.report import ReportError, plural, run_monthly, signed_ro
+from monitor.render import count_ro
+from monitor.report import ReportError, run_monthly, signed_ro
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import OutboxRow
@@ -32,11 +33,11 @@ def pdf_text(path: Path) -> str:
 
 
 def test_romanian_wording() -> None:
-    assert plural(1, "apariție", "apariții") == "1 apariție"
-    assert plural(5, "apariție", "apariții") == "5 apariții"
-    assert plural(20, "apariție", "apariții") == "20 de apariții"
-    assert plural(1005, "apariție", "apariții") == "1.005 apariții"
-    assert plural(0, "apariție", "apariții") == "0 apariții"
+    assert count_ro(1, "apariție", "apariții") == "1 apariție"
+    assert count_ro(5, "apariție", "apariții") == "5 apariții"
+    assert count_ro(20, "apariție", "apariții") == "20 de apariții"
+    assert count_ro(1005, "apariție", "apariții") == "1.005 apariții"
+    assert count_ro(0, "apariție", "apariții") == "0 apariții"
     assert signed_ro(-0.126) == "−0,13" and signed_ro(0.5) == "+0,50" and signed_ro(None) == "—"
 
 

@@ -17,10 +17,13 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
+from monitor.analysis import analyze_pending
 from monitor.cli.common import cli, load_config, open_store, settings_of
-from monitor.config import Sources
+from monitor.config import ConfigError, Sources, load_all
 from monitor.ingest import CrawlSummary, FeedResult, crawl_sync
 from monitor.record import FetchStatus
+from monitor.render import count_ro
+from monitor.search import index_missing
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import FeedRow
@@ -36,19 +39,12 @@ _STATUS = {
 _MIN_WAIT, _MAX_WAIT = 5.0, 300.0  # seconds between cycles when running continuously
 
 
-def plural(count: int, one: str, many: str) -> str:
-    """Romanian counted nouns: 1 articol nou, 5 articole noi, 20 de articole noi."""
-    if count == 1:
-        return f"1 {one}"
-    return f"{count} de {many}" if count % 100 >= 20 or (count and count % 100 == 0) else f"{count} {many}"
-
-
 def describe(result: FeedResult) -> str:
     """One line about one feed, for people."""
     line = f"{result.outlet_id} {result.feed_url}: {_STATUS[result.status]}"
     if result.status is FetchStatus.OK:
-        line += f", {plural(len(result.new_articles), 'articol nou', 'articole noi')}"
-        line += f", {plural(result.duplicates, 'duplicat', 'duplicate')}"
+        line += f", {count_ro(len(result.new_articles), 'articol nou', 'articole noi')}"
+        line += f", {count_ro(result.duplicates, 'duplicat', 'duplicate')}"
     if result.error and result.status is not FetchStatus.OK:
         line += f" ({result.error})"
     return line
@@ -111,6 +107,23 @@ def _seconds_to_next_check(store: Store, sources: Sources, only: Collection[str]
     return min(max((due - datetime.now(UTC)).total_seconds(), _MIN_WAIT), _MAX_WAIT)
 
 
+def _analyse(store: Store, sources: Sources, settings: Settings, enabled: bool) -> None:
+    """The stage after a crawl: each profile's analysis of the new articles, then the search index."""
+    if not enabled:
+        return
+    try:
+        _, profiles = load_all(settings.sources_path, settings.pipelines_dir)
+    except ConfigError as exc:
+        raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
+    now = datetime.now(UTC)
+    for profile in profiles:
+        done = analyze_pending(store, profile, sources, now=now)
+        click.echo(f"Profilul {profile.id}: {count_ro(done, 'articol analizat', 'articole analizate')}.")
+    indexed = index_missing(store, now=now)
+    if indexed:
+        click.echo(f"Arhiva de căutare: {count_ro(indexed, 'articol indexat', 'articole indexate')}.")
+
+
 @contextmanager
 def _extraction_pool(workers: int) -> Iterator[Executor | None]:
     """Page extraction is the CPU cost of a crawl: spread it over processes (forkserver: no threads inherited)."""
@@ -131,8 +144,14 @@ def _extraction_pool(workers: int) -> Iterator[Executor | None]:
     show_default=True,
     help="Procese pentru extragerea textului (0: în procesul principal).",
 )
+@click.option(
+    "--analyze/--no-analyze",
+    default=True,
+    show_default=True,
+    help="După colectare, analizează articolele noi pentru fiecare profil din pipelines/.",
+)
 @click.pass_context
-def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], workers: int) -> None:
+def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], workers: int, analyze: bool) -> None:
     """Citește fluxurile publicațiilor și salvează articolele noi."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request is noise here
     settings = settings_of(ctx)
@@ -147,10 +166,12 @@ def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], w
         with _extraction_pool(workers) as pool:
             if once:
                 click.echo(summarize(_run_cycle(store, sources, settings, only, False, pool)))
+                _analyse(store, sources, settings, analyze)
                 return
             click.echo("Monitorizare continuă: fiecare flux la intervalul lui (Ctrl+C pentru oprire).")
             while True:
                 click.echo(summarize(_run_cycle(store, sources, settings, only, True, pool)))
+                _analyse(store, sources, settings, analyze)
                 time.sleep(_seconds_to_next_check(store, sources, only))
     except KeyboardInterrupt:
         click.echo("Oprit.")

@@ -9,9 +9,9 @@ import click
 from monitor.alerts import AlertNotice, check_alerts
 from monitor.cli.common import cli, open_store, resolve_profile, settings_of
 from monitor.config import ConfigError, Profile, load_all
-from monitor.digest import count_ro, run_digest
+from monitor.digest import run_digest
 from monitor.mail import MailConfigError, SendSummary, send_pending
-from monitor.render import date_ro, datetime_ro
+from monitor.render import count_ro, date_ro, datetime_ro
 from monitor.scheduler import run_daemon, run_due
 from monitor.settings import Settings
 from monitor.store import Store

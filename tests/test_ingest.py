@@ -428,6 +428,8 @@ def test_crawl_command_prints_a_romanian_summary(site: Site, tmp_path: Path, mon
         {"ok, 3 articole noi, 0 duplicate", "ok, 1 articol nou, 1 duplicat"},
         {"ok, 2 articole noi, 1 duplicat", "ok, 2 articole noi, 0 duplicate"},
     )
+    assert "Profilul alba: 4 articole analizate." in result.output  # the stage after the crawl
+    assert "Arhiva de căutare: 4 articole indexate." in result.output
     again = runner.invoke(cli, ["crawl", "--once", "--workers", "0", "--source", "unirea"])
     assert "Fluxuri: 1 ok, 0 nemodificate, 0 eșuate. Articole noi: 0. Duplicate: 0." in again.output
     unknown = runner.invoke(cli, ["crawl", "--once", "--source", "nu-exista"])

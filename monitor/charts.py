@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import matplotlib
 
@@ -15,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from monitor.imagology import MonthlyIndicators
+from monitor.imagology import MonthlyIndicators, OutletActivity, TargetIndicators
 from monitor.render import TONES, month_ro, number_ro
 
 DPI = 130
@@ -36,6 +37,7 @@ KIND_COLOURS = {
     "radio": "#f5c26b",
     "institution": "#7f8c8d",
 }
+_Row = TypeVar("_Row", TargetIndicators, OutletActivity)
 SERIES = ("#1f4e79", "#e08e0b", "#2e7d4f", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d")
 
 plt.rcParams.update(
@@ -63,15 +65,21 @@ def _percent(value: float, _position: float) -> str:
     return number_ro(value * 100) + "%"
 
 
-def _empty(figure: Figure, axes: Axes, message: str = "Nicio apariție în această lună") -> str:
-    axes.axis("off")
-    figure.text(0.5, 0.5, message, ha="center", va="center", color="#555555")
+def _bar_chart(rows: Sequence[_Row], size: tuple[float, float], draw: Callable[[Axes, Sequence[_Row]], None]) -> str:
+    """Horizontal bars drawn by `draw`, a bar per row, in a figure as tall as the rows need (`size`: the height
+    without rows and per row); a notice instead when there are no rows."""
+    base, per_row = size
+    figure, axes = plt.subplots(figsize=(7.6, base + per_row * max(len(rows), 1)))
+    if rows:
+        draw(axes, rows)
+    else:
+        axes.axis("off")
+        figure.text(0.5, 0.5, "Nicio apariție în această lună", ha="center", va="center", color="#555555")
     return _data_uri(figure)
 
 
-def _bars_figure(rows: int, base: float, per_row: float) -> tuple[Figure, Axes]:
-    """A figure for horizontal bars, as tall as its rows need."""
-    return plt.subplots(figsize=(7.6, base + per_row * max(rows, 1)))
+def _appearing(indicators: MonthlyIndicators) -> list[TargetIndicators]:
+    return [t for t in indicators.targets if t.appearances]
 
 
 def _stack(axes: Axes, names: list[str], layers: list[tuple[str, str, list[float]]], **bars: Any) -> list[list[float]]:
@@ -139,70 +147,65 @@ def volume_chart(indicators: MonthlyIndicators) -> str:
 
 def tone_chart(indicators: MonthlyIndicators) -> str:
     """The tone mix of each target, as shares of its appearances."""
-    targets = [t for t in indicators.targets if t.appearances]
-    figure, axes = _bars_figure(len(targets), 0.5, 0.45)
-    if not targets:
-        return _empty(figure, axes)
-    layers = [
-        (TONES[tone], TONE_COLOURS[tone], [getattr(t.tone, tone) / t.appearances for t in targets][::-1])
-        for tone in TONES
-    ]
-    edges = _stack(axes, [t.name for t in targets][::-1], layers, height=0.6)
-    for (_, _, values), starts in zip(layers, edges, strict=False):
-        for row, (start, value) in enumerate(zip(starts, values, strict=True)):
-            if value >= 0.08:
-                axes.text(
-                    start + value / 2, row, _percent(value, 0), ha="center", va="center", color="white", fontsize=8
-                )
-    axes.set_xlim(0, 1)
-    axes.xaxis.set_major_formatter(FuncFormatter(_percent))
-    axes.set_title("Tonul aparițiilor, pe ținte")
-    _legend_below(axes, len(targets), 3)
-    return _data_uri(figure)
+
+    def draw(axes: Axes, targets: Sequence[TargetIndicators]) -> None:
+        layers = [
+            (TONES[tone], TONE_COLOURS[tone], [getattr(t.tone, tone) / t.appearances for t in targets][::-1])
+            for tone in TONES
+        ]
+        edges = _stack(axes, [t.name for t in targets][::-1], layers, height=0.6)
+        for (_, _, values), starts in zip(layers, edges, strict=False):
+            for row, (start, value) in enumerate(zip(starts, values, strict=True)):
+                if value >= 0.08:
+                    axes.text(
+                        start + value / 2, row, _percent(value, 0), ha="center", va="center", color="white", fontsize=8
+                    )
+        axes.set_xlim(0, 1)
+        axes.xaxis.set_major_formatter(FuncFormatter(_percent))
+        axes.set_title("Tonul aparițiilor, pe ținte")
+        _legend_below(axes, len(targets), 3)
+
+    return _bar_chart(_appearing(indicators), (0.5, 0.45), draw)
 
 
 def share_chart(indicators: MonthlyIndicators) -> str:
     """Share of voice of each target, split by outlet kind."""
-    targets = [t for t in indicators.targets if t.appearances]
-    figure, axes = _bars_figure(len(targets), 0.5, 0.45)
-    if not targets:
-        return _empty(figure, axes)
-    total = indicators.appearances
-    kinds = [k.kind for k in indicators.kinds]
-    layers = [
-        (
-            KIND_LABELS.get(kind, kind),
-            KIND_COLOURS.get(kind, "#7f8c8d"),
-            [t.by_kind.get(kind, 0) / total for t in targets][::-1],
-        )
-        for kind in kinds
-    ]
-    ends = _stack(axes, [t.name for t in targets][::-1], layers)[-1]
-    for row, value in enumerate(ends):
-        axes.text(value + 0.01, row, _percent(value, 0), va="center", fontsize=8)
-    axes.set_xlim(0, min(1.0, max(ends) * 1.15 + 0.05))
-    axes.xaxis.set_major_formatter(FuncFormatter(_percent))
-    axes.set_title("Ponderea în totalul aparițiilor (share of voice), pe tipuri de publicații")
-    _legend_below(axes, len(targets), len(kinds))
-    return _data_uri(figure)
+
+    def draw(axes: Axes, targets: Sequence[TargetIndicators]) -> None:
+        kinds = [k.kind for k in indicators.kinds]
+        layers = [
+            (
+                KIND_LABELS.get(kind, kind),
+                KIND_COLOURS.get(kind, "#7f8c8d"),
+                [t.by_kind.get(kind, 0) / indicators.appearances for t in targets][::-1],
+            )
+            for kind in kinds
+        ]
+        ends = _stack(axes, [t.name for t in targets][::-1], layers)[-1]
+        for row, value in enumerate(ends):
+            axes.text(value + 0.01, row, _percent(value, 0), va="center", fontsize=8)
+        axes.set_xlim(0, min(1.0, max(ends) * 1.15 + 0.05))
+        axes.xaxis.set_major_formatter(FuncFormatter(_percent))
+        axes.set_title("Ponderea în totalul aparițiilor (share of voice), pe tipuri de publicații")
+        _legend_below(axes, len(targets), len(kinds))
+
+    return _bar_chart(_appearing(indicators), (0.5, 0.45), draw)
 
 
 def outlets_chart(indicators: MonthlyIndicators, limit: int = 10) -> str:
     """The most active outlets, their appearances split by tone."""
-    outlets = list(indicators.outlets[:limit])
-    figure, axes = _bars_figure(len(outlets), 0.6, 0.32)
-    if not outlets:
-        return _empty(figure, axes)
-    layers = [
-        (TONES[tone], TONE_COLOURS[tone], [float(getattr(o.tone, tone)) for o in outlets][::-1])
-        for tone in TONES
-    ]
-    _stack(axes, [o.name for o in outlets][::-1], layers, height=0.65)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlabel("apariții")
-    axes.set_title("Cele mai active publicații")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / max(len(outlets), 1)), ncol=3)
-    return _data_uri(figure)
+
+    def draw(axes: Axes, outlets: Sequence[OutletActivity]) -> None:
+        layers = [
+            (TONES[tone], TONE_COLOURS[tone], [float(getattr(o.tone, tone)) for o in outlets][::-1]) for tone in TONES
+        ]
+        _stack(axes, [o.name for o in outlets][::-1], layers, height=0.65)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xlabel("apariții")
+        axes.set_title("Cele mai active publicații")
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(outlets)), ncol=3)
+
+    return _bar_chart(indicators.outlets[:limit], (0.6, 0.32), draw)
 
 
 def draw_charts(indicators: MonthlyIndicators) -> dict[str, str]:

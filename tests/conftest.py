@@ -99,6 +99,7 @@ class Site:
     base: str = ""
     routes: dict[str, Handler] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    closing: threading.Event = field(default_factory=threading.Event)  # set when the test is over
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -123,6 +124,25 @@ class Site:
                 request.send_header(name, value)
             request.end_headers()
             request.wfile.write(body)
+
+        return self.add(path, handler)
+
+    def serve_trickle(self, path: str, content_type: str = "text/html; charset=utf-8") -> str:
+        """A body announced as 100 kB and sent a byte every 20 ms: each read is quick, the whole never ends in
+        time (the sending stops when the test is over)."""
+
+        def handler(request: BaseHTTPRequestHandler) -> None:
+            request.send_response(200)
+            request.send_header("Content-Type", content_type)
+            request.send_header("Content-Length", "100000")
+            request.end_headers()
+            for _ in range(400):
+                if self.closing.wait(0.02):
+                    return
+                try:
+                    request.wfile.write(b" ")
+                except OSError:
+                    return
 
         return self.add(path, handler)
 
@@ -156,6 +176,7 @@ def site() -> Iterator[Site]:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield state
+    state.closing.set()
     server.shutdown()
     server.server_close()
 

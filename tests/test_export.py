@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
-from rows import PROFILE, Month, seed_month
+from rows import Month, seed_month
 
 from monitor.analysis import analyze_pending
 from monitor.cli import cli
-from monitor.config import load_profile, load_sources
+from monitor.config import Profile, load_sources
 from monitor.export import ExportError, ExportFilter, write_export
 from monitor.settings import Settings
 from monitor.store import Store
@@ -38,8 +38,7 @@ def env(settings: Settings) -> dict[str, str]:
     }
 
 
-def test_jsonl_rows_keep_every_outlet(store: Store, month: Month) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+def test_jsonl_rows_keep_every_outlet(store: Store, month: Month, profile: Profile) -> None:
     out = io.StringIO()
     assert write_export(store, profile, out, "jsonl", ExportFilter()) == 10  # 9 in October, 1 in September
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -68,8 +67,7 @@ def test_jsonl_rows_keep_every_outlet(store: Store, month: Month) -> None:
     assert copy["url"].startswith("https://alba24.example.ro/")
 
 
-def test_filters_and_unknown_outlet(store: Store, month: Month) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+def test_filters_and_unknown_outlet(store: Store, month: Month, profile: Profile) -> None:
     out = io.StringIO()
     october = ExportFilter(start=datetime(2026, 9, 30, 21, tzinfo=UTC), end=datetime(2026, 10, 31, 22, tzinfo=UTC))
     assert write_export(store, profile, out, "jsonl", october) == 9
@@ -102,7 +100,9 @@ def test_csv_command(store: Store, month: Month, env: dict[str, str], tmp_path: 
     assert not list(tmp_path.glob("*.part"))
 
 
-def test_tag_survives_reanalysis_and_is_exported(store: Store, month: Month, env: dict[str, str]) -> None:
+def test_tag_survives_reanalysis_and_is_exported(
+    store: Store, month: Month, env: dict[str, str], profile: Profile
+) -> None:
     runner = CliRunner()
     result = runner.invoke(
         cli,
@@ -112,7 +112,6 @@ def test_tag_survives_reanalysis_and_is_exported(store: Store, month: Month, env
     assert result.exit_code == 0, result.output
     assert "Corecție înregistrată (ton pozitiv)" in result.output and "autor: ana.pop" in result.output
 
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
     analysed = analyze_pending(
         store, profile, load_sources(REPO / "sources.yaml"), now=datetime(2026, 11, 1, tzinfo=UTC)
     )

@@ -124,23 +124,8 @@ def test_redirect_to_another_scheme_is_refused(site: Site, settings: Settings) -
 
 
 def test_a_trickling_server_hits_the_total_deadline(site: Site, settings: Settings) -> None:
-    stop = threading.Event()
-
-    def trickle(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(200)
-        request.send_header("Content-Length", "100000")
-        request.end_headers()
-        for _ in range(400):  # one byte every 20 ms: each read is quick, the whole never ends in time
-            if stop.wait(0.02):
-                return
-            try:
-                request.wfile.write(b"x")
-            except OSError:
-                return
-
-    url = site.add("/slow", trickle)
+    url = site.serve_trickle("/slow")  # each read is quick, the whole never ends in time
     outcome = run(fetch(replace(settings, request_deadline=0.5), url))
-    stop.set()
     assert outcome.status is FetchStatus.FAILED
     assert outcome.error == "termen depășit: răspunsul nu s-a încheiat în 0.5 s"
 

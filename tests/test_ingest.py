@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -249,30 +249,6 @@ def test_backoff_never_exceeds_the_cap_however_many_failures(settings: Settings)
     assert all(backoff_delay(settings, n, rng) <= settings.backoff_cap for n in range(1, 40))
 
 
-def _trickle(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:
-    def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(200)
-        request.send_header("Content-Type", RSS)
-        request.send_header("Content-Length", "100000")
-        request.end_headers()
-        for _ in range(400):
-            if stop.wait(0.02):
-                return
-            try:
-                request.wfile.write(b" ")
-            except OSError:
-                return
-
-    return handler
-
-
-@pytest.fixture
-def stop_trickle() -> Iterator[threading.Event]:
-    stop = threading.Event()
-    yield stop
-    stop.set()
-
-
 @pytest.mark.parametrize(
     ("case", "error"),
     [
@@ -287,10 +263,10 @@ def stop_trickle() -> Iterator[threading.Event]:
     ],
 )
 def test_a_failing_feed_stores_nothing_and_records_why(
-    site: Site, store: Store, settings: Settings, stop_trickle: threading.Event, case: str, error: str
+    site: Site, store: Store, settings: Settings, case: str, error: str
 ) -> None:
     routes: dict[str, Callable[[], str]] = {
-        "slow": lambda: site.add("/rss", _trickle(stop_trickle)),
+        "slow": lambda: site.serve_trickle("/rss", RSS),
         "oversized": lambda: site.serve_bytes("/rss", b"<rss>" + b" " * 299_995, RSS),
         "gzip-bomb": lambda: site.serve_bytes(
             "/rss", gzip.compress(b" " * 8_000_000), RSS, headers={"Content-Encoding": "gzip"}

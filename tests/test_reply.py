@@ -9,11 +9,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO
-from rows import PROFILE, Month, add_article, add_mention, at, seed_month
+from rows import Month, add_article, add_mention, at, seed_month
 from sqlalchemy import select
 
 from monitor.cli import cli
-from monitor.config import Sources, load_profile
+from monitor.config import Profile, Sources
 from monitor.reply import ReplyError, draft_reply, set_reply_status
 from monitor.settings import Settings
 from monitor.store import Store
@@ -56,9 +56,8 @@ def sources() -> Sources:
 
 
 def test_letter_names_outlet_article_and_passages(
-    store: Store, settings: Settings, sources: Sources, month: Month
+    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile
 ) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
     draft = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW)
     text = draft.text_path.read_text(encoding="utf-8")
     html = draft.html_path.read_text(encoding="utf-8")
@@ -86,9 +85,8 @@ def test_letter_names_outlet_article_and_passages(
 
 
 def test_missing_contact_is_flagged_and_copies_listed(
-    store: Store, settings: Settings, sources: Sources, month: Month
+    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile
 ) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
     draft = draft_reply(store, profile, sources, settings, month.hospital_copy, "prefect", now=NOW)
     text = draft.text_path.read_text(encoding="utf-8")
     assert "Redacția Alba24" in text
@@ -97,8 +95,9 @@ def test_missing_contact_is_flagged_and_copies_listed(
     assert any("contact" in warning for warning in draft.warnings)
 
 
-def test_broadcaster_gets_the_audiovisual_law(store: Store, settings: Settings, sources: Sources, month: Month) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+def test_broadcaster_gets_the_audiovisual_law(
+    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile
+) -> None:
     with store.session() as session:
         session.add(OutletRow(id="alba-tv", name="Alba TV", kind="tv", county="Alba", reach=150_000))
         session.flush()
@@ -111,9 +110,8 @@ def test_broadcaster_gets_the_audiovisual_law(store: Store, settings: Settings, 
 
 
 def test_non_negative_article_leaves_a_placeholder(
-    store: Store, settings: Settings, sources: Sources, month: Month
+    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile
 ) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
     sources = Sources.model_validate(
         {
             "outlets": [
@@ -132,8 +130,9 @@ def test_non_negative_article_leaves_a_placeholder(
         draft_reply(store, profile, sources, settings, month.floods, "primar", now=NOW)
 
 
-def test_status_moves_forward_only(store: Store, settings: Settings, sources: Sources, month: Month) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+def test_status_moves_forward_only(
+    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile
+) -> None:
     reply_id = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW).reply_id
     assert set_reply_status(store, reply_id, "sent", now=NOW) == ("drafted", "sent")
     with pytest.raises(ReplyError, match="deja trimisă"):

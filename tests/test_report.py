@@ -15,7 +15,7 @@ from rows import PROFILE, seed_month
 from sqlalchemy import select
 
 from monitor.cli import cli
-from monitor.config import load_profile, load_sources
+from monitor.config import Profile, load_sources
 from monitor.corrections import record_correction
 from monitor.render import count_ro
 from monitor.report import ReportError, run_monthly, signed_ro
@@ -41,8 +41,7 @@ def test_romanian_wording() -> None:
     assert signed_ro(-0.126) == "−0,13" and signed_ro(0.5) == "+0,50" and signed_ro(None) == "—"
 
 
-def test_monthly_report_pdf_and_mail(store: Store, settings: Settings) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+def test_monthly_report_pdf_and_mail(store: Store, settings: Settings, profile: Profile) -> None:
     sources = load_sources(REPO / "sources.yaml")
     with store.session() as session:
         month = seed_month(session)
@@ -113,8 +112,7 @@ def test_monthly_report_pdf_and_mail(store: Store, settings: Settings) -> None:
     assert again.queued == 0  # one message per recipient and month, however often it runs
 
 
-def test_empty_month_still_reports(store: Store, settings: Settings) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+def test_empty_month_still_reports(store: Store, settings: Settings, profile: Profile) -> None:
     result = run_monthly(
         store, profile, load_sources(REPO / "sources.yaml"), settings, date(2026, 2, 1), now=NOW, send=False
     )
@@ -123,8 +121,7 @@ def test_empty_month_still_reports(store: Store, settings: Settings) -> None:
     assert result.queued == 0
 
 
-def test_send_without_recipients_is_refused_before_any_work(store: Store, settings: Settings) -> None:
-    profile = load_profile(REPO / "pipelines" / f"{PROFILE}.yaml")
+def test_send_without_recipients_is_refused_before_any_work(store: Store, settings: Settings, profile: Profile) -> None:
     silent = profile.model_copy(update={"report": profile.report.model_copy(update={"recipients": ()})})
     with pytest.raises(ReportError, match=r"report\.recipients"):
         run_monthly(store, silent, load_sources(REPO / "sources.yaml"), settings, date(2026, 10, 1), now=NOW, send=True)

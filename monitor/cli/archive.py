@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 import click
@@ -27,7 +29,6 @@ from monitor.settings import Settings
 
 _TONE = click.Choice(sorted(TONE_WORDS), case_sensitive=False)
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
-_Command = TypeVar("_Command", bound=Callable[..., object])
 
 
 def _tone(value: str | None) -> str | None:
@@ -43,8 +44,18 @@ def _period(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> tup
     return first, after
 
 
-def _filter_options(target_help: str, tone_help: str) -> Callable[[_Command], _Command]:
-    """--from, --to, --target, --tone, --outlet and --profile: the archive's filters, for search and export."""
+@dataclass(frozen=True)
+class _Selection:
+    """What an archive command's filters ask for: its settings, the profile and the filter."""
+
+    settings: Settings
+    profile: Profile
+    where: ExportFilter
+
+
+def _with_filters(target_help: str, tone_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--from, --to, --target, --tone, --outlet and --profile for a command over the archive (search, export),
+    which gets them checked and resolved as one `_Selection`, its first argument."""
     options = (
         click.option("--from", "start", type=_DAY, help="De la data (AAAA-LL-ZZ, inclusiv)."),
         click.option("--to", "end", type=_DAY, help="Până la data (AAAA-LL-ZZ, inclusiv)."),
@@ -54,28 +65,29 @@ def _filter_options(target_help: str, tone_help: str) -> Callable[[_Command], _C
         click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML)."),
     )
 
-    def add(command: _Command) -> _Command:
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def run(
+            ctx: click.Context,
+            start: datetime | None,
+            end: datetime | None,
+            target: str | None,
+            tone: str | None,
+            outlet: str | None,
+            profile_ref: str | None,
+            **rest: Any,
+        ) -> None:
+            settings = settings_of(ctx)
+            _, profile = resolve_profile(settings, profile_ref)
+            first, after = _period(start, end, profile.zone)
+            where = ExportFilter(first, after, _target(profile, target), _tone(tone), outlet)
+            command(_Selection(settings, profile, where), **rest)
+
         for option in reversed(options):
-            command = option(command)
-        return command
+            run = option(run)
+        return click.pass_context(run)
 
-    return add
-
-
-def _filtered(
-    ctx: click.Context,
-    profile_ref: str | None,
-    start: datetime | None,
-    end: datetime | None,
-    target: str | None,
-    tone: str | None,
-    outlet: str | None,
-) -> tuple[Settings, Profile, ExportFilter]:
-    """The settings, the profile and the filter that the options of `_filter_options` ask for."""
-    settings = settings_of(ctx)
-    _, profile = resolve_profile(settings, profile_ref)
-    first, after = _period(start, end, profile.zone)
-    return settings, profile, ExportFilter(first, after, _target(profile, target), _tone(tone), outlet)
+    return decorate
 
 
 def _target(profile: Profile, target_id: str | None) -> str | None:
@@ -151,33 +163,22 @@ def _describe_hit(hit: SearchHit, profile: Profile) -> str:
 
 @cli.command("search")
 @click.argument("query")
-@_filter_options(
+@_with_filters(
     target_help="Doar articolele care menționează ținta T.",
     tone_help="Doar tonul dat față de țintă (pozitiv, neutru, negativ).",
 )
 @click.option(
     "--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="Numărul maxim de rezultate."
 )
-@click.pass_context
-def search_command(
-    ctx: click.Context,
-    query: str,
-    start: datetime | None,
-    end: datetime | None,
-    target: str | None,
-    tone: str | None,
-    outlet: str | None,
-    profile_ref: str | None,
-    limit: int,
-) -> None:
+def search_command(selection: _Selection, query: str, limit: int) -> None:
     """Caută în arhivă (fără diacritice și fără grija formei flexionare)."""
-    settings, profile, where = _filtered(ctx, profile_ref, start, end, target, tone, outlet)
+    where = selection.where
     try:
         hits = search_articles(
-            open_store(settings),
+            open_store(selection.settings),
             query,
             now=datetime.now(UTC),
-            profile_id=profile.id,
+            profile_id=selection.profile.id,
             start=where.start,
             end=where.end,
             target_id=where.target_id,
@@ -194,7 +195,7 @@ def search_command(
         f"{len(hits)} articole găsite pentru «{query}» (cele mai noi întâi):" if len(hits) > 1 else "Un articol găsit:"
     )
     for hit in hits:
-        click.echo(_describe_hit(hit, profile))
+        click.echo(_describe_hit(hit, selection.profile))
 
 
 @cli.command("export")
@@ -202,24 +203,13 @@ def search_command(
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fișierul (implicit: ieșirea standard)."
 )
-@_filter_options(target_help="Doar ținta T.", tone_help="Doar tonul dat (pozitiv, neutru, negativ).")
-@click.pass_context
-def export_command(
-    ctx: click.Context,
-    fmt: str,
-    output: Path | None,
-    start: datetime | None,
-    end: datetime | None,
-    target: str | None,
-    tone: str | None,
-    outlet: str | None,
-    profile_ref: str | None,
-) -> None:
+@_with_filters(target_help="Doar ținta T.", tone_help="Doar tonul dat (pozitiv, neutru, negativ).")
+def export_command(selection: _Selection, fmt: str, output: Path | None) -> None:
     """Exportă aparițiile (o linie pe articol și țintă, cu toate publicațiile care l-au preluat)."""
-    settings, profile, where = _filtered(ctx, profile_ref, start, end, target, tone, outlet)
+    store = open_store(selection.settings)
     try:
         with _output(output, bom=fmt == "csv") as out:
-            count = write_export(open_store(settings), profile, out, "csv" if fmt == "csv" else "jsonl", where)
+            count = write_export(store, selection.profile, out, "csv" if fmt == "csv" else "jsonl", selection.where)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     if output is not None:

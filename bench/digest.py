@@ -222,7 +222,10 @@ def bench_alert_latency(poll: int, trials: int) -> None:
             poll=timedelta(seconds=poll),
         )
         store = Store(settings.database_url)
-        daemon = Daemon(store, Sources(outlets=(outlet,)), [_profile()], settings)
+        # Each trial is a new crisis: a 1 s cooldown keeps one trial's alert from turning the next into an update.
+        base = _profile()
+        profile = base.model_copy(update={"alerts": base.alerts.model_copy(update={"cooldown": timedelta(seconds=1)})})
+        daemon = Daemon(store, Sources(outlets=(outlet,)), [profile], settings)
         runner = threading.Thread(target=daemon.run, daemon=True)
         runner.start()
         rng = random.Random(3)

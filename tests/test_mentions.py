@@ -130,6 +130,8 @@ def test_the_seat_or_demonym_marks_the_article_as_ours(alba: Profile) -> None:
         "Subprefectul județului Alba, Vasile Rus, a deschis ședința.",
         "În Alba, noul prefect ar urma să fie numit săptămâna viitoare.",
         "Ion Pop, fost prefect al județului Alba în anii '90, a murit la 80 de ani.",
+        "În Alba s-a aflat vestea: Guvernul a numit un nou prefect în județul Sibiu.",
+        "La Alba Iulia se discută dacă un alt subprefect ar fi făcut mai mult.",
     ],
 )
 def test_role_words_that_point_elsewhere_are_not_ours(alba: Profile, text: str) -> None:

@@ -210,3 +210,120 @@ def test_without_the_target_nothing_would_have_worked(alba: Profile) -> None:
 def test_a_relative_clause_about_the_target_keeps_its_tone(alba: Profile) -> None:
     text = "Prefectura Alba a fost verificată. Instituția pe care o conduce prefectul nu răspunde solicitărilor."
     assert tone_of(alba, text, "institutia").tone == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "tone"),
+    [
+        # silence confirms what the article reports against the target...
+        (
+            "Prefectura Alba a atribuit contractul fără licitație. Instituția nu a răspuns solicitărilor noastre.",
+            "institutia",
+            "negative",
+        ),
+        ("Prefectul Horia Vlădescu este acuzat de abuz. Prefectul a refuzat să comenteze.", "prefect", "negative"),
+        # ... and is a routine closing line otherwise
+        (
+            "Prefectul Horia Vlădescu a vizitat școala din Blaj. Prefectul nu a răspuns la telefon.",
+            "prefect",
+            "neutral",
+        ),
+        (
+            "Consilierii îl acuză pe primarul din Blaj de nereguli. Reprezentanții Prefecturii Alba nu au răspuns.",
+            "institutia",
+            "neutral",
+        ),
+    ],
+)
+def test_silence_weighs_only_after_other_negative_evidence(alba: Profile, text: str, target: str, tone: str) -> None:
+    assert tone_of(alba, text, target).tone == tone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prefectul Horia Vlădescu, nemulțumit de ritmul lucrărilor, a cerut penalități pentru constructor.",
+        "Prefectul Horia Vlădescu s-a declarat dezamăgit de constructorul drumului.",
+        "Prefectul Vlădescu, pe Facebook: „Le mulțumesc pompierilor care au salvat satul”.",
+        "Prefectul Horia Vlădescu a publicat duminică seara pe Facebook un mesaj de mulțumire pentru pompieri.",
+        "Prefectul Horia Vlădescu a inaugurat noul sediu al Serviciului de Permise.",
+        "Curtea de Apel a respins definitiv acțiunea prin care primăria cerea anularea ordinului prefectului Vlădescu.",
+        "Consilierii cer ca prefectul Horia Vlădescu să spună cine a câștigat licitația.",
+    ],
+)
+def test_the_targets_feelings_channels_and_routine_acts_are_not_a_judgement_of_it(alba: Profile, text: str) -> None:
+    """A feeling after the mention is the target's own; "X, pe Facebook:" introduces its words; an inauguration
+    is routine; a dismissal may carry an adverb; a success in an indirect question is somebody else's."""
+    assert tone_of(alba, text).tone == "neutral"
+
+
+def test_nemultumiti_in_the_plural_after_the_institution_is_still_aimed_at_it(alba: Profile) -> None:
+    text = "Fermierii au protestat în fața Prefecturii Alba, nemulțumiți de întârzierea plății subvențiilor."
+    assert tone_of(alba, text, "institutia").tone == "negative"
+
+
+def test_an_accusation_conceded_in_the_targets_words_is_background(alba: Profile) -> None:
+    text = (
+        "Ioana Câmpeanu, subprefect al județului Alba, a declarat că, în ciuda perchezițiilor de la sediul "
+        "Prefecturii Alba, serviciile pentru cetățeni funcționează normal."
+    )
+    assert tone_of(alba, text, "subprefect").tone == "neutral"
+    assert tone_of(alba, text, "institutia").tone == "neutral"
+
+
+def test_a_picket_of_the_prefecture_against_the_government_is_not_aimed_at_it(alba: Profile) -> None:
+    text = "Profesorii au pichetat marți Prefectura Alba, în cadrul protestelor împotriva înghețării salariilor."
+    assert tone_of(alba, text, "institutia").tone == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "tone"),
+    [
+        ("Oamenii din Câmpeni au aplaudat-o pe subprefecta Ioana Câmpeanu.", "subprefect", "positive"),
+        ("Prefectul Horia Vlădescu și-a ținut cuvântul: drumul a fost redeschis.", "prefect", "positive"),
+        ("„Dl Vlădescu trebuie să dea explicații pentru contracte”, a spus consilierul.", "prefect", "negative"),
+        ("Nimeni de la Prefectura Alba n-a venit să vadă cum trăim.", "institutia", "negative"),
+        (
+            "Prefectura Alba a refuzat să comunice lista deplasărilor, deși sunt informații publice.",
+            "institutia",
+            "negative",
+        ),
+        (
+            "Instituția Prefectului – Județul Alba a angajat-o fără concurs pe sora subprefectei.",
+            "institutia",
+            "negative",
+        ),
+    ],
+)
+def test_praise_demands_and_investigative_signals(alba: Profile, text: str, target: str, tone: str) -> None:
+    assert tone_of(alba, text, target).tone == tone
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "tone"),
+    [
+        ("Prefectul Horia Vlădescu a venit la Blaj. Localnicii l-au huiduit.", "prefect", "negative"),
+        ("Ioana Câmpeanu a vizitat Câmpeniul. Mamele au aplaudat-o.", "subprefect", "positive"),
+        ("Prefectul Horia Vlădescu a fost la Blaj. Consilierii i-au cerut demisia.", "prefect", "negative"),
+        ("Prefectul Horia Vlădescu a vorbit cu primarul. Consilierii l-au criticat pe primar.", "prefect", "neutral"),
+        ("Prefectul Horia Vlădescu a mers la Sebeș. Oamenii i-au cerut să intervină.", "prefect", "neutral"),
+    ],
+)
+def test_a_clitic_object_in_the_next_sentence_refers_to_the_target(
+    alba: Profile, text: str, target: str, tone: str
+) -> None:
+    assert tone_of(alba, text, target).tone == tone
+
+
+def test_credit_for_good_news_is_praise_and_for_a_disaster_is_not(alba: Profile) -> None:
+    good = (
+        "Timpul de așteptare la permise s-a redus la jumătate. Programul prelungit a dat rezultate, iar oamenii "
+        "au rezolvat totul într-o oră. Subprefecta Ioana Câmpeanu, care a coordonat reorganizarea, a spus că "
+        "urmează digitalizarea dosarelor."
+    )
+    bad = (
+        "Un focar de pestă porcină a fost confirmat la Câmpeni. Subprefecta Ioana Câmpeanu a coordonat acțiunea "
+        "de control, iar zona a fost declarată de protecție."
+    )
+    assert tone_of(alba, good, "subprefect").tone == "positive"
+    assert tone_of(alba, bad, "subprefect").tone == "neutral"

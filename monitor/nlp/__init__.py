@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date
+from functools import cache, partial
 from importlib import resources
 
 from monitor.config import Profile, Target
 from monitor.nlp.language import Parsed, lemmas, parse
 from monitor.nlp.mentions import Mention, find_mentions
-from monitor.nlp.tone import Occurrence, institution_references, occurrence, score_tone, service_failures
+from monitor.nlp.tone import (
+    Occurrence,
+    article_outcome,
+    institution_references,
+    occurrence,
+    score_tone,
+    service_failures,
+)
 from monitor.nlp.topics import find_topics, topic_labels
 from monitor.record import Analysis, Span, TargetMention
 
 __all__ = ["ANALYZER_VERSION", "analyze", "lemmas", "profile_fingerprint", "topic_labels"]
 
 # Bump when the rules in code change; the data files are hashed into the fingerprint on their own.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 _DATA_FILES = ("lexicon.yaml", "topics.yaml", "mentions.yaml", "lemmas_extra.tsv", "counties.tsv")
 
 
@@ -40,17 +49,24 @@ def analyze(
         (m.field, m.sentence) for m in mentions if profile.target(m.target).kind == "person"
     }
     results: list[TargetMention] = []
+    outcome = cache(partial(article_outcome, parsed_title, parsed_text))  # computed once, if some target needs it
     for target in profile.targets:
         own = [m for m in mentions if m.target == target.id]
         if own:
-            results.append(_describe(target, own, parsed_title, parsed_text, people))
+            results.append(_describe(target, own, parsed_title, parsed_text, people, outcome))
     return Analysis(mentions=tuple(results), topics=find_topics(parsed_title, parsed_text, profile))
 
 
 def _describe(
-    target: Target, mentions: list[Mention], title: Parsed, text: Parsed, people: set[tuple[str, int]]
+    target: Target,
+    mentions: list[Mention],
+    title: Parsed,
+    text: Parsed,
+    people: set[tuple[str, int]],
+    outcome: Callable[[], float],
 ) -> TargetMention:
-    """Count, prominence, tone and evidence of one target; `people`: sentences naming a person target."""
+    """Count, prominence, tone and evidence of one target; `people`: sentences naming a person target;
+    `outcome`: how good the article's news is (`tone.article_outcome`)."""
     occurrences: list[Occurrence] = []
     spans: list[Span] = []
     for mention in mentions:
@@ -74,7 +90,7 @@ def _describe(
             occurrences += service_failures(parsed, in_title=field == "title", skip=skip)
             mentioned = {m.sentence for m in mentions if m.field == field}
             occurrences += institution_references(parsed, in_title=field == "title", skip=mentioned)
-    tone = score_tone(occurrences)
+    tone = score_tone(occurrences, outcome)
     return TargetMention(target.id, len(mentions), prominence, tone.tone, tone.score, tone.evidence, tuple(spans))
 
 

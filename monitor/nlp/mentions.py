@@ -42,6 +42,7 @@ class Mention:
 class Cues:
     former: frozenset[str]
     generic: frozenset[str]
+    qualifiers: frozenset[str]
     office: frozenset[str]
     head: frozenset[str]
     honorifics: frozenset[str]
@@ -66,6 +67,7 @@ def cues() -> Cues:
     return Cues(
         former=words("former"),
         generic=words("generic"),
+        qualifiers=words("qualifiers"),
         office=words("office"),
         head=words("head"),
         honorifics=words("honorifics"),
@@ -381,6 +383,8 @@ def _roles(
         before = tokens[index - 1].key if index > 0 and tokens[index - 1].sentence == token.sentence else ""
         if before in cue.generic or (before == "de" and index > 1 and tokens[index - 2].key in cue.office):
             continue  # "un prefect", "mandatul de prefect"
+        if before in cue.qualifiers and index > 1 and tokens[index - 2].key in cue.generic:
+            continue  # "un nou prefect", "o nouă subprefectă"
         if before in cue.office:
             continue  # "a fost numit prefect"
         if before in cue.new and cue.future.search(parsed.key, token.end, parsed.sentences[token.sentence].end):

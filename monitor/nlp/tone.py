@@ -15,12 +15,17 @@ Rules, in the order they apply to each lexicon hit in a mention sentence:
 Besides the mention sentences, a following sentence that continues them ("Acesta...", or one without a
 subject after a sentence whose subject is the target) counts at 0.6, and, for the institution, a sentence
 reporting a failure at its counters ("cozi la pașapoarte") counts at 0.7 even when it does not name it.
+A sentence after a mention whose verb of criticism or praise takes a clitic object ("Localnicii l-au huiduit")
+also continues it. Two kinds of terms depend on the rest of the evidence: silence and evasion ("nu a răspuns
+solicitărilor", "a refuzat să comenteze") weigh fully only when the target's other evidence is negative, and credit
+("a coordonat reorganizarea") is praise only when the article's news is good. A feeling after the mention is
+the target's own ("prefectul, nemulțumit de..."), and "X, pe Facebook: „...”" introduces the target's words.
 The score is the weighted sum s mapped to s / (1 + |s|); |score| >= 0.25 is positive or negative.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,10 +40,15 @@ _TENSE = frozenset({"a", "am", "ai", "au", "ati", "vom", "va", "vor", "voi", "o"
 _IMPERSONAL = frozenset({"se", "s-", "vi", "i", "li", "mi"})
 _INDEFINITE = frozenset({"un", "o", "unui", "unei", "unor", "niste"})
 _PERSONAL_OBJECT = frozenset({"unor", "unui", "unei"})
+_PROCLITICS = frozenset({"l-", "il", "i-", "ii"})  # "l-au criticat", "îl acuză", "i-au cerut demisia"
+_ENCLITICS = frozenset({"-l", "-o", "-i"})  # "au aplaudat-o"
 _OTHER_CLAUSE = 0.1
 _SERVICE = 0.7
 _TITLE = 1.5
 _ANAPHORA = 0.6
+_ROUTINE_SILENCE = 0.3
+_GOOD_OUTCOME = 1.5  # weight of an article's good news from which those credited with it are praised
+_PLAIN, _EVASIVE, _CREDIT = 0, 1, 2
 _THRESHOLD = 0.25
 
 Phrase = tuple[str, ...]
@@ -49,6 +59,7 @@ class Term:
     words: Phrase
     weight: float  # signed: negative terms below zero
     directed: bool
+    kind: int = 0  # _PLAIN, _EVASIVE (silence: weighs fully after other negative evidence) or _CREDIT (see score_tone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +84,8 @@ class Lexicon:
     protest_against: frozenset[str]
     places_of_protest: frozenset[Phrase]
     other_heads: frozenset[str]
+    experiencer: frozenset[str]
+    concessions: frozenset[Phrase]
 
 
 def _phrases(words: list[object]) -> frozenset[Phrase]:
@@ -89,6 +102,12 @@ def lexicon() -> Lexicon:
             for text, weight in data[polarity][kind].items():
                 for words in phrase_keys(str(text)):
                     by_first.setdefault(words[0], []).append(Term(words, sign * float(weight), kind == "directed"))
+    for text, weight in data["negative"]["evasive"].items():
+        for words in phrase_keys(str(text)):
+            by_first.setdefault(words[0], []).append(Term(words, -float(weight), False, _EVASIVE))
+    for text, weight in data["positive"]["credit"].items():
+        for words in phrase_keys(str(text)):
+            by_first.setdefault(words[0], []).append(Term(words, float(weight), False, _CREDIT))
     for text in data["neutral"]:
         for words in phrase_keys(str(text)):
             by_first.setdefault(words[0], []).append(Term(words, 0.0, False))
@@ -114,6 +133,8 @@ def lexicon() -> Lexicon:
         protest_against=frozenset(words[0] for words in _phrases(data["protest_against"])),
         places_of_protest=_phrases(data["places_of_protest"]),
         other_heads=frozenset(key_of(str(w)) for w in data["other_heads"]),
+        experiencer=frozenset(words[0] for words in _phrases(data["experiencer"])),
+        concessions=_phrases(data["concessions"]),
     )
 
 
@@ -174,12 +195,14 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
     tokens = parsed.tokens
     weight = hit.term.weight
     m_start, m_end = mention
+    if not hit.term.directed and _asked_about(tokens, first, hit):
+        return 0.0  # "trebuie să spună cine a câștigat": the question's subject, not the target's success
     # negators and intensifiers just before the term, within its clause
     window = range(max(first, hit.start - 3), hit.start)
     if any(tokens[i].key in lex.negators or tokens[i].base in lex.negators for i in window):
         if not _indispensable(tokens, first, mention, hit):
             weight = -weight if weight > 0 else -0.3 * weight
-    elif weight < 0 and _any_phrase(tokens, first, hit.start, lex.dismissals):
+    elif weight < 0 and _dismissed(tokens, first, hit.start):
         weight = -0.3 * weight  # "a respins contestația prin care se cerea anularea ordinului prefectului"
     if weight > 0 and _any_phrase(tokens, max(first, hit.start - 5), hit.start, lex.prospective):
         weight *= 0.3  # "ar urma să reducă timpul de așteptare": a plan is not a result (a threat stays a threat)
@@ -223,6 +246,8 @@ def _kept_accusation(tokens: Sequence[Token], first: int, hit: Hit) -> bool:
     sunt false”, a spus prefectul"), unless the target is the one asking for it ("„Am cerut sancțiuni”")."""
     if not (hit.term.directed and hit.term.weight < 0) or _is_action(tokens, hit):
         return False
+    if _any_phrase(tokens, max(first, hit.start - 4), hit.start, lexicon().concessions):
+        return False  # "a declarat că, în ciuda perchezițiilor, serviciile funcționează": conceded, not answered
     agentive = lexicon().agentive
     return not any(tokens[i].base in agentive for i in range(max(first, hit.start - 5), hit.start))
 
@@ -253,7 +278,10 @@ def _protest_elsewhere(tokens: Sequence[Token], first: int, hit: Hit, m_start: i
     what it is against or whom it asks ("împotriva închiderii secției", "memoriul pentru Guvern"): the
     prefecture is where the Government is reached, not the target."""
     places = lexicon().places_of_protest
-    if not any(_starts(tokens, i, p) and i + len(p) == m_start for i in range(hit.end, m_start) for p in places):
+    direct = m_start - hit.end <= 1 and tokens[hit.start].key.endswith(_PARTICIPLE)  # "au pichetat (marți) Prefectura"
+    if not direct and not any(
+        _starts(tokens, i, p) and i + len(p) == m_start for i in range(hit.end, m_start) for p in places
+    ):
         return False
     against = lexicon().protest_against
     return any(token.base in against for token in tokens[: m_start - 1]) or any(
@@ -297,11 +325,40 @@ def _reduced(tokens: Sequence[Token], first: int, hit: Hit) -> bool:
     return False
 
 
+def _dismissed(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """A dismissal ("a respins contestația", "a respins definitiv acțiunea") in [first, last); one adverb may
+    stand between the verb and its object."""
+    for i in range(first, last):
+        for phrase in lexicon().dismissals:
+            if tokens[i].base != phrase[0]:
+                continue
+            rest = phrase[1:]
+            for skip in (0, 1):
+                start = i + 1 + skip
+                if start + len(rest) <= last and all(tokens[start + k].base == w for k, w in enumerate(rest)):
+                    return True
+    return False
+
+
+def _asked_about(tokens: Sequence[Token], first: int, hit: Hit) -> bool:
+    """A term in an indirect question ("cine a câștigat", "cine a greșit"): it describes whoever the question
+    is about, not the target."""
+    lex = lexicon()
+    before = [i for i in range(max(first, hit.start - 3), hit.start) if tokens[i].key not in lex.auxiliaries]
+    return bool(before) and tokens[before[-1]].key == "cine"
+
+
 def _after_mention(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int], acted: bool) -> float:
     """How much a term after the mention weighs (0 or 1): who does what to whom in between."""
     lex = lexicon()
     m_end = mention[1]
     gap = range(m_end, hit.start)
+    if hit.term.words[0] in lex.experiencer and not tokens[hit.start].key.endswith(("ti", "te")):
+        return 0.0  # "prefectul, nemulțumit de ritmul lucrărilor": the target's feeling, aimed at someone else
+    if hit.term.words[0] in lex.protest_terms and any(
+        tokens[k].base in lex.protest_against for k in range(hit.end, min(len(tokens), hit.end + 3))
+    ):
+        return 0.0  # "au pichetat Prefectura, în cadrul protestelor împotriva înghețării salariilor"
     if _speaks(tokens, m_end, hit.start):
         if _kept_accusation(tokens, _sentence_start(tokens, m_end - 1), hit):
             return 1.0  # "prefectul a declarat că acuzațiile sunt false": a denial keeps the accusation
@@ -357,9 +414,15 @@ def _sentence_start(tokens: Sequence[Token], index: int) -> int:
 
 
 def _about(tokens: Sequence[Token], m_end: int) -> bool:
-    """A headline "Prefecta de Cluj, despre incendiu: „...”": what follows the colon is the target's."""
+    """A headline "Prefecta de Cluj, despre incendiu: „...”" or "Prefectul, pe Facebook: „...”": what follows
+    the colon is the target's."""
     index = m_end + 1 if m_end < len(tokens) and tokens[m_end].text == "," else m_end
-    return index < len(tokens) and tokens[index].key == "despre"
+    if index >= len(tokens):
+        return False
+    if tokens[index].key == "despre":
+        return True
+    channel = range(index + 1, min(len(tokens), index + 4))
+    return tokens[index].key in ("pe", "la") and any(tokens[i].text == ":" for i in channel)
 
 
 def _relative_elsewhere(tokens: Sequence[Token], first: int, last: int) -> bool:
@@ -423,13 +486,23 @@ def _new_request(tokens: Sequence[Token], first: int, last: int) -> bool:
 def _acts(tokens: Sequence[Token], first: int, last: int) -> bool:
     """The term at `last` is the target's own doing: it is the target's verb ("prefectul a criticat",
     "prefectul critică") or the object of one of its acts ("prefectul a dispus o anchetă"); not when
-    another verb puts the target on the receiving end ("prefectul a ajuns subiectul unei anchete")."""
+    another verb puts the target on the receiving end ("prefectul a ajuns subiectul unei anchete"). The act may
+    lie further when it is the target's own verb, with no comma in between ("prefectul a publicat duminică seara
+    pe Facebook un mesaj de mulțumire")."""
     lex = lexicon()
     gap = _without_apposition(tokens, first, last)
     words = [i for i in gap if tokens[i].is_word]
     if not words or all(tokens[i].key in lex.auxiliaries for i in words):
         return True  # "prefectul critică", "prefectul l-a criticat"
-    return any(tokens[i].base in lex.agentive for i in words) and len(words) <= 6
+    if any(tokens[i].base in lex.agentive for i in words) and len(words) <= 6:
+        return True
+    verb = next((i for i in words if tokens[i].key not in lex.auxiliaries), None)
+    return (
+        verb is not None
+        and tokens[verb].base in lex.agentive
+        and len(words) <= 10
+        and not any(tokens[i].text in (",", ";", ":") for i in gap)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,9 +526,30 @@ def occurrence(parsed: Parsed, sentence: int, mention: tuple[int, int], *, in_ti
     return Occurrence(parsed, sentence, mention, _TITLE if in_title else 1.0)
 
 
-def score_tone(occurrences: Sequence[Occurrence]) -> ToneResult:
-    """Tone toward one target from the sentences that mention it (first mention of each sentence counts)."""
-    contributions: dict[str, float] = {}
+def article_outcome(title: Parsed, text: Parsed) -> float:
+    """How good the article's news is, whoever it is about: its lexicon terms weighed as if aimed at nobody in
+    particular (negation, decrease and plans apply), the title's as in a mention."""
+    total = 0.0
+    for parsed in (title, text):
+        for sentence in parsed.sentences:
+            start = sentence.first_token
+            for hit in find_hits(parsed, start, sentence.last_token):
+                if hit.term.kind == _PLAIN:
+                    total += weigh_hit(parsed, start, hit, (start, start)) * (_TITLE if parsed is title else 1.0)
+    return total
+
+
+def score_tone(occurrences: Sequence[Occurrence], outcome: Callable[[], float] = float) -> ToneResult:
+    """Tone toward one target from the sentences that mention it (first mention of each sentence counts).
+
+    Silence and evasion ("nu a răspuns solicitărilor") weigh fully only when the rest of the evidence toward the
+    target is already negative: they confirm an accusation, and are a routine closing line otherwise. Credit
+    ("inițiativa i-a aparținut", "care a coordonat reorganizarea") is praise only when the article's news is good
+    (`outcome()`, from `article_outcome`, default none, reaches _GOOD_OUTCOME; asked only when there is credit); a
+    disaster the target coordinates stays neutral."""
+    plain: dict[str, float] = {}
+    evasive: dict[str, float] = {}
+    credit: dict[str, float] = {}
     order: list[str] = []
     seen: set[tuple[int, int]] = set()
     for item in _with_anaphora(occurrences):
@@ -464,11 +558,16 @@ def score_tone(occurrences: Sequence[Occurrence]) -> ToneResult:
             continue
         seen.add(place)
         sentence = item.parsed.sentences[item.sentence]
-        total = _sentence_total(item, sentence.first_token, sentence.last_token)
-        if sentence.text not in contributions:
+        weights = _sentence_totals(item, sentence.first_token, sentence.last_token)
+        if sentence.text not in plain:
             order.append(sentence.text)
-            contributions[sentence.text] = 0.0
-        contributions[sentence.text] += item.factor * total
+            plain[sentence.text] = evasive[sentence.text] = credit[sentence.text] = 0.0
+        plain[sentence.text] += item.factor * weights[_PLAIN]
+        evasive[sentence.text] += item.factor * weights[_EVASIVE]
+        credit[sentence.text] += item.factor * weights[_CREDIT]
+    silence = 1.0 if sum(plain.values()) < 0 else _ROUTINE_SILENCE
+    earned = 1.0 if any(credit.values()) and outcome() >= _GOOD_OUTCOME else 0.0
+    contributions = {text: plain[text] + silence * evasive[text] + earned * credit[text] for text in order}
     total = sum(contributions.values())
     score = round(total / (1.0 + abs(total)), 3)
     tone = "positive" if score >= _THRESHOLD else "negative" if score <= -_THRESHOLD else "neutral"
@@ -481,8 +580,9 @@ def score_tone(occurrences: Sequence[Occurrence]) -> ToneResult:
     return ToneResult(tone, score, tuple(evidence))
 
 
-def _sentence_total(item: Occurrence, first: int, last: int) -> float:
-    total = 0.0
+def _sentence_totals(item: Occurrence, first: int, last: int) -> list[float]:
+    """The weight of one sentence toward the target, by kind of term (_PLAIN, _EVASIVE, _CREDIT)."""
+    totals = [0.0, 0.0, 0.0]
     acted = False
     for hit in find_hits(item.parsed, first, last):
         if hit.start < item.mention[1] and item.mention[0] < hit.end:
@@ -490,8 +590,8 @@ def _sentence_total(item: Occurrence, first: int, last: int) -> float:
         weight = weigh_hit(item.parsed, first, hit, item.mention, acted)
         if hit.term.directed and hit.start >= item.mention[1] and weight == 0.0:
             acted = True
-        total += weight
-    return total
+        totals[hit.term.kind] += weight
+    return totals
 
 
 def institution_references(parsed: Parsed, *, in_title: bool, skip: set[int]) -> list[Occurrence]:
@@ -533,7 +633,8 @@ def service_failures(parsed: Parsed, *, in_title: bool, skip: set[int]) -> list[
 def _with_anaphora(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
     """The mention sentences plus a following sentence that continues them: one that opens with "acesta",
     "ea"..., or, after a sentence whose subject is the target, one without a subject of its own (Romanian
-    drops it: "Prefectul a promis cisterne. Nu a trimis niciuna.")."""
+    drops it: "Prefectul a promis cisterne. Nu a trimis niciuna."), or one whose verb of criticism or praise
+    takes a clitic object and no other ("Localnicii l-au huiduit", "Mamele au aplaudat-o")."""
     anaphora = lexicon().anaphora
     result = list(occurrences)
     mentioned = {(id(item.parsed), item.sentence) for item in occurrences}
@@ -548,8 +649,29 @@ def _with_anaphora(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
         if pronoun is not None:
             result.append(Occurrence(parsed, index, (pronoun, pronoun + 1), _ANAPHORA))
             mentioned.add((id(parsed), index))
-        elif subject and words and parsed.tokens[words[0]].key in _SUBJECTLESS:
+        elif (subject and words and parsed.tokens[words[0]].key in _SUBJECTLESS) or _clitic_object(
+            parsed, following.first_token, following.last_token
+        ):
             start = following.first_token
             result.append(Occurrence(parsed, index, (start, start), _ANAPHORA))
             mentioned.add((id(parsed), index))
     return result
+
+
+def _clitic_object(parsed: Parsed, first: int, last: int) -> bool:
+    """A directed term used as a verb whose object is a clitic ("l-au criticat", "îl acuză", "i-au cerut demisia",
+    "au aplaudat-o") and not a named somebody ("l-au criticat pe primar")."""
+    tokens = parsed.tokens
+    lex = lexicon()
+    for hit in find_hits(parsed, first, last):
+        if not hit.term.directed or hit.term.weight == 0.0:
+            continue
+        index = hit.start - 1
+        while index > first and tokens[index].key in _TENSE:
+            index -= 1  # "l-au criticat": back over the auxiliary
+        proclitic = index >= first and tokens[index].key in _PROCLITICS
+        enclitic = hit.end < last and tokens[hit.end].key in _ENCLITICS
+        named = any(tokens[i].key == "pe" for i in range(hit.end, min(last, hit.end + 3)))
+        if (proclitic or enclitic) and not named and hit.term.words not in lex.speech:
+            return True
+    return False

@@ -16,6 +16,7 @@ import pytest
 from monitor.config import Profile, load_profile
 from monitor.counties import find_county
 from monitor.text import search_key
+from tests.spec import TOPIC_IDS
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -34,24 +35,7 @@ PROFILES = {
 ID_PREFIX = {"labelled": "L-", "heldout": "H-", "dev_cluj": "C-", "dev_press": "P-"}
 MINIMUM_ITEMS = {"labelled": 160, "heldout": 50, "dev_cluj": 100, "dev_press": 60}
 
-TOPICS = {
-    "urgente",
-    "ordine_publica",
-    "sanatate",
-    "educatie",
-    "agricultura",
-    "infrastructura",
-    "investitii",
-    "legalitate",
-    "alegeri",
-    "servicii_publice",
-    "proteste",
-    "coruptie",
-    "minoritati",
-    "social",
-    "mediu",
-    "institutional",
-}
+TOPICS = set(TOPIC_IDS)
 TONES = {"positive", "neutral", "negative"}
 PROMINENCES = {"title", "lead", "body"}
 INPUT_KEYS = {"id", "title", "text", "url", "outlet", "outlet_county", "published"}

@@ -10,26 +10,10 @@ import yaml
 
 from monitor.config import Profile, TopicOverride, load_profile
 from monitor.nlp import analyze, profile_fingerprint, topic_labels
+from tests.spec import TOPIC_IDS
 
 REPO = Path(__file__).resolve().parent.parent
-IDS = [
-    "urgente",
-    "ordine_publica",
-    "sanatate",
-    "educatie",
-    "agricultura",
-    "infrastructura",
-    "investitii",
-    "legalitate",
-    "alegeri",
-    "servicii_publice",
-    "proteste",
-    "coruptie",
-    "minoritati",
-    "social",
-    "mediu",
-    "institutional",
-]
+IDS = list(TOPIC_IDS)
 
 
 @pytest.fixture(scope="module")

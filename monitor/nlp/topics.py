@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
 from functools import cache
 from importlib import resources
 
@@ -15,6 +17,8 @@ from monitor.record import TopicHit
 _NEEDED = 2.0  # total weight a topic needs
 _PROFILE_WEIGHT = 2.0  # a term the press office listed in its profile is enough alone
 _TITLE = 2.0
+_LEAD = float(__import__("os").environ.get("LEAD","1.0"))
+_LONE = __import__("os").environ.get("LONE","0")=="1"
 _REPEATS = 2  # a term counts at most this many times: one word repeated does not make the main topic
 _SHARE = 0.5  # an article's topics are those weighing at least this share of its main topic
 
@@ -77,18 +81,26 @@ def find_topics(title: Parsed, text: Parsed, profile: Profile) -> tuple[TopicHit
     """Every topic whose terms weigh enough in the article, strongest first, with the terms found."""
     tax = taxonomy(profile.topics)
     counted: dict[tuple[str, tuple[str, ...]], list[float]] = {}  # (topic, term) -> weight of each occurrence
-    for parsed, factor in ((title, _TITLE), (text, 1.0)):
+    lead = bisect_left(text.tokens, text.lead_end, key=attrgetter("start"))
+    prominent: set[str] = set()
+    sentences: dict[str, set[int]] = {}
+    for parsed, factor, top in ((title, _TITLE, len(title.bases)), (text, 1.0, lead)):
         bases = parsed.bases
         index = 0
         while index < len(bases):
             step = 1
+            here = factor * _LEAD if (index < top and parsed is text) else factor
             for term in tax.terms.get(bases[index], ()):
                 size = len(term.words)
                 if size < step:
                     break
                 if size == 1 or tuple(bases[index : index + size]) == term.words:
                     step = size
-                    counted.setdefault((term.topic, term.words), []).append(factor * term.weight)
+                    counted.setdefault((term.topic, term.words), []).append(here * term.weight)
+                    if index < top:
+                        prominent.add(term.topic)
+                    elif parsed is text:
+                        sentences.setdefault(term.topic, set()).add(parsed.tokens[index].sentence)
             index += step
     weights: dict[str, float] = {}
     found: dict[str, dict[str, None]] = {}
@@ -98,5 +110,7 @@ def find_topics(title: Parsed, text: Parsed, profile: Profile) -> tuple[TopicHit
     order = list(tax.labels)
     main = max(weights.values(), default=0.0)
     chosen = [topic for topic, weight in weights.items() if weight >= max(_NEEDED, _SHARE * main)]
+    if _LONE:
+        chosen = [t for t in chosen if t in prominent or len(sentences.get(t, ())) > 1]
     chosen.sort(key=lambda topic: (-weights[topic], order.index(topic)))
     return tuple(TopicHit(topic, tuple(found[topic])) for topic in chosen)

@@ -314,10 +314,11 @@ def _update(alert: AlertRow, target: Target, news: list[MentionView], now: datet
 
 
 def alert_subject(notice: AlertNotice) -> str:
-    articles = count_ro(len(notice.articles), "articol", "articole")
+    count = len(notice.articles)
     if notice.kind == "update":
-        return f"Actualizare {notice.number} – alertă: criză mediatică – {notice.target.name} ({articles} noi)"
-    return f"Alertă: criză mediatică – {notice.target.name} ({articles})"
+        articles = count_ro(count, "articol nou", "articole noi")
+        return f"Actualizare {notice.number} – alertă: criză mediatică – {notice.target.name} ({articles})"
+    return f"Alertă: criză mediatică – {notice.target.name} ({count_ro(count, 'articol', 'articole')})"
 
 
 def render_alert(notice: AlertNotice, profile: Profile) -> tuple[str, str, str]:

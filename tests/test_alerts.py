@@ -11,7 +11,7 @@ from conftest import SmtpSink
 from rows import Newsroom
 from sqlalchemy import func, select
 
-from monitor.alerts import AlertNotice, check_alerts, keyword_patterns, poisson_tail
+from monitor.alerts import AlertNotice, alert_subject, check_alerts, keyword_patterns, poisson_tail
 from monitor.config import Profile
 from monitor.mail import send_pending
 from monitor.settings import Settings
@@ -164,6 +164,7 @@ def test_keyword_alert_cooldown_and_update(store: Store, profile: Profile, setti
     assert [(n.kind, n.rule, n.keywords) for n in first] == [("alert", "keyword", ("DNA",))]
     assert same_hour == []
     assert [(n.kind, [v.outlet_id for v in n.articles]) for n in later] == [("update", ["digi24"])]
+    assert alert_subject(later[0]) == "Actualizare 1 – alertă: criză mediatică – Horia Vlădescu (1 articol nou)"
     assert [(n.kind, [v.outlet_id for v in n.articles]) for n in still_on] == [("update", ["hotnews"])]
     assert [(n.kind, n.rule) for n in after_cooldown] == [("alert", "keyword")]
     with store.session() as session:

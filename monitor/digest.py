@@ -147,7 +147,8 @@ class Digest:
         if self.empty:
             return f"Sinteza presei, {when}: nicio mențiune"
         negative = self.tones.get("negative", 0)
-        return f"Sinteza presei, {when}: {count_ro(self.mentions, 'mențiune', 'mențiuni')}, {negative} negative"
+        mentions = count_ro(self.mentions, "mențiune", "mențiuni")
+        return f"Sinteza presei, {when}: {mentions}, {count_ro(negative, 'negativă', 'negative')}"
 
 
 def digest_window(profile: Profile, day: date) -> tuple[datetime, datetime]:

@@ -175,7 +175,7 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
         end=end,
         mentions=len(views),
         articles=len(articles),
-        stories=sum(len(section.items) for section in sections),
+        stories=len({view.cluster_id for view in views}),  # a story about two targets is one story
         average=len(previous) / AVERAGE_DAYS,
         tones={tone: tones.get(tone, 0) for tone in TONE_RANK},
         top_topics=tuple(topics.most_common(TOP)),

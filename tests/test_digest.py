@@ -89,6 +89,15 @@ def test_figures_grouping_and_order(store: Store, profile: Profile, newsroom: Ne
     assert "Cele mai multe mențiuni: Horia Vlădescu (4)." in digest.summary
 
 
+def test_a_story_about_two_targets_counts_once(store: Store, profile: Profile) -> None:
+    room = Newsroom(store)
+    room.publish("alba24", "Prefectul și Prefectura", END - timedelta(hours=2), targets=["prefect", "institutia"])
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+    assert (digest.mentions, digest.articles, digest.stories) == (2, 1, 1)
+    assert "Sinteza presei, 20 noiembrie 2026: 2 mențiuni, 0 negative" == digest.subject
+
+
 def test_html_is_escaped_highlighted_and_mail_safe(store: Store, profile: Profile, newsroom: Newsroom) -> None:
     with store.session() as session:
         html, text = render_digest(build_digest(session, profile, DAY))

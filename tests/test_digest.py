@@ -95,7 +95,7 @@ def test_a_story_about_two_targets_counts_once(store: Store, profile: Profile) -
     with store.session() as session:
         digest = build_digest(session, profile, DAY)
     assert (digest.mentions, digest.articles, digest.stories) == (2, 1, 1)
-    assert "Sinteza presei, 20 noiembrie 2026: 2 mențiuni, 0 negative" == digest.subject
+    assert digest.subject == "Sinteza presei, 20 noiembrie 2026: 2 mențiuni, 0 negative"
 
 
 def test_html_is_escaped_highlighted_and_mail_safe(store: Store, profile: Profile, newsroom: Newsroom) -> None:

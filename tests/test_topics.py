@@ -134,3 +134,82 @@ def test_words_that_only_look_like_a_topic_term(alba: Profile, text: str, absent
 )
 def test_topic_terms_of_everyday_press_writing(alba: Profile, text: str, topic: str) -> None:
     assert topic in topics_of(alba, "", text)
+
+
+LEAD = "Prefectul a avut joi o zi încărcată, cu mai multe întâlniri la sediul instituției."
+PASSING = "Instituția eliberează, printre altele, pașapoarte și permise auto."
+
+
+def test_terms_in_one_sentence_of_the_body_are_a_passing_remark(alba: Profile) -> None:
+    """A topic is a subject of the article: title, lead, or at least two sentences of the body."""
+    assert "servicii_publice" not in topics_of(alba, "O zi la prefectură", f"{LEAD}\n\n{PASSING} Seara a plouat.")
+    assert "servicii_publice" in topics_of(alba, "O zi la prefectură", f"{PASSING}\n\n{LEAD}")  # in the lead
+    assert "servicii_publice" in topics_of(alba, "Cozi la pașapoarte", f"{LEAD}\n\n{PASSING}")  # in the title
+    two = f"{LEAD}\n\n{PASSING} Cozile la ghișeele de pașapoarte durează ore."
+    assert topics_of(alba, "O zi la prefectură", two)["servicii_publice"] == (
+        "pașaport",
+        "permis auto",
+        "coadă",
+        "ghișeu",
+    )
+
+
+def test_an_ambiguous_word_only_confirms_a_topic(alba: Profile) -> None:
+    """ "licitație" is investment news and corruption news alike: alone it makes neither."""
+    text = "Aceeași firmă a câștigat toate licitațiile de curățenie. De fiecare dată a fost singurul ofertant."
+    found = topics_of(alba, "Cine câștigă licitațiile", text)
+    assert "investitii" not in found
+    assert "coruptie" in found
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        (
+            "Avocatul Poporului laudă Prefectura",
+            "Toate petițiile au primit răspuns în termenul legal.",
+            {"institutional"},
+        ),
+        (
+            "Dosarele de fond funciar, blocate",
+            "Zeci de proprietari așteaptă titlurile de proprietate.",
+            {"agricultura", "legalitate"},
+        ),
+        ("Focar de rujeolă la Blaj", "Autoritățile au anunțat un focar de pojar într-o comunitate.", {"urgente"}),
+        ("Angajată fără concurs", "Sora directorului a fost angajată fără concurs pe un post nou.", {"coruptie"}),
+        ("Autobuzele circulă din nou", "Transportul județean a fost reluat după două săptămâni.", {"infrastructura"}),
+        ("Comunicat CNCD", "Consiliul Național pentru Combaterea Discriminării a sancționat primăria.", {"minoritati"}),
+    ],
+)
+def test_vocabulary_of_public_administration_news(alba: Profile, title: str, text: str, topics: set[str]) -> None:
+    assert topics <= set(topics_of(alba, title, text))
+
+
+def test_a_profile_topic_follows_the_same_evidence_rule(alba: Profile) -> None:
+    custom = alba.model_copy(update={"topics": (TopicOverride(id="turism", label="Turism", terms=("pensiune",)),)})
+    body = f"{LEAD}\n\nPrefectul a dormit la o pensiune. Apoi a plecat la București."
+    assert "turism" not in topics_of(custom, "O zi la prefectură", body)
+    assert "turism" in topics_of(custom, "Pensiunile din Apuseni, pline", body)
+
+
+def test_a_well_attested_second_subject_is_kept_beside_a_heavy_main_topic(alba: Profile) -> None:
+    title = "Clujenii cer demisia prefectului la ședința colegiului prefectural"
+    text = (
+        "Peste 6.000 de oameni au semnat o petiție prin care cer demisia prefectului, după ce mii de locuitori au "
+        "rămas fără apă cinci zile.\n\nSemnatarii spun că prefectul a lipsit de la ședința cu operatorul de apă, "
+        "după oprirea stației de tratare. Prefectul spune că petiția este un atac politic."
+    )
+    found = topics_of(alba, title, text)
+    assert found["infrastructura"] == ("fără apă", "operator de apă", "stație de tratare")
+    assert next(iter(found)) == "institutional"  # the main topic comes first
+
+
+def test_hyphenated_terms_match_as_the_article_is_tokenised(alba: Profile) -> None:
+    assert "urgente" in topics_of(alba, "", "Un mesaj RO-ALERT a fost transmis locuitorilor din Blaj.")
+    assert "infrastructura" in topics_of(alba, "", "Rețeaua de apă-canal din Sebeș va fi extinsă.")
+
+
+def test_a_bear_in_town_is_an_emergency_not_an_environment_story(alba: Profile) -> None:
+    found = topics_of(alba, "Urs în cartier la Sebeș", "Jandarmii au alungat ursul înapoi în pădure.")
+    assert "urgente" in found
+    assert "mediu" not in found

@@ -30,7 +30,7 @@ from monitor.record import Analysis, Span, TargetMention
 __all__ = ["ANALYZER_VERSION", "analyze", "lemmas", "profile_fingerprint", "topic_labels"]
 
 # Bump when the rules in code change; the data files are hashed into the fingerprint on their own.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 _DATA_FILES = ("lexicon.yaml", "topics.yaml", "mentions.yaml", "lemmas_extra.tsv", "counties.tsv")
 
 

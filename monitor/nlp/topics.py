@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from operator import attrgetter
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 
 import yaml
 
 from monitor.config import Profile, TopicOverride
-from monitor.nlp.language import Parsed, phrase_keys
+from monitor.nlp.language import Parsed, parse, phrase_keys
 from monitor.record import TopicHit
 
 _NEEDED = 2.0  # total weight a topic needs
 _PROFILE_WEIGHT = 2.0  # a term the press office listed in its profile is enough alone
 _TITLE = 2.0
-_LEAD = float(__import__("os").environ.get("LEAD","1.0"))
-_LONE = __import__("os").environ.get("LONE","0")=="1"
 _REPEATS = 2  # a term counts at most this many times: one word repeated does not make the main topic
-_SHARE = 0.5  # an article's topics are those weighing at least this share of its main topic
+_SHARE = 0.5  # an article's topics are those weighing at least this share of its main topic...
+_ENOUGH = 5.0  # ...or this much: two strong terms and a third word are a subject, whatever the main topic weighs
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +55,8 @@ def taxonomy(overrides: tuple[TopicOverride, ...] = ()) -> Taxonomy:
     by_first: dict[str, list[TopicTerm]] = {}
     for topic_id, (_, terms) in topics.items():
         for text, weight in terms:
-            for words in phrase_keys(text):
+            # as an article's text is tokenised too: "apă-canal" stays one token there, two words in phrase_keys
+            for words in dict.fromkeys((*phrase_keys(text), parse(text).bases)):
                 if words:
                     by_first.setdefault(words[0], []).append(TopicTerm(topic_id, text, words, weight))
     ordered: dict[str, tuple[TopicTerm, ...]] = {}
@@ -78,28 +78,30 @@ def topic_labels(profile: Profile) -> dict[str, str]:
 
 
 def find_topics(title: Parsed, text: Parsed, profile: Profile) -> tuple[TopicHit, ...]:
-    """Every topic whose terms weigh enough in the article, strongest first, with the terms found."""
+    """Every topic whose terms weigh enough in the article, strongest first, with the terms found.
+
+    A topic is a subject of the article, not a passing remark: its terms must appear in the title or the
+    lead (the first paragraph), or in at least two sentences of the body."""
     tax = taxonomy(profile.topics)
     counted: dict[tuple[str, tuple[str, ...]], list[float]] = {}  # (topic, term) -> weight of each occurrence
-    lead = bisect_left(text.tokens, text.lead_end, key=attrgetter("start"))
-    prominent: set[str] = set()
-    sentences: dict[str, set[int]] = {}
+    prominent: set[str] = set()  # topics with a term in the title or the lead
+    sentences: dict[str, set[int]] = {}  # topic -> body sentences holding its terms
+    lead = bisect_left(text.tokens, text.lead_end, key=attrgetter("start"))  # tokens of the first paragraph
     for parsed, factor, top in ((title, _TITLE, len(title.bases)), (text, 1.0, lead)):
         bases = parsed.bases
         index = 0
         while index < len(bases):
             step = 1
-            here = factor * _LEAD if (index < top and parsed is text) else factor
             for term in tax.terms.get(bases[index], ()):
                 size = len(term.words)
                 if size < step:
                     break
                 if size == 1 or tuple(bases[index : index + size]) == term.words:
                     step = size
-                    counted.setdefault((term.topic, term.words), []).append(here * term.weight)
+                    counted.setdefault((term.topic, term.words), []).append(factor * term.weight)
                     if index < top:
                         prominent.add(term.topic)
-                    elif parsed is text:
+                    else:
                         sentences.setdefault(term.topic, set()).add(parsed.tokens[index].sentence)
             index += step
     weights: dict[str, float] = {}
@@ -108,9 +110,11 @@ def find_topics(title: Parsed, text: Parsed, profile: Profile) -> tuple[TopicHit
         weights[topic] = weights.get(topic, 0.0) + sum(sorted(occurrences, reverse=True)[:_REPEATS])
         found.setdefault(topic, {})[tax.texts[(topic, words)]] = None
     order = list(tax.labels)
-    main = max(weights.values(), default=0.0)
-    chosen = [topic for topic, weight in weights.items() if weight >= max(_NEEDED, _SHARE * main)]
-    if _LONE:
-        chosen = [t for t in chosen if t in prominent or len(sentences.get(t, ())) > 1]
+    needed = max(_NEEDED, min(_SHARE * max(weights.values(), default=0.0), _ENOUGH))
+    chosen = [
+        topic
+        for topic, weight in weights.items()
+        if weight >= needed and (topic in prominent or len(sentences.get(topic, ())) > 1)
+    ]
     chosen.sort(key=lambda topic: (-weights[topic], order.index(topic)))
     return tuple(TopicHit(topic, tuple(found[topic])) for topic in chosen)

@@ -1,11 +1,10 @@
 """Syndicated stories: MinHash signatures of word shingles, LSH candidates, one cluster id per story.
 
 An article's signature covers the shingles of its normalised title and body; its *head* covers the title
-and the first HEAD_WORDS words of the body. Two full articles are the same story when the estimated
-Jaccard similarity of their bodies reaches BODY_THRESHOLD; when either is short (summary-only, fewer
-than FULL_MIN_WORDS words of body), their heads must reach the stricter HEAD_THRESHOLD. Only articles
-published within WINDOW of each other are compared. Clusters are single-linkage over those matches and
-are named by their earliest article (published_at, then id).
+and the first HEAD_WORDS words of the body. Two full articles match when the estimated Jaccard similarity
+of their bodies reaches BODY_THRESHOLD; when either is short (summary-only, fewer than FULL_MIN_WORDS words
+of body), their heads must reach the stricter HEAD_THRESHOLD. Only articles published within WINDOW of each
+other are compared.
 
 Measured on the texts of tests/test_dedup.py (estimated Jaccard of word 3-shingles): re-runs with another
 intro and outro 0.52, without diacritics 0.88, with cedilla letters 1.0, cut to four paragraphs 0.63,
@@ -14,10 +13,29 @@ reordered with a paragraph dropped 0.70 (bodies, threshold 0.35); a feed summary
 0.04, a follow-up repeating the prefect's quote 0.13. The thresholds sit between the two groups; a MinHash
 estimate of 128 permutations is within about ±0.045 of the true value (one standard deviation).
 
+A match is not enough to join a cluster, because matches chain: day-after follow-ups that repeat half of the
+day before's story ("Reamintim că...", the same quote) plus the site's footer match the day before (0.39 to
+0.53 in tests/test_dedup.py, as much as a re-run) but not two days before (0.15 to 0.19); joining every
+matching pair (single linkage, the first version) made one cluster of a week of such stories (636 articles
+in the demo). So new articles are placed one at a time, in published order: an article joins the cluster
+whose representative it matches (the member matching more members than any other does: the agency story
+in a syndication cluster; none on a tie, as in a pair) or a strict majority of whose members within WINDOW
+it matches (summary-only members it does not match do not count against a full article); of several such
+clusters it joins the best one, and otherwise starts its own. One article never joins two clusters, with one
+exception: summaries are compared by their heads only, so a summary-only cluster whose representative a full
+article matches is absorbed into that article's cluster (a summary crawled before the re-runs that carry
+their own title and intro). Clusters are named by their earliest article (published_at, then id), so one
+that gains an earlier article is renamed (articles, corrections, alerts). In tests/test_dedup.py no cluster
+of a chain of six follow-ups holds two stories more than a day apart, and the agency story with its nine
+re-runs stays one cluster, whatever the arrival order (checked during development for 100 random orders and
+batchings of both together).
+
 Candidates come from LSH banding (BODY_BANDS, HEAD_BANDS) done with numpy over the signatures of the window:
 all band keys sorted together, equal keys read off as candidate pairs. During development, a crawl cycle of
 bench/dedup.py (100 new articles against 12,000 stored) took 3.9 s with datasketch's MinHashLSH rebuilt from
-the stored signatures, 0.7 s with this banding. datasketch computes the MinHash signatures.
+the stored signatures, 0.7 s with this banding, 0.5 s with this placement (0.75 s single linkage, same run
+conditions: a shared, busy machine). On the bench's 100 chains of six follow-ups the largest cluster is
+2 articles where single linkage gives 6. datasketch computes the MinHash signatures.
 """
 
 from __future__ import annotations
@@ -56,6 +74,7 @@ WINDOW = timedelta(days=7)
 BODY_BANDS = (64, 2)
 HEAD_BANDS = (42, 3)
 _CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
+_BLOCK = 64  # rows per block of a cluster's all-pairs comparison: bounded memory for a large cluster
 
 _WORD = re.compile(r"\w+")
 _HEADER = struct.Struct("<2sBH")  # magic, flags (1 = short), number of permutations
@@ -193,32 +212,35 @@ def _matching_pairs(
     return matches[close]
 
 
-class _Clusters:
-    """Union-find over cluster roots; each group is named by its earliest member (published_at, id)."""
+class _Group:
+    """One cluster while new articles are placed: its members (rows), their match counts, its earliest article."""
 
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-        self.first: dict[int, tuple[datetime, int]] = {}
+    def __init__(self, first: tuple[datetime, int]) -> None:
+        self.first = first  # (published_at, id) of the earliest article: the cluster's name
+        self.members: list[int] = []
+        self.matches: list[int] = []  # per member: how many other members it matches
 
-    def add(self, node: int, published_at: datetime) -> None:
-        if node not in self.parent:
-            self.parent[node] = node
-            self.first[node] = (published_at, node)
+    @property
+    def label(self) -> int:
+        return self.first[1]
 
-    def find(self, node: int) -> int:
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
+    def representative(self) -> int | None:
+        """The member that matches more of the others than any other member does (a medoid), if there is one.
 
-    def union(self, a: int, b: int) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[root_b] = root_a
-            self.first[root_a] = min(self.first[root_a], self.first[root_b])
+        None on a tie at the top (two stories that only match each other, a chain): then no member speaks for
+        the group and a new article must match a strict majority of it.
+        """
+        top = max(self.matches)
+        leaders = [member for member, count in zip(self.members, self.matches, strict=True) if count == top]
+        return leaders[0] if len(leaders) == 1 else None
 
-    def label(self, node: int) -> int:
-        return self.first[self.find(node)][1]
+    def add(self, row: int, matched: set[int], order: Sequence[tuple[datetime, int]]) -> None:
+        for i, member in enumerate(self.members):
+            if member in matched:
+                self.matches[i] += 1
+        self.matches.append(sum(1 for member in self.members if member in matched))
+        self.members.append(row)
+        self.first = min(self.first, order[row])
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -253,7 +275,6 @@ def _assign(session: Session, ids: list[int], now: datetime) -> dict[int, int]:
     published = {row.id: row.published_at for row in fresh}
     start = min(published.values()) - WINDOW
     end = min(max(published.values()) + WINDOW, now + WINDOW)
-    clusters = _Clusters()
     neighbours = session.execute(
         select(ArticleRow.id, ArticleRow.published_at, ArticleRow.cluster_id, ArticleRow.signature).where(
             ArticleRow.published_at >= start,
@@ -277,26 +298,122 @@ def _assign(session: Session, ids: list[int], now: datetime) -> dict[int, int]:
     for _, when, _, cluster in rows[:stored]:
         if cluster in deleted:
             root_dates[cluster] = min(root_dates.get(cluster, when), when)
-    for root in roots:
-        clusters.add(root, root_dates[root])
-    for row in fresh:
-        clusters.add(row.id, row.published_at)
-    if len(rows) > 1:
-        is_new = np.arange(len(rows)) >= stored
-        seconds = np.array([when.timestamp() for _, when, _, _ in rows])
-        for a, b in _matching_pairs([sig for _, _, sig, _ in rows], is_new, seconds).tolist():
-            clusters.union(rows[a][3], rows[b][3])
-    assigned = {row.id: clusters.label(row.id) for row in fresh}
+    assigned = {row.id: row.id for row in fresh}  # articles without a signature stay alone
+    renamed = _place(rows, stored, {root: (when, root) for root, when in root_dates.items()}, assigned)
     session.execute(
         update(ArticleRow),
         [{"id": row.id, "cluster_id": assigned[row.id], "signature": _as_bytes(signatures[row.id])} for row in fresh],
     )
-    for root in roots:
-        label = clusters.label(root)
-        if label != root:
-            _rename_cluster(session, root, label)
+    for old, new in renamed.items():
+        _rename_cluster(session, old, new)
     log.info("dedup: %d new articles in %d clusters", len(assigned), len(set(assigned.values())))
     return assigned
+
+
+def _place(
+    rows: Sequence[tuple[int, datetime, Signature, int]],
+    stored: int,
+    firsts: dict[int, tuple[datetime, int]],
+    assigned: dict[int, int],
+) -> dict[int, int]:
+    """Put each new row (rows[stored:], in published order) in one cluster; fills `assigned`, returns renames.
+
+    A new article joins the cluster whose representative it matches, or a strict majority of whose members
+    within WINDOW it matches; among several, the best (for a full article one with a full article in it, then
+    representative matched, then the largest share of members matched, then the closest match); otherwise it
+    starts a cluster of its own. Two clusters are never joined through one article (no chaining), except
+    that a full article absorbs the summary-only clusters it would also have joined (see `_absorb`).
+    """
+    order = [(when, article_id) for article_id, when, _, _ in rows]
+    neighbours: dict[int, set[int]] = {}
+    if len(rows) > 1:
+        is_new = np.arange(len(rows)) >= stored
+        seconds = np.array([when.timestamp() for _, when, _, _ in rows])
+        for a, b in _matching_pairs([sig for _, _, sig, _ in rows], is_new, seconds).tolist():
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+    stored_members: dict[int, list[int]] = {}
+    for index in range(stored):
+        stored_members.setdefault(rows[index][3], []).append(index)
+    groups: dict[int, _Group] = {}  # by the cluster id the group had before this call (or its new article's id)
+    absorbed: dict[int, int] = {}  # a summary-only group merged into another: its key -> the other's key
+    group_of: dict[int, int] = {}
+
+    def group(key: int) -> tuple[int, _Group]:
+        while key in absorbed:
+            key = absorbed[key]
+        if key not in groups:  # a stored cluster, first touched: its members and how they match each other
+            members = stored_members[key]
+            found = groups[key] = _Group(firsts[key])
+            found.members = list(members)
+            found.matches = _match_counts([rows[i][2] for i in members])
+        return key, groups[key]
+
+    for index in range(stored, len(rows)):
+        matched = neighbours.get(index, set())
+        when, short = rows[index][1], rows[index][2].short
+        accepted: list[tuple[tuple[bool, bool, float, float], int]] = []
+        keys = {group(rows[j][3] if j < stored else group_of[j])[0] for j in matched if j < stored or j in group_of}
+        for key in sorted(keys):
+            candidate = groups[key]
+            near = [
+                m
+                for m in candidate.members
+                if abs(order[m][0] - when) <= WINDOW and (short or not rows[m][2].short or m in matched)
+            ]  # a full article is not held back by summaries it cannot be compared with by body
+            hits = sum(1 for m in near if m in matched)
+            leader = candidate.representative()
+            if leader in matched or 2 * hits > len(near):
+                similarity = max(estimate_similarity(rows[index][2], rows[m][2]) for m in near if m in matched)
+                has_full = not all(rows[m][2].short for m in candidate.members)
+                accepted.append(((has_full, leader in matched, hits / len(near), similarity), key))
+        if not accepted:
+            key = rows[index][0]
+            groups[key] = _Group(order[index])
+        else:
+            key = max(accepted)[1]
+        groups[key].add(index, matched, order)
+        group_of[index] = key
+        if not short:
+            for score, other in accepted:
+                if other != key and not score[0]:
+                    _absorb(groups, key, other, rows)
+                    absorbed[other] = key
+    for index in range(stored, len(rows)):
+        assigned[rows[index][0]] = group(group_of[index])[1].label
+    return {
+        key: label for key in groups.keys() | absorbed.keys() if key in firsts and (label := group(key)[1].label) != key
+    }
+
+
+def _absorb(
+    groups: dict[int, _Group], key: int, other: int, rows: Sequence[tuple[int, datetime, Signature, int]]
+) -> None:
+    """A group of summary-only articles that a full article could join merges into that article's group.
+
+    Summaries are compared by their heads only, so a re-run with its own title and intro may not match a
+    summary published before it; the full article that matches both shows they are the same story.
+    """
+    into, gone = groups[key], groups.pop(other)
+    into.members += gone.members
+    into.first = min(into.first, gone.first)
+    into.matches = _match_counts([rows[m][2] for m in into.members])
+
+
+def _match_counts(signatures: Sequence[Signature]) -> list[int]:
+    """For each signature, how many of the others `is_same_story` accepts (numpy, a block of rows at a time)."""
+    heads = np.stack([signature.head for signature in signatures])
+    full = np.array([signature.body is not None for signature in signatures])
+    bodies = np.stack([heads[i] if s.body is None else s.body for i, s in enumerate(signatures)])
+    counts = np.zeros(len(signatures), dtype=np.int64)
+    for start in range(0, len(signatures), _BLOCK):
+        stop = start + _BLOCK
+        head_same = np.count_nonzero(heads[start:stop, None, :] == heads[None, :, :], axis=2) / NUM_PERM
+        body_same = np.count_nonzero(bodies[start:stop, None, :] == bodies[None, :, :], axis=2) / NUM_PERM
+        both_full = full[start:stop, None] & full[None, :]
+        same = np.where(both_full, body_same >= BODY_THRESHOLD, head_same >= HEAD_THRESHOLD)
+        counts[start:stop] = np.count_nonzero(same, axis=1) - 1  # minus itself
+    return [int(count) for count in counts]
 
 
 def _as_bytes(signature: Signature | None) -> bytes | None:

@@ -179,3 +179,90 @@ def syndicated_copies() -> list[tuple[str, str, str]]:
             "",
         ),
     ]
+
+
+# A week of follow-ups from one local site about the Galda de Jos landfill: each day's story is two new
+# paragraphs, then the previous day's two new paragraphs again as background ("Reamintim că..."), then the
+# site's boilerplate footer. Each shares about half its text with the day before and only the footer with
+# the days before that: six different stories, not one.
+LANDFILL_FOOTER = (
+    "Urmăriți Alba24 pe Facebook și pe Google News pentru cele mai noi știri din județul Alba. Ai o informație "
+    "de interes public? Trimite-ne un mesaj pe WhatsApp sau pe adresa redacției. Reproducerea materialelor este "
+    "permisă doar cu citarea sursei și a linkului către articolul original."
+)
+LANDFILL_NEWS = [
+    (
+        "Locuitorii din Galda de Jos reclamă un miros insuportabil venit de la depozitul ecologic de deșeuri al "
+        "județului, unde celula de depozitare s-a umplut mai repede decât se estimase. Mai multe familii spun că "
+        "nu mai pot deschide geamurile, iar copiii se plâng de dureri de cap.",
+        "Operatorul depozitului susține că mirosul a fost cauzat de o defecțiune a instalației de captare a "
+        "levigatului și promite că problema va fi rezolvată în cel mult două săptămâni, după sosirea pieselor "
+        "comandate din Germania.",
+    ),
+    (
+        "Garda de Mediu Alba a făcut luni un control inopinat la depozitul de la Galda de Jos și a constatat că "
+        "bazinele de levigat erau pline, iar o parte din lichid se scurgea în pârâul din apropiere. Comisarii au "
+        "prelevat probe de apă și de sol, care au fost trimise la laborator.",
+        "Operatorul a primit o amendă de 50.000 de lei și un termen de zece zile pentru golirea bazinelor. "
+        "Directorul societății spune că va contesta sancțiunea în instanță, pentru că defecțiunea a fost "
+        "anunțată autorităților încă de săptămâna trecută.",
+    ),
+    (
+        "Rezultatele analizelor au confirmat marți poluarea pârâului Galda: concentrația de amoniu depășește de "
+        "șase ori limita admisă, iar la fântânile din aval apa nu mai este potabilă. Direcția de Sănătate "
+        "Publică a recomandat locuitorilor să folosească doar apă îmbuteliată.",
+        "Primăria a adus două cisterne cu apă în centrul satului și a cerut Consiliului Județean să suporte "
+        "costurile până la remedierea situației. Mai mulți fermieri se tem că nu își vor mai putea adăpa "
+        "animalele din pârâu până la toamnă.",
+    ),
+    (
+        "Prefectul Horia Vlădescu a convocat miercuri o ședință a Comitetului pentru Situații de Urgență pe tema "
+        "depozitului de deșeuri și a cerut operatorului un plan de măsuri în 48 de ore. La ședință au participat "
+        "reprezentanții Gărzii de Mediu, ai Apelor Române și ai Direcției de Sănătate Publică.",
+        "Instituția Prefectului a anunțat că va verifica legalitatea contractului de delegare a serviciului, "
+        "semnat în urmă cu șapte ani, și că nu exclude sesizarea Curții de Conturi dacă vor fi găsite nereguli "
+        "în modul în care a fost atribuit.",
+    ),
+    (
+        "Aproximativ două sute de localnici din Galda de Jos și Mesentea au protestat joi seară în fața "
+        "primăriei, cerând închiderea temporară a depozitului. Oamenii au scandat lozinci împotriva operatorului "
+        "și au blocat pentru o jumătate de oră drumul județean spre Alba Iulia.",
+        "Jandarmii au intervenit pentru deblocarea circulației, fără incidente. Liderii protestatarilor spun că "
+        "vor reveni în stradă în fiecare seară până când autoritățile vor prezenta un calendar clar de "
+        "remediere și de despăgubire a gospodăriilor afectate.",
+    ),
+    (
+        "Consiliul Județean Alba a aprobat vineri, într-o ședință extraordinară, rezilierea contractului cu "
+        "operatorul depozitului și preluarea temporară a serviciului de către o firmă a județului. Hotărârea a "
+        "fost votată în unanimitate, după o dezbatere de aproape trei ore.",
+        "Noua echipă va începe săptămâna viitoare golirea bazinelor de levigat și lucrările de refacere a "
+        "instalației de captare. Președintele Consiliului Județean a promis că analizele apei vor fi publicate "
+        "săptămânal pe site-ul instituției, până la încheierea lucrărilor.",
+    ),
+    (
+        "Fostul operator al depozitului a depus sâmbătă la Tribunalul Alba o cerere de suspendare a hotărârii de "
+        "reziliere, invocând investițiile de peste trei milioane de lei făcute în ultimii ani. Primul termen "
+        "a fost fixat pentru sfârșitul lunii viitoare.",
+        "Între timp, localnicii spun că mirosul s-a mai diminuat, dar apa din fântâni rămâne nepotabilă. "
+        "Direcția de Sănătate Publică va repeta analizele luni, iar primăria continuă să aducă zilnic apă "
+        "cu cisternele în centrul satului.",
+    ),
+]
+LANDFILL_TITLES = [
+    "Miros insuportabil la Galda de Jos: oamenii acuză depozitul de deșeuri",
+    "Garda de Mediu a amendat operatorul depozitului de la Galda de Jos",
+    "Pârâul Galda, poluat: apa din fântâni nu mai este potabilă",
+    "Prefectul cere un plan de măsuri pentru depozitul de la Galda de Jos",
+    "Protest la Galda de Jos: localnicii cer închiderea depozitului",
+    "Consiliul Județean a reziliat contractul depozitului de la Galda de Jos",
+]
+
+
+def landfill_follow_ups() -> list[tuple[str, str]]:
+    """Six follow-ups as (title, text): each day's news, the day before's news again, the site's footer."""
+    stories = []
+    for day, title in enumerate(LANDFILL_TITLES, start=1):
+        today, before = LANDFILL_NEWS[day], LANDFILL_NEWS[day - 1]
+        background = ["Reamintim că " + before[0][0].lower() + before[0][1:], before[1]]
+        stories.append((title, "\n\n".join([*today, *background, LANDFILL_FOOTER])))
+    return stories

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import AlertRules, Profile, Target
 from monitor.digest import highlight, importance
-from monitor.mail import enqueue
+from monitor.mail import enqueue_each
 from monitor.render import count_ro, environment, number_ro
 from monitor.settings import Settings
 from monitor.store.models import AlertRow
@@ -348,8 +348,9 @@ def _evidence(view: MentionView, target: Target) -> tuple[str, Markup]:
     return sentence, highlight(sentence, target)
 
 
-def alert_key(profile_id: str, notice: AlertNotice, recipient: str) -> str:
-    return f"alert:{profile_id}:{notice.alert_id}:{notice.number}:{recipient}"
+def alert_key(profile_id: str, notice: AlertNotice) -> str:
+    """The outbox key of an alert or update, less the recipient."""
+    return f"alert:{profile_id}:{notice.alert_id}:{notice.number}"
 
 
 def _queue(session: Session, profile: Profile, notice: AlertNotice, settings: Settings, now: datetime) -> None:
@@ -357,16 +358,15 @@ def _queue(session: Session, profile: Profile, notice: AlertNotice, settings: Se
         log.warning("alert for %s/%s recorded but not mailed: no alert recipients", profile.id, notice.target.id)
         return
     subject, html, text = render_alert(notice, profile)
-    for recipient in profile.alerts.recipients:
-        enqueue(
-            session,
-            key=alert_key(profile.id, notice, recipient),
-            kind="alert",
-            profile_id=profile.id,
-            recipient=recipient,
-            subject=subject,
-            html=html,
-            text=text,
-            settings=settings,
-            now=now,
-        )
+    enqueue_each(
+        session,
+        profile.alerts.recipients,
+        key_prefix=alert_key(profile.id, notice),
+        kind="alert",
+        profile_id=profile.id,
+        subject=subject,
+        html=html,
+        text=text,
+        settings=settings,
+        now=now,
+    )

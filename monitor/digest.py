@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Target
-from monitor.mail import enqueue
+from monitor.mail import enqueue_each
 from monitor.nlp import topic_labels
 from monitor.render import count_ro, date_ro, datetime_ro, environment, number_ro
 from monitor.settings import Settings
@@ -292,8 +292,9 @@ def digest_path(settings: Settings, profile_id: str, day: date) -> Path:
     return settings.output_dir / f"digest-{profile_id}-{day.isoformat()}.html"
 
 
-def digest_key(profile_id: str, day: date, recipient: str) -> str:
-    return f"digest:{profile_id}:{day.isoformat()}:{recipient}"
+def digest_key(profile_id: str, day: date) -> str:
+    """The outbox key of a day's digest, less the recipient."""
+    return f"digest:{profile_id}:{day.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -316,19 +317,17 @@ def run_digest(
     queued: list[str] = []
     already: list[str] = []
     if send:
-        for recipient in profile.digest.recipients:
-            fresh = enqueue(
-                session,
-                key=digest_key(profile.id, day, recipient),
-                kind="digest",
-                profile_id=profile.id,
-                recipient=recipient,
-                subject=digest.subject,
-                html=html,
-                text=text,
-                settings=settings,
-                now=now,
-            )
-            (queued if fresh else already).append(recipient)
+        queued, already = enqueue_each(
+            session,
+            profile.digest.recipients,
+            key_prefix=digest_key(profile.id, day),
+            kind="digest",
+            profile_id=profile.id,
+            subject=digest.subject,
+            html=html,
+            text=text,
+            settings=settings,
+            now=now,
+        )
     log.info("digest %s for %s: %s mentions, written to %s", profile.id, day, digest.mentions, path)
     return DigestResult(digest=digest, path=path, queued=tuple(queued), already=tuple(already))

@@ -218,6 +218,42 @@ def enqueue(
     return inserted
 
 
+def enqueue_each(
+    session: Session,
+    recipients: Iterable[str],
+    *,
+    key_prefix: str,
+    kind: str,
+    profile_id: str,
+    subject: str,
+    html: str,
+    text: str,
+    settings: Settings,
+    now: datetime,
+    attachments: Iterable[Attachment] = (),
+) -> tuple[list[str], list[str]]:
+    """One message per recipient under the key `KEY_PREFIX:RECIPIENT`; returns (newly queued, already queued)."""
+    queued: list[str] = []
+    already: list[str] = []
+    attached = tuple(attachments)
+    for recipient in recipients:
+        fresh = enqueue(
+            session,
+            key=f"{key_prefix}:{recipient}",
+            kind=kind,
+            profile_id=profile_id,
+            recipient=recipient,
+            subject=subject,
+            html=html,
+            text=text,
+            settings=settings,
+            now=now,
+            attachments=attached,
+        )
+        (queued if fresh else already).append(recipient)
+    return queued, already
+
+
 def backoff(attempts: int, settings: Settings) -> timedelta:
     """Geometric backoff after `attempts` failed tries: base, 2 base, 4 base ... capped."""
     return min(settings.backoff_base * (2 ** max(attempts - 1, 0)), settings.backoff_cap)

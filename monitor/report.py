@@ -16,7 +16,7 @@ from weasyprint import HTML
 from monitor.charts import KIND_LABELS, draw_charts
 from monitor.config import Profile, Sources
 from monitor.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
-from monitor.mail import Attachment, enqueue
+from monitor.mail import Attachment, enqueue_each
 from monitor.nlp import topic_labels
 from monitor.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
 from monitor.settings import Settings
@@ -277,20 +277,18 @@ def _send_report(
         .get_template("monthly_mail.html.j2")
         .render(month_name=month_name, summary=summary, profile=profile, generated=now)
     )
-    queued = 0
     with store.session() as session:
-        for recipient in profile.report.recipients:
-            queued += enqueue(
-                session,
-                key=f"report:{profile.id}:{month:%Y-%m}:{recipient}",
-                kind="report",
-                profile_id=profile.id,
-                recipient=recipient,
-                subject=subject,
-                html=html,
-                text=text,
-                settings=settings,
-                now=now,
-                attachments=(attachment,),
-            )
-    return queued
+        queued, _ = enqueue_each(
+            session,
+            profile.report.recipients,
+            key_prefix=f"report:{profile.id}:{month:%Y-%m}",
+            kind="report",
+            profile_id=profile.id,
+            subject=subject,
+            html=html,
+            text=text,
+            settings=settings,
+            now=now,
+            attachments=(attachment,),
+        )
+    return len(queued)

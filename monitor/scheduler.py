@@ -37,6 +37,7 @@ from monitor.config import Profile, Sources
 from monitor.digest import DigestResult, run_digest
 from monitor.ingest import crawl_sync, sync_outlets
 from monitor.mail import SendSummary, send_pending
+from monitor.search import index_missing
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import FeedRow, JobRunRow, LockRow
@@ -197,11 +198,12 @@ def analyze_and_check(
     now: datetime,
     report: CycleReport,
 ) -> None:
-    """Analyse the articles no profile has seen yet, then check each profile's alert rules."""
+    """Analyse the articles no profile has seen yet, check each profile's alert rules, index new articles."""
     for profile in profiles:
         report.analyzed += analyze_pending(store, profile, sources, now=now)
         with store.session() as session:
             report.alerts += check_alerts(session, profile, settings, now=now)
+    index_missing(store, now=now)  # after the alerts: search can wait, the spokesperson cannot
 
 
 def run_dated_jobs(
@@ -241,16 +243,13 @@ def _digest_job(profile: Profile, settings: Settings, day: date, now: datetime) 
 def _run_monthly(
     store: Store, sources: Sources, profile: Profile, settings: Settings, month: date, now: datetime
 ) -> Path | None:
-    """The monthly report (monitor.report, when installed); recorded as done after it queued its mail."""
+    """The monthly report; recorded as done after it queued its mail."""
     job, period = f"report:{profile.id}", f"{month:%Y-%m}"
     with store.session() as session:
         if already_done(session, job, period):
             return None
-    try:
-        from monitor.report import run_monthly
-    except ImportError as exc:
-        log.info("monthly report of %s for %s skipped: monitor.report is not available (%s)", profile.id, period, exc)
-        return None
+    from monitor.report import run_monthly  # here: WeasyPrint loads only when a report is due
+
     # The report queues its own mail under fixed keys (report:PROFILE:MONTH:RECIPIENT), so a crash between
     # it and the record below re-runs the report but never mails it twice.
     result = run_monthly(store, profile, sources, settings, month, now=now, send=bool(profile.report.recipients))

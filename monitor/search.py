@@ -161,6 +161,7 @@ def _candidates(
         select(
             ArticleRow.id,
             ArticleRow.url,
+            ArticleRow.link,
             ArticleRow.title,
             ArticleRow.outlet_id,
             OutletRow.name,
@@ -237,7 +238,7 @@ def search_articles(
     return [
         SearchHit(
             article_id=row.id,
-            url=row.url,
+            url=row.link or row.url,  # the address as published: the canonical one may not open (https folded)
             title=row.title,
             outlet_id=row.outlet_id,
             outlet_name=row.name,

@@ -66,6 +66,16 @@ def test_hits_carry_outlets_mentions_and_snippet(any_store: Store, month: Month)
     assert "avertismentele" in copy.snippet
 
 
+def test_hits_link_to_the_address_as_published(any_store: Store, month: Month) -> None:
+    with any_store.session() as session:  # an http-only site: the canonical URL folds it to https
+        article = session.get(ArticleRow, month.hospital_copy)
+        assert article is not None
+        article.link = article.url.replace("https://", "http://") + "?utm_source=rss"
+        link = article.link
+    [hit] = [h for h in search_articles(any_store, "avertismentele", now=NOW) if h.article_id == month.hospital_copy]
+    assert hit.url == link
+
+
 def test_a_correction_changes_what_the_tone_filter_finds(any_store: Store, month: Month) -> None:
     record_correction(
         any_store, PROFILE, month.hospital, "prefect", tone="neutral", author="ana", reason="dezmințit", now=NOW

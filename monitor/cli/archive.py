@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from monitor.cli.common import cli, open_store, resolve_profile, settings_of
+from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile
 from monitor.corrections import CorrectionError, export_corrections, record_correction
 from monitor.export import ExportError, ExportFilter, write_export
@@ -62,7 +62,7 @@ def _with_filters(target_help: str, tone_help: str) -> Callable[[Callable[..., N
         click.option("--target", metavar="T", help=target_help),
         click.option("--tone", type=_TONE, help=tone_help),
         click.option("--outlet", metavar="O", help="Doar articolele publicate sau preluate de publicația O (id)."),
-        click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML)."),
+        profile_option,
     )
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
@@ -122,7 +122,7 @@ def _month(value: str | None, now: datetime, zone: ZoneInfo) -> date:
 
 
 @cli.command("report")
-@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@profile_option
 @click.option("--month", metavar="AAAA-LL", help="Luna raportului (implicit: luna trecută).")
 @click.option("--send", is_flag=True, help="Trimite raportul (PDF atașat) destinatarilor din profil.")
 @click.pass_context
@@ -223,7 +223,7 @@ def export_command(selection: _Selection, fmt: str, output: Path | None) -> None
 @click.option("--topic", metavar="X", help="O temă de adăugat (id din taxonomie).")
 @click.option("--reason", default="", help="De ce (rămâne în istoric).")
 @click.option("--author", help="Cine corectează (implicit: utilizatorul curent, $USER).")
-@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@profile_option
 @click.pass_context
 def tag_command(
     ctx: click.Context,
@@ -273,7 +273,7 @@ def corrections_group() -> None:
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fișierul (implicit: ieșirea standard)."
 )
-@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@profile_option
 @click.pass_context
 def corrections_export(ctx: click.Context, output: Path | None, profile_ref: str | None) -> None:
     """Exportă corecțiile ca linii JSON (pentru evaluarea și îmbunătățirea analizei automate)."""
@@ -287,7 +287,7 @@ def corrections_export(ctx: click.Context, output: Path | None, profile_ref: str
 @cli.command("reply")
 @click.argument("article", type=int)
 @click.option("--target", required=True, metavar="T", help="Ținta care cere dreptul la replică.")
-@click.option("--profile", "profile_ref", metavar="P", help="Profilul (id sau fișier YAML).")
+@profile_option
 @click.pass_context
 def reply_command(ctx: click.Context, article: int, target: str, profile_ref: str | None) -> None:
     """Redactează o scrisoare de drept la replică (text și HTML) pentru un articol."""

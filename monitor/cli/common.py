@@ -36,6 +36,14 @@ def cli(ctx: click.Context) -> None:
     ctx.obj = Settings.from_env()
 
 
+profile_option = click.option(
+    "--profile",
+    "profile_ref",
+    metavar="P",
+    help="Profilul (id sau fișier YAML; implicit: singurul profil din pipelines/).",
+)
+
+
 def settings_of(ctx: click.Context) -> Settings:
     settings = ctx.find_object(Settings)
     return settings if settings is not None else Settings.from_env()

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import click
 
 from monitor.alerts import AlertNotice, check_alerts
-from monitor.cli.common import cli, open_store, resolve_profile, settings_of
+from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import ConfigError, Profile, load_all
 from monitor.digest import run_digest
 from monitor.mail import MailConfigError, SendSummary, send_pending
@@ -41,11 +41,11 @@ def _flush(store: Store, settings: Settings) -> None:
 
 
 @cli.command("digest")
-@click.option("--profile", "profile_ref", required=True, metavar="P", help="Profilul (id sau fișier YAML).")
+@profile_option
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ziua sintezei (implicit: azi, ora locală).")
 @click.option("--send", is_flag=True, help="Trimite sinteza destinatarilor din profil (o singură dată pe zi).")
 @click.pass_context
-def digest_command(ctx: click.Context, profile_ref: str, day: datetime | None, send: bool) -> None:
+def digest_command(ctx: click.Context, profile_ref: str | None, day: datetime | None, send: bool) -> None:
     """Sinteza zilnică a presei: HTML în dosarul de ieșire și, cu --send, e-mail."""
     settings = settings_of(ctx)
     _, profile = resolve_profile(settings, profile_ref)
@@ -80,10 +80,10 @@ def _describe_notice(notice: AlertNotice, profile: Profile) -> str:
 
 
 @cli.command("alerts")
-@click.option("--profile", "profile_ref", required=True, metavar="P", help="Profilul (id sau fișier YAML).")
+@profile_option
 @click.option("--dry-run", is_flag=True, help="Arată ce alerte s-ar trimite, fără a le înregistra sau trimite.")
 @click.pass_context
-def alerts_command(ctx: click.Context, profile_ref: str, dry_run: bool) -> None:
+def alerts_command(ctx: click.Context, profile_ref: str | None, dry_run: bool) -> None:
     """Verifică regulile de alertă (criză mediatică) acum și trimite alertele noi."""
     settings = settings_of(ctx)
     _, profile = resolve_profile(settings, profile_ref)

@@ -52,21 +52,28 @@ def _rows(rng: random.Random, count: int, start: datetime, span: timedelta, offs
         else:
             text = _text(rng, rng.randint(250, 700))
         rows.append(
-            {
-                "url": f"https://o{i % OUTLETS}.example.ro/{offset + i}",
-                "outlet_id": f"o{i % OUTLETS}",
-                "title": _text(rng, 12),
-                "published_at": published,
-                "date_source": "feed",
-                "fetched_at": published,
-                "text": text,
-                "lead": "",
-                "summary": "",
-                "content_hash": str(offset + i),
-                "extraction": "page",
-            }
+            _article(
+                f"https://o{i % OUTLETS}.example.ro/{offset + i}", f"o{i % OUTLETS}", _text(rng, 12), published, text
+            )
         )
     return rows
+
+
+def _article(url: str, outlet_id: str, title: str, published: datetime, text: str) -> dict[str, object]:
+    """The columns of one stored, extracted article."""
+    return {
+        "url": url,
+        "outlet_id": outlet_id,
+        "title": title,
+        "published_at": published,
+        "date_source": "feed",
+        "fetched_at": published,
+        "text": text,
+        "lead": "",
+        "summary": "",
+        "content_hash": url,
+        "extraction": "page",
+    }
 
 
 def _chain_rows(rng: random.Random, start: datetime) -> list[dict[str, object]]:
@@ -80,19 +87,9 @@ def _chain_rows(rng: random.Random, start: datetime) -> list[dict[str, object]]:
             text = " ".join([news, previous, footer])
             previous = news
             rows.append(
-                {
-                    "url": f"https://chain{chain}.example.ro/{day}",
-                    "outlet_id": f"o{chain % OUTLETS}",
-                    "title": _text(rng, 12),
-                    "published_at": published,
-                    "date_source": "feed",
-                    "fetched_at": published,
-                    "text": text,
-                    "lead": "",
-                    "summary": "",
-                    "content_hash": f"chain{chain}-{day}",
-                    "extraction": "page",
-                }
+                _article(
+                    f"https://chain{chain}.example.ro/{day}", f"o{chain % OUTLETS}", _text(rng, 12), published, text
+                )
             )
     return rows
 

@@ -16,7 +16,7 @@ import trafilatura
 
 from bench.ingest import news_page
 from monitor.config import load_profile
-from monitor.extract import TRAFILATURA_OPTIONS
+from monitor.crawl.extract import TRAFILATURA_OPTIONS
 from monitor.nlp import analyze
 from monitor.nlp.language import language
 
@@ -108,7 +108,7 @@ def main() -> None:
     print(f"language layer load: {load_s:.2f} s (once per process)")
     print(f"analyze, first call (cold lemma cache): {first_ms:.1f} ms")
     print(f"analyze: median {analyse_ms:.2f} ms, min {analyse_min:.2f} ms (CPU, 300 runs; goal <= 10 ms median)")
-    print(f"trafilatura as monitor.extract runs it: median {ours_ms:.2f} ms, min {ours_min:.2f} ms (CPU, 40 runs)")
+    print(f"trafilatura as crawl.extract runs it: median {ours_ms:.2f} ms, min {ours_min:.2f} ms (CPU, 40 runs)")
     print(f"trafilatura.extract with defaults:      median {plain_ms:.2f} ms, min {plain_min:.2f} ms (CPU, 40 runs)")
     print(
         f"ratio analyze / extraction as we run it: median {analyse_ms / ours_ms:.2f}, min {analyse_min / ours_min:.2f}"

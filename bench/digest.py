@@ -28,7 +28,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from monitor.config import DigestSchedule, Outlet, Profile, ReportSchedule, Sources, load_profile
-from monitor.digest import build_digest, render_digest
+from monitor.deliver.digest import build_digest, render_digest
 from monitor.nlp import analyze
 from monitor.scheduler import Daemon
 from monitor.settings import Settings

@@ -30,8 +30,8 @@ import trafilatura
 from sqlalchemy import func, select
 
 from monitor.config import Outlet, Sources
-from monitor.extract import TRAFILATURA_OPTIONS, extract_page
-from monitor.ingest import crawl_sync
+from monitor.crawl.extract import TRAFILATURA_OPTIONS, extract_page
+from monitor.crawl.ingest import crawl_sync
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow

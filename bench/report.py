@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy import insert
 
-from monitor.charts import draw_charts
 from monitor.config import load_profile, load_sources
-from monitor.imagology import compute_month, month_bounds, previous_month
+from monitor.deliver.charts import draw_charts
+from monitor.deliver.imagology import compute_month, month_bounds, previous_month
+from monitor.deliver.report import build_context, render_html, run_monthly, write_pdf
 from monitor.nlp import topic_labels
-from monitor.report import build_context, render_html, run_monthly, write_pdf
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, AnalysisRow, ArticleRow, CorrectionRow, MentionRow, OutletRow

@@ -31,13 +31,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from monitor.alerts import AlertNotice, check_alerts
 from monitor.analysis import analyze_pending
+from monitor.archive.search import index_missing
 from monitor.config import Profile, Sources
-from monitor.digest import DigestResult, run_digest
-from monitor.ingest import crawl_sync, sync_outlets
-from monitor.mail import SendSummary, send_pending
-from monitor.search import index_missing
+from monitor.crawl.ingest import crawl_sync, sync_outlets
+from monitor.deliver.alerts import AlertNotice, check_alerts
+from monitor.deliver.digest import DigestResult, run_digest
+from monitor.deliver.mail import SendSummary, send_pending
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import FeedRow, JobRunRow, LockRow
@@ -248,7 +248,7 @@ def _run_monthly(
     with store.session() as session:
         if already_done(session, job, period):
             return None
-    from monitor.report import run_monthly  # here: WeasyPrint loads only when a report is due
+    from monitor.deliver.report import run_monthly  # here: WeasyPrint loads only when a report is due
 
     # The report queues its own mail under fixed keys (report:PROFILE:MONTH:RECIPIENT), so a crash between
     # it and the record below re-runs the report but never mails it twice.

@@ -11,9 +11,9 @@ from conftest import SmtpSink
 from rows import Newsroom
 from sqlalchemy import func, select
 
-from monitor.alerts import AlertNotice, alert_subject, check_alerts, keyword_patterns, poisson_tail
 from monitor.config import Profile
-from monitor.mail import send_pending
+from monitor.deliver.alerts import AlertNotice, alert_subject, check_alerts, keyword_patterns, poisson_tail
+from monitor.deliver.mail import send_pending
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, OutboxRow

@@ -10,8 +10,8 @@ from rows import OUTLETS, add_coverage, also_seen_in
 from sqlalchemy import func, select
 
 from monitor.analysis import analyze_pending
+from monitor.archive.corrections import record_correction
 from monitor.config import Profile, Sources
-from monitor.corrections import record_correction
 from monitor.nlp import analyze
 from monitor.store import Store
 from monitor.store.models import AnalysisRow, ArticleRow, MentionRow

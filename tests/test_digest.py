@@ -11,9 +11,9 @@ from conftest import REPO, SmtpSink
 from rows import Newsroom
 
 from monitor.config import Profile, load_profile
-from monitor.digest import build_digest, digest_window, highlight, render_digest, run_digest
-from monitor.mail import send_pending
-from monitor.render import count_ro
+from monitor.deliver.digest import build_digest, digest_window, highlight, render_digest, run_digest
+from monitor.deliver.mail import send_pending
+from monitor.deliver.render import count_ro
 from monitor.settings import Settings
 from monitor.store import Store
 

@@ -14,9 +14,9 @@ from conftest import REPO
 from rows import Month, seed_month
 
 from monitor.analysis import analyze_pending
+from monitor.archive.export import ExportError, ExportFilter, write_export
 from monitor.cli import cli
 from monitor.config import Profile, load_sources
-from monitor.export import ExportError, ExportFilter, write_export
 from monitor.settings import Settings
 from monitor.store import Store
 

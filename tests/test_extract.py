@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.extract import Page, complete_article, extract_page, first_paragraph
+from monitor.crawl.extract import Page, complete_article, extract_page, first_paragraph
 from monitor.record import Article, DateSource, Extraction
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"  # the extraction JSON each served page must produce

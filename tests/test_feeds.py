@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.feeds import FeedError, clean_text, parse_feed
-from monitor.fetch import decode_text
+from monitor.crawl.feeds import FeedError, clean_text, parse_feed
+from monitor.crawl.fetch import decode_text
 from monitor.record import DateSource
 
 SITE = Path(__file__).parent / "fixtures" / "site"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from monitor.fetch import Fetcher
+from monitor.crawl.fetch import Fetcher
 from monitor.record import FetchOutcome, FetchStatus
 from monitor.settings import Settings
 from tests.conftest import Site

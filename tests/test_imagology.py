@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from monitor.config import BurstRule, Target
-from monitor.imagology import (
+from monitor.deliver.imagology import (
     MonthAlert,
     MonthlyIndicators,
     ToneCounts,

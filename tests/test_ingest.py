@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 
 from monitor.cli import cli
 from monitor.config import Outlet, Sources, load_sources
-from monitor.ingest import CrawlSummary, backoff_delay, crawl_sync, sync_outlets
+from monitor.crawl.ingest import CrawlSummary, backoff_delay, crawl_sync, sync_outlets
+from monitor.deliver.render import count_ro
 from monitor.record import DateSource, Extraction
-from monitor.render import count_ro
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from conftest import SmtpSink, free_port
 from sqlalchemy import select
 
-from monitor.mail import Attachment, enqueue, message_id_for, parse_smtp_url, send_pending
+from monitor.deliver.mail import Attachment, enqueue, message_id_for, parse_smtp_url, send_pending
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import OutboxRow

@@ -14,7 +14,7 @@ from ro_stories import AGENCY_TITLE, PASSPORT_TEXT, PASSPORT_TITLE
 from rows import add_analysis, add_coverage, also_seen_in
 from sqlalchemy import event
 
-from monitor.corrections import CorrectionError, export_corrections, record_correction
+from monitor.archive.corrections import CorrectionError, export_corrections, record_correction
 from monitor.store import Store
 from monitor.store.queries import cluster_outlets, mentions_between
 

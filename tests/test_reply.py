@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from monitor.cli import cli
 from monitor.config import Profile, Sources
-from monitor.reply import ReplyError, draft_reply, set_reply_status
+from monitor.deliver.reply import ReplyError, draft_reply, set_reply_status
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import OutletRow, ReplyRow

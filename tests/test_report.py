@@ -14,11 +14,11 @@ from conftest import REPO
 from rows import PROFILE, seed_month
 from sqlalchemy import select
 
+from monitor.archive.corrections import record_correction
 from monitor.cli import cli
 from monitor.config import Profile, load_sources
-from monitor.corrections import record_correction
-from monitor.render import count_ro
-from monitor.report import ReportError, run_monthly, signed_ro
+from monitor.deliver.render import count_ro
+from monitor.deliver.report import ReportError, run_monthly, signed_ro
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import OutboxRow

@@ -10,9 +10,9 @@ from conftest import REPO
 from rows import PROFILE, Month, add_article, at, seed_month
 from sqlalchemy import func, select
 
+from monitor.archive.corrections import record_correction
+from monitor.archive.search import SearchError, index_articles, search_articles
 from monitor.cli import cli
-from monitor.corrections import record_correction
-from monitor.search import SearchError, index_articles, search_articles
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSearchRow

@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from monitor.archive.corrections import CorrectionError, export_corrections, record_correction
+from monitor.archive.export import ExportError, ExportFilter, write_export
+from monitor.archive.search import SearchError, SearchHit, search_articles
 from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile
-from monitor.corrections import CorrectionError, export_corrections, record_correction
-from monitor.export import ExportError, ExportFilter, write_export
-from monitor.imagology import previous_month
-from monitor.render import TONE_WORDS, date_ro, month_ro, tone_ro
-from monitor.reply import STATUS_RO, ReplyError, draft_reply, set_reply_status
-from monitor.report import ReportError, run_monthly
-from monitor.search import SearchError, SearchHit, search_articles
+from monitor.deliver.imagology import previous_month
+from monitor.deliver.render import TONE_WORDS, date_ro, month_ro, tone_ro
+from monitor.deliver.reply import STATUS_RO, ReplyError, draft_reply, set_reply_status
+from monitor.deliver.report import ReportError, run_monthly
 from monitor.settings import Settings
 
 _TONE = click.Choice(sorted(TONE_WORDS), case_sensitive=False)

@@ -18,12 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import func, select
 
 from monitor.analysis import analyze_pending
+from monitor.archive.search import index_missing
 from monitor.cli.common import cli, load_config, open_store, settings_of
 from monitor.config import ConfigError, Sources, load_all
-from monitor.ingest import CrawlSummary, FeedResult, crawl_sync
+from monitor.crawl.ingest import CrawlSummary, FeedResult, crawl_sync
+from monitor.deliver.render import count_ro
 from monitor.record import FetchStatus
-from monitor.render import count_ro
-from monitor.search import index_missing
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import FeedRow

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import click
 
-from monitor.alerts import AlertNotice, check_alerts
 from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import ConfigError, Profile, load_all
-from monitor.digest import run_digest
-from monitor.mail import MailConfigError, SendSummary, send_pending
-from monitor.render import count_ro, date_ro, datetime_ro
+from monitor.deliver.alerts import AlertNotice, check_alerts
+from monitor.deliver.digest import run_digest
+from monitor.deliver.mail import MailConfigError, SendSummary, send_pending
+from monitor.deliver.render import count_ro, date_ro, datetime_ro
 from monitor.scheduler import run_daemon, run_due
 from monitor.settings import Settings
 from monitor.store import Store

@@ -17,8 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.config import Profile, Sources, Target, load_profile
+from monitor.deliver.render import MONTHS
 from monitor.demo.writer import Writer, edit_rerun, load_data, name_forms, slugify, styled
-from monitor.render import MONTHS
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 FEED_ITEMS = 30  # items a feed shows, newest first

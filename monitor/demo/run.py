@@ -26,12 +26,12 @@ from sqlalchemy import func, select
 
 from monitor.analysis import analyze_pending
 from monitor.config import Profile, Sources, load_all, load_profile
+from monitor.crawl.ingest import crawl_sync
+from monitor.deliver.digest import digest_path
+from monitor.deliver.render import date_ro, datetime_ro, month_ro
+from monitor.deliver.report import report_paths
 from monitor.demo.newsroom import BUCHAREST, DEFAULT_PROFILE, GroundTruth, Newsroom, generate
 from monitor.demo.server import NewsroomServer, serve
-from monitor.digest import digest_path
-from monitor.ingest import crawl_sync
-from monitor.render import date_ro, datetime_ro, month_ro
-from monitor.report import report_paths
 from monitor.scheduler import run_due, run_once
 from monitor.settings import Settings
 from monitor.store import Store

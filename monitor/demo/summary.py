@@ -8,8 +8,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
+from monitor.deliver.render import month_ro, number_ro
 from monitor.demo.run import DemoResult
-from monitor.render import month_ro, number_ro
 
 
 def _shown(path: Path) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from monitor.config import Target
-from monitor.render import MONTHS, WEEKDAYS
+from monitor.deliver.render import MONTHS, WEEKDAYS
 from monitor.text import strip_diacritics
 
 _SLOT_ROLE = {"P": "prefect", "S": "subprefect", "I": "institution", "F": "former"}

@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 
 `article_search` holds each article's search form (lemma-folded, diacritic-free words, written by
-monitor.search.index_articles). SQLite searches it through the FTS5 table `article_search_fts` (external
+monitor.archive.search.index_articles). SQLite searches it through the FTS5 table `article_search_fts` (external
 content, kept in step by triggers); PostgreSQL through a GIN index on to_tsvector('romanian', body).
 """
 

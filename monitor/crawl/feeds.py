@@ -18,10 +18,10 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
-from monitor.fetch import decode_text
+from monitor.crawl.fetch import decode_text
+from monitor.crawl.urls import canonical_url
 from monitor.record import Article, DateSource
 from monitor.text import fold
-from monitor.urls import canonical_url
 
 log = logging.getLogger(__name__)
 

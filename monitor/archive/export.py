@@ -18,8 +18,8 @@ from typing import Any, Literal, TextIO
 from sqlalchemy import func, select
 
 from monitor.config import Profile
-from monitor.imagology import month_bounds
-from monitor.render import tone_ro
+from monitor.deliver.imagology import month_bounds
+from monitor.deliver.render import tone_ro
 from monitor.store import Store
 from monitor.store.models import ArticleRow, OutletRow
 from monitor.store.queries import MentionView, mentions_between

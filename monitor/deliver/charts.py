@@ -16,8 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from monitor.imagology import MonthlyIndicators, OutletActivity, TargetIndicators
-from monitor.render import TONES, month_ro, number_ro
+from monitor.deliver.imagology import MonthlyIndicators, OutletActivity, TargetIndicators
+from monitor.deliver.render import TONES, month_ro, number_ro
 
 DPI = 130
 TONE_COLOURS = {"positive": "#2e7d4f", "neutral": "#9aa5b1", "negative": "#c0392b"}

@@ -15,9 +15,9 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Target
-from monitor.mail import enqueue_each
+from monitor.deliver.mail import enqueue_each
+from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, number_ro
 from monitor.nlp import topic_labels
-from monitor.render import count_ro, date_ro, datetime_ro, environment, number_ro
 from monitor.settings import Settings
 from monitor.store.queries import MentionView, mentions_between
 from monitor.text import fold, strip_diacritics

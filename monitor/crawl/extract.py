@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import trafilatura
 
-from monitor.fetch import decode_text
+from monitor.crawl.fetch import decode_text
 from monitor.record import Article, DateSource, Extraction
 from monitor.text import fold
 

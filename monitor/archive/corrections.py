@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from monitor.dedup import assign_clusters
-from monitor.render import BUCHAREST, TONE_WORDS
+from monitor.deliver.render import BUCHAREST, TONE_WORDS
 from monitor.store import Store
 from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRow
 

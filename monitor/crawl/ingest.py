@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from monitor.config import Outlet, Sources
-from monitor.extract import Page, complete_article, extract_page
-from monitor.feeds import FeedError, parse_feed
-from monitor.fetch import Fetcher
+from monitor.crawl.extract import Page, complete_article, extract_page
+from monitor.crawl.feeds import FeedError, parse_feed
+from monitor.crawl.fetch import Fetcher
 from monitor.record import Article, FetchOutcome, FetchStatus
 from monitor.settings import Settings
 from monitor.store import Store

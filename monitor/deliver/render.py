@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "reports" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "reports" / "templates"
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
 MONTHS = (

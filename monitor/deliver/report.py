@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from weasyprint import HTML
 
-from monitor.charts import KIND_LABELS, draw_charts
 from monitor.config import Profile, Sources
-from monitor.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
-from monitor.mail import Attachment, enqueue_each
+from monitor.deliver.charts import KIND_LABELS, draw_charts
+from monitor.deliver.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
+from monitor.deliver.mail import Attachment, enqueue_each
+from monitor.deliver.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
 from monitor.nlp import topic_labels
-from monitor.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, ArticleRow, CorrectionRow

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Sources
-from monitor.render import environment
+from monitor.deliver.render import environment
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, OutletRow, ReplyRow

@@ -28,9 +28,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.config import AlertRules, Profile, Target
-from monitor.digest import highlight, importance
-from monitor.mail import enqueue_each
-from monitor.render import count_ro, environment, number_ro
+from monitor.deliver.digest import highlight, importance
+from monitor.deliver.mail import enqueue_each
+from monitor.deliver.render import count_ro, environment, number_ro
 from monitor.settings import Settings
 from monitor.store.models import AlertRow
 from monitor.store.queries import MentionView, mentions_between

@@ -1,0 +1,1 @@
+"""The archive: search, exports and the press officer's corrections."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -19,11 +19,8 @@ from pydantic import (
 )
 
 from monitor.counties import find_county
+from monitor.record import OutletKind, TargetKind, TargetRole
 from monitor.yamlsource import YamlDocument, load_yaml
-
-OutletKind = Literal["national", "local", "agency", "tv", "radio", "institution"]
-TargetKind = Literal["person", "institution"]
-TargetRole = Literal["prefect", "subprefect", "institution", "other"]
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)?\s*$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
@@ -270,6 +267,9 @@ def _describe(doc: YamlDocument, error: ValidationError, prefix: tuple[str | int
             message = "cheie necunoscută"
         elif item["type"] == "missing":
             message = "cheie obligatorie lipsă"
+        elif item["type"] in ("enum", "literal_error"):
+            allowed = item.get("ctx", {}).get("expected", "")
+            message = f"valoare nepermisă «{item['input']}»; valori permise: {allowed.replace(' or ', ', ')}"
         problems.append(f"{doc.where(loc)}: {path}: {message}")
     return problems
 

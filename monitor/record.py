@@ -75,8 +75,123 @@ class Article:
         return self.date_source in (DateSource.FETCHED, DateSource.CLAMPED)
 
 
-Tone = str  # "positive" | "neutral" | "negative"
-Prominence = str  # "title" | "lead" | "body"
+class Tone(enum.StrEnum):
+    """How an article presents a target."""
+
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+    @property
+    def label(self) -> str:
+        """'pozitiv', 'neutru', 'negativ'."""
+        return LABELS[self]
+
+    @classmethod
+    def parse(cls, word: str) -> Tone | None:
+        """The tone an officer typed, in Romanian or as stored ('negativ', 'Negative'); None if it is none."""
+        word = word.strip().casefold()
+        return next((tone for tone in cls if word in (tone.value, LABELS[tone])), None)
+
+
+class Prominence(enum.StrEnum):
+    """Where the target stands in the article: title, lead (first paragraph) or body."""
+
+    TITLE = "title"
+    LEAD = "lead"
+    BODY = "body"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+class AlertRule(enum.StrEnum):
+    """Which crisis rule fired."""
+
+    BURST = "burst"
+    KEYWORD = "keyword"
+    HIGH_REACH = "high_reach"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where a queued e-mail stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender; its lease expires if that sender dies
+    SENT = "sent"
+    SAVED = "saved"  # no SMTP server configured: written as an .eml file
+    FAILED = "failed"
+
+
+class TargetKind(enum.StrEnum):
+    """A watched person or an institution."""
+
+    PERSON = "person"
+    INSTITUTION = "institution"
+
+
+class TargetRole(enum.StrEnum):
+    """The office a target holds."""
+
+    PREFECT = "prefect"
+    SUBPREFECT = "subprefect"
+    INSTITUTION = "institution"
+    OTHER = "other"
+
+
+class OutletKind(enum.StrEnum):
+    """What kind of outlet publishes an article."""
+
+    LOCAL = "local"
+    NATIONAL = "national"
+    AGENCY = "agency"
+    TV = "tv"
+    RADIO = "radio"
+    INSTITUTION = "institution"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+class LetterStatus(enum.StrEnum):
+    """Where a right-of-reply letter stands."""
+
+    DRAFTED = "drafted"
+    SENT = "sent"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+# The Romanian words users read for the domain's values, in one place.
+LABELS: dict[enum.StrEnum, str] = {
+    Tone.POSITIVE: "pozitiv",
+    Tone.NEUTRAL: "neutru",
+    Tone.NEGATIVE: "negativ",
+    Prominence.TITLE: "în titlu",
+    Prominence.LEAD: "în introducere",
+    Prominence.BODY: "în corpul articolului",
+    AlertRule.BURST: "creștere bruscă a mențiunilor negative",
+    AlertRule.KEYWORD: "cuvinte de criză lângă mențiune",
+    AlertRule.HIGH_REACH: "articol negativ cu ținta în titlu, într-o publicație cu audiență mare",
+    OutletKind.NATIONAL: "națională",
+    OutletKind.LOCAL: "locală",
+    OutletKind.AGENCY: "agenție",
+    OutletKind.TV: "televiziune",
+    OutletKind.RADIO: "radio",
+    OutletKind.INSTITUTION: "instituțională",
+    LetterStatus.DRAFTED: "redactată",
+    LetterStatus.SENT: "trimisă",
+    LetterStatus.PUBLISHED: "publicată",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -321,7 +321,7 @@ def seed_month(session: Session) -> Month:
             profile_id=PROFILE,
             target_id="prefect",
             cluster_id=hospital.id,
-            rule="negative_burst",
+            rule="burst",
             started_at=at(10, 6, 12),
             last_update_at=at(10, 6, 13),
             updates=1,

@@ -90,7 +90,7 @@ PREVIOUS = [
     View(22, 22, "b", at(30, month=9), "prefect", "body", "positive"),
 ]
 ALERTS = [
-    MonthAlert("prefect", "negative_burst", at(7, 10), "Articolul 5", 2, 1),
+    MonthAlert("prefect", "burst", at(7, 10), "Articolul 5", 2, 1),
     MonthAlert("prefect", "keyword", at(28, month=9), "Vechi", 1, 0),
 ]
 
@@ -189,7 +189,7 @@ def test_stories_ranked_by_net_tone(month: MonthlyIndicators) -> None:
 
 
 def test_alerts_of_the_month_only(month: MonthlyIndicators) -> None:
-    assert [a.rule for a in month.alerts] == ["negative_burst"]
+    assert [a.rule for a in month.alerts] == ["burst"]
 
 
 def test_poisson_tail_by_hand() -> None:

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from monitor.dedup import assign_clusters
-from monitor.deliver.render import BUCHAREST, TONE_WORDS
+from monitor.deliver.render import BUCHAREST
+from monitor.record import Tone
 from monitor.store import Store
 from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRow
 
@@ -25,10 +26,10 @@ class CorrectionError(ValueError):
     """A correction that cannot be recorded; the message (in Romanian) says why."""
 
 
-def _tone(value: str | None) -> str | None:
+def _tone(value: str | None) -> Tone | None:
     if value is None:
         return None
-    tone = TONE_WORDS.get(value.strip().casefold())
+    tone = Tone.parse(value)
     if tone is None:
         raise CorrectionError(f"ton necunoscut «{value}»: folosiți pozitiv, neutru sau negativ")
     return tone

@@ -22,17 +22,18 @@ from monitor.archive.search import SearchError, SearchHit, search_articles
 from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile
 from monitor.deliver.imagology import previous_month
-from monitor.deliver.render import TONE_WORDS, date_ro, month_ro, tone_ro
-from monitor.deliver.reply import STATUS_RO, ReplyError, draft_reply, set_reply_status
+from monitor.deliver.render import date_ro, month_ro, tone_ro
+from monitor.deliver.reply import ReplyError, draft_reply, set_reply_status
 from monitor.deliver.report import ReportError, run_monthly
+from monitor.record import LetterStatus, Tone
 from monitor.settings import Settings
 
-_TONE = click.Choice(sorted(TONE_WORDS), case_sensitive=False)
+_TONE = click.Choice(sorted([*(tone.value for tone in Tone), *(tone.label for tone in Tone)]), case_sensitive=False)
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _tone(value: str | None) -> str | None:
-    return None if value is None else TONE_WORDS[value.lower()]
+def _tone(value: str | None) -> Tone | None:
+    return None if value is None else Tone.parse(value)
 
 
 def _period(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
@@ -308,13 +309,13 @@ def reply_command(ctx: click.Context, article: int, target: str, profile_ref: st
 
 @cli.command("reply-status")
 @click.argument("reply_id", type=int)
-@click.argument("status", type=click.Choice(["sent", "published"]))
+@click.argument("status", type=click.Choice([LetterStatus.SENT.value, LetterStatus.PUBLISHED.value]))
 @click.pass_context
 def reply_status_command(ctx: click.Context, reply_id: int, status: str) -> None:
     """Marchează o scrisoare de replică drept trimisă (sent) sau publicată (published)."""
     settings = settings_of(ctx)
     try:
-        old, new = set_reply_status(open_store(settings), reply_id, status, now=datetime.now(UTC))
+        old, new = set_reply_status(open_store(settings), reply_id, LetterStatus(status), now=datetime.now(UTC))
     except ReplyError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Scrisoarea de replică {reply_id}: {STATUS_RO[old]} → {STATUS_RO[new]}.")
+    click.echo(f"Scrisoarea de replică {reply_id}: {old.label} → {new.label}.")

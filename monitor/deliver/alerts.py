@@ -31,19 +31,13 @@ from monitor.config import AlertRules, Profile, Target
 from monitor.deliver.digest import highlight, importance
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, environment, number_ro
+from monitor.record import AlertRule, Prominence, Tone
 from monitor.settings import Settings
 from monitor.store.models import AlertRow
 from monitor.store.queries import MentionView, mentions_between
 from monitor.text import search_key
 
 log = logging.getLogger(__name__)
-
-RULES = {
-    "burst": "creștere bruscă a mențiunilor negative",
-    "keyword": "cuvinte de criză lângă mențiune",
-    "high_reach": "articol negativ cu ținta în titlu, într-o publicație cu audiență mare",
-}
-
 
 # --- statistics --------------------------------------------------------------------------------
 
@@ -127,14 +121,14 @@ def keyword_patterns(keywords: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[s
 def keywords_in(view: MentionView, keywords: tuple[str, ...]) -> tuple[str, ...]:
     """The configured keywords found next to the target's mention: in its evidence sentences or the title."""
     texts = list(view.evidence)
-    if view.prominence == "title":
+    if view.prominence == Prominence.TITLE:
         texts.append(view.title)
     folded = search_key(" \n ".join(texts))
     return tuple(keyword for keyword, pattern in keyword_patterns(keywords) if pattern.search(folded))
 
 
 def high_reach(view: MentionView, rules: AlertRules) -> bool:
-    return view.tone == "negative" and view.prominence == "title" and view.outlet_reach >= rules.high_reach
+    return view.tone == Tone.NEGATIVE and view.prominence == Prominence.TITLE and view.outlet_reach >= rules.high_reach
 
 
 # --- decisions ---------------------------------------------------------------------------------
@@ -156,7 +150,7 @@ class AlertNotice:
 
     @property
     def rule_label(self) -> str:
-        return RULES[self.rule]
+        return AlertRule(self.rule).label
 
 
 def check_alerts(
@@ -199,7 +193,7 @@ def _covers(alert: AlertRow, view: MentionView, window: timedelta) -> bool:
         return False
     if view.cluster_id in alert.details.get("clusters", ()):
         return True
-    return alert.rule == "burst" and view.tone == "negative"
+    return alert.rule == AlertRule.BURST and view.tone == Tone.NEGATIVE
 
 
 def _decide(
@@ -221,9 +215,9 @@ def _decide(
         news[alert.id] = [view for view in fresh if view.article_id not in joined and _covers(alert, view, window)]
         joined |= {view.article_id for view in news[alert.id]}
     recent = [view for view in fresh if view.article_id not in joined and now - window < view.published_at]
-    burst = measure_burst([view for view in views if view.tone == "negative" and not view.date_guessed], rules, now)
+    burst = measure_burst([view for view in views if view.tone == Tone.NEGATIVE and not view.date_guessed], rules, now)
     if alerts:  # a crisis under way for this target: its new negative articles, whatever the story, are an update
-        growing = [view for view in recent if view.tone == "negative"]
+        growing = [view for view in recent if view.tone == Tone.NEGATIVE]
         news[alerts[-1].id] += growing
     notices = [
         _update(alert, target, news[alert.id], now, dry_run)
@@ -236,14 +230,14 @@ def _decide(
         view
         for view in recent
         if not view.date_guessed
-        and view.tone == "negative"
+        and view.tone == Tone.NEGATIVE
         and (keywords_in(view, rules.keywords) or high_reach(view, rules))
     ]
     if burst.fired:
-        rule = "burst"
-        articles = [view for view in recent if view.tone == "negative" or view in triggers]
+        rule = AlertRule.BURST
+        articles = [view for view in recent if view.tone == Tone.NEGATIVE or view in triggers]
     elif triggers:
-        rule = "high_reach" if any(high_reach(view, rules) for view in triggers) else "keyword"
+        rule = AlertRule.HIGH_REACH if any(high_reach(view, rules) for view in triggers) else AlertRule.KEYWORD
         clusters = {view.cluster_id for view in triggers}
         articles = [view for view in recent if view.cluster_id in clusters]
     else:
@@ -257,7 +251,7 @@ def _decide(
         row = AlertRow(
             profile_id=profile.id,
             target_id=target.id,
-            cluster_id=None if rule == "burst" else ordered[0].cluster_id,
+            cluster_id=None if rule == AlertRule.BURST else ordered[0].cluster_id,
             rule=rule,
             started_at=now,
             last_update_at=now,
@@ -295,7 +289,7 @@ def _update(alert: AlertRow, target: Target, news: list[MentionView], now: datet
         outlets=0,
         baseline=float(details.get("baseline", 0.0)),
         p_value=float(details.get("p_value", 1.0)),
-        fired=alert.rule == "burst",
+        fired=alert.rule == AlertRule.BURST,
     )
     return AlertNotice(
         kind="update",

@@ -17,18 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from monitor.deliver.imagology import MonthlyIndicators, OutletActivity, TargetIndicators
-from monitor.deliver.render import TONES, month_ro, number_ro
+from monitor.deliver.render import month_ro, number_ro
+from monitor.record import OutletKind, Tone
 
 DPI = 130
-TONE_COLOURS = {"positive": "#2e7d4f", "neutral": "#9aa5b1", "negative": "#c0392b"}
-KIND_LABELS = {
-    "local": "locală",
-    "national": "națională",
-    "agency": "agenție",
-    "tv": "televiziune",
-    "radio": "radio",
-    "institution": "instituțională",
-}
+TONE_COLOURS = {Tone.POSITIVE: "#2e7d4f", Tone.NEUTRAL: "#9aa5b1", Tone.NEGATIVE: "#c0392b"}
 KIND_COLOURS = {
     "local": "#1f4e79",
     "national": "#4a90c2",
@@ -150,8 +143,8 @@ def tone_chart(indicators: MonthlyIndicators) -> str:
 
     def draw(axes: Axes, targets: Sequence[TargetIndicators]) -> None:
         layers = [
-            (TONES[tone], TONE_COLOURS[tone], [getattr(t.tone, tone) / t.appearances for t in targets][::-1])
-            for tone in TONES
+            (tone.label, TONE_COLOURS[tone], [getattr(t.tone, tone) / t.appearances for t in targets][::-1])
+            for tone in Tone
         ]
         edges = _stack(axes, [t.name for t in targets][::-1], layers, height=0.6)
         for (_, _, values), starts in zip(layers, edges, strict=False):
@@ -175,7 +168,7 @@ def share_chart(indicators: MonthlyIndicators) -> str:
         kinds = [k.kind for k in indicators.kinds]
         layers = [
             (
-                KIND_LABELS.get(kind, kind),
+                OutletKind(kind).label,
                 KIND_COLOURS.get(kind, "#7f8c8d"),
                 [t.by_kind.get(kind, 0) / indicators.appearances for t in targets][::-1],
             )
@@ -197,7 +190,7 @@ def outlets_chart(indicators: MonthlyIndicators, limit: int = 10) -> str:
 
     def draw(axes: Axes, outlets: Sequence[OutletActivity]) -> None:
         layers = [
-            (TONES[tone], TONE_COLOURS[tone], [float(getattr(o.tone, tone)) for o in outlets][::-1]) for tone in TONES
+            (tone.label, TONE_COLOURS[tone], [float(getattr(o.tone, tone)) for o in outlets][::-1]) for tone in Tone
         ]
         _stack(axes, [o.name for o in outlets][::-1], layers, height=0.65)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -18,6 +18,7 @@ from monitor.config import Profile, Target
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, number_ro
 from monitor.nlp import topic_labels
+from monitor.record import Tone
 from monitor.settings import Settings
 from monitor.store.queries import MentionView, mentions_between
 from monitor.text import fold, strip_diacritics
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 AVERAGE_DAYS = 7
 TOP = 5
-TONE_RANK = {"negative": 0, "neutral": 1, "positive": 2}
+TONE_RANK = {Tone.NEGATIVE: 0, Tone.NEUTRAL: 1, Tone.POSITIVE: 2}
 PROMINENCE_RANK = {"title": 0, "lead": 1, "body": 2}
 ROLE_RANK = {"prefect": 0, "subprefect": 1, "institution": 2, "other": 3}
 ROLE_WORDS = {
@@ -83,7 +84,7 @@ def highlight(sentence: str, target: Target) -> Markup:
 def importance(view: MentionView) -> tuple[int, int, int, float]:
     """Sort key: negative first, then prominence (title, lead, body), then reach, then the newest."""
     return (
-        0 if view.tone == "negative" else 1,
+        0 if view.tone == Tone.NEGATIVE else 1,
         PROMINENCE_RANK.get(view.prominence, 2),
         -view.outlet_reach,
         -view.published_at.timestamp(),
@@ -146,7 +147,7 @@ class Digest:
         when = date_ro(self.day)
         if self.empty:
             return f"Sinteza presei, {when}: nicio mențiune"
-        negative = self.tones.get("negative", 0)
+        negative = self.tones.get(Tone.NEGATIVE, 0)
         mentions = count_ro(self.mentions, "mențiune", "mențiuni")
         return f"Sinteza presei, {when}: {mentions}, {count_ro(negative, 'negativă', 'negative')}"
 
@@ -250,9 +251,9 @@ def _with_summary(digest: Digest) -> Digest:
         "Tonul mențiunilor: "
         + ", ".join(
             [
-                count_ro(digest.tones["negative"], "negativă", "negative"),
+                count_ro(digest.tones[Tone.NEGATIVE], "negativă", "negative"),
                 count_ro(digest.tones["neutral"], "neutră", "neutre"),
-                count_ro(digest.tones["positive"], "pozitivă", "pozitive"),
+                count_ro(digest.tones[Tone.POSITIVE], "pozitivă", "pozitive"),
             ]
         )
         + ".",

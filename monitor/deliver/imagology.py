@@ -32,14 +32,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.config import BurstRule, Target
+from monitor.record import OutletKind, Prominence, Tone
 from monitor.store.queries import MentionView as Mention
 
-PROMINENCES = ("title", "lead", "body")
-OUTLET_KINDS = ("local", "national", "agency", "tv", "radio", "institution")
-_SIGN = {"positive": 1, "neutral": 0, "negative": -1}
+_SIGN = {Tone.POSITIVE: 1, Tone.NEUTRAL: 0, Tone.NEGATIVE: -1}
 
 
-TONES = ("positive", "neutral", "negative")
 
 
 @dataclass(frozen=True)
@@ -79,11 +77,8 @@ class ToneCounts:
 
 def count_tones(mentions: Iterable[Mention]) -> ToneCounts:
     """Count effective tones."""
-    counts = Counter(m.tone for m in mentions)
-    unknown = set(counts) - set(TONES)
-    if unknown:
-        raise ValueError(f"unknown tone(s) {sorted(unknown)}")
-    return ToneCounts(counts["positive"], counts["neutral"], counts["negative"])
+    counts = Counter(Tone(m.tone) for m in mentions)
+    return ToneCounts(counts[Tone.POSITIVE], counts[Tone.NEUTRAL], counts[Tone.NEGATIVE])
 
 
 def visibility(mentions: Iterable[Mention]) -> int:
@@ -362,7 +357,7 @@ def _kinds(mentions: Sequence[Mention], total: int) -> tuple[KindShare, ...]:
     by_kind: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
         by_kind[m.outlet_kind][m.target_id] += 1
-    order = [kind for kind in OUTLET_KINDS if kind in by_kind] + sorted(set(by_kind) - set(OUTLET_KINDS))
+    order = [kind for kind in OutletKind if kind in by_kind]
     return tuple(
         KindShare(kind, sum(by_kind[kind].values()), share(sum(by_kind[kind].values()), total), dict(by_kind[kind]))
         for kind in order
@@ -425,7 +420,7 @@ def compute_month(
                 tone=count_tones(items),
                 visibility=visibility(items),
                 weighted_tone=weighted_tone(items),
-                prominence={p: prominence.get(p, 0) for p in PROMINENCES},
+                prominence={p: prominence.get(p, 0) for p in Prominence},
                 share_of_voice=share(len(items), total),
                 by_kind=dict(Counter(m.outlet_kind for m in items)),
                 topics=_topics(items),

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from monitor.record import OutboxStatus
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import OutboxRow
@@ -204,7 +205,7 @@ def enqueue(
         "subject": header_text(subject),
         "message_id": message_id,
         "message": message_bytes(message),
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
@@ -264,7 +265,7 @@ def _due(store: Store, now: datetime, limit: int) -> list[int]:
     with store.session() as session:
         rows = session.scalars(
             select(OutboxRow.id)
-            .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.next_attempt_at <= now)
+            .where(OutboxRow.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)), OutboxRow.next_attempt_at <= now)
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
         )
@@ -275,16 +276,16 @@ def _claim(store: Store, row_id: int, now: datetime) -> OutboxRow | None:
     """Take one row for sending, committed before the SMTP dialogue; None when another sender has it."""
     with store.session() as session:
         row = session.get(OutboxRow, row_id)
-        if row is None or row.status not in ("pending", "sending") or row.next_attempt_at > now:
+        if row is None or row.status not in (OutboxStatus.PENDING, OutboxStatus.SENDING) or row.next_attempt_at > now:
             return None
-        if row.status == "sending":
+        if row.status == OutboxStatus.SENDING:
             log.warning(
                 "outbox %s: the previous send attempt did not finish; sending again with the same Message-ID", row.key
             )
         claimed = session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == row_id, OutboxRow.status == row.status, OutboxRow.attempts == row.attempts)
-            .values(status="sending", attempts=OutboxRow.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+            .values(status=OutboxStatus.SENDING, attempts=OutboxRow.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
         ).rowcount  # type: ignore[attr-defined]
         if claimed != 1:
             return None
@@ -293,7 +294,9 @@ def _claim(store: Store, row_id: int, now: datetime) -> OutboxRow | None:
         return row
 
 
-def _finish(store: Store, row_id: int, *, status: str, now: datetime, error: str | None, retry_at: datetime) -> None:
+def _finish(
+    store: Store, row_id: int, *, status: OutboxStatus, now: datetime, error: str | None, retry_at: datetime
+) -> None:
     with store.session() as session:
         session.execute(
             update(OutboxRow)
@@ -301,7 +304,7 @@ def _finish(store: Store, row_id: int, *, status: str, now: datetime, error: str
             .values(
                 status=status,
                 last_error=error,
-                sent_at=now if status in ("sent", "saved") else None,
+                sent_at=now if status in (OutboxStatus.SENT, OutboxStatus.SAVED) else None,
                 next_attempt_at=retry_at,
             )
         )
@@ -368,7 +371,7 @@ def send_pending(store: Store, settings: Settings, *, now: datetime, limit: int 
             path = _eml_path(settings, row)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(row.message)
-            _finish(store, row.id, status="saved", now=now, error=None, retry_at=now)
+            _finish(store, row.id, status=OutboxStatus.SAVED, now=now, error=None, retry_at=now)
             summary.saved.append(path)
         summary.pending = _count_waiting(store)
         return summary
@@ -398,7 +401,9 @@ def send_pending(store: Store, settings: Settings, *, now: datetime, limit: int 
                 _close(client, polite=False)  # smtplib closes on 421, and after a timeout the state is unknown
                 client = None
                 continue
-            _finish(store, row.id, status="sent", now=now, error=None, retry_at=now)  # committed right after the 250
+            _finish(
+                store, row.id, status=OutboxStatus.SENT, now=now, error=None, retry_at=now
+            )  # committed right after the 250
             summary.sent += 1
             log.info("sent %s to %s via %s:%s", row.key, row.recipient, config.host, config.port)
     finally:
@@ -414,12 +419,12 @@ def _record_failure(
     error = header_text(f"{type(exc).__name__}: {exc}", limit=1000)
     summary.errors.append(f"{row.key}: {error}")
     if _permanent(exc):
-        _finish(store, row.id, status="failed", now=now, error=error, retry_at=now)
+        _finish(store, row.id, status=OutboxStatus.FAILED, now=now, error=error, retry_at=now)
         summary.failed += 1
         log.error("outbox %s to %s failed for good: %s", row.key, row.recipient, error)
         return
     retry_at = now + backoff(row.attempts, settings)
-    _finish(store, row.id, status="pending", now=now, error=error, retry_at=retry_at)
+    _finish(store, row.id, status=OutboxStatus.PENDING, now=now, error=error, retry_at=retry_at)
     summary.retried += 1
     log.warning("outbox %s to %s: %s; retry at %s", row.key, row.recipient, error, retry_at.isoformat())
 
@@ -436,5 +441,7 @@ def _close(client: smtplib.SMTP, *, polite: bool) -> None:
 
 def _count_waiting(store: Store) -> int:
     with store.session() as session:
-        count = session.scalar(select(func.count()).where(OutboxRow.status.in_(("pending", "sending"))))
+        count = session.scalar(
+            select(func.count()).where(OutboxRow.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+        )
         return int(count or 0)

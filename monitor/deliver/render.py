@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from monitor.record import Prominence, Tone
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "reports" / "templates"
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
@@ -27,10 +29,6 @@ MONTHS = (
     "decembrie",
 )
 WEEKDAYS = ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică")
-TONES = {"positive": "pozitiv", "neutral": "neutru", "negative": "negativ"}
-# Accepted spellings of a tone, to the stored value: the stored English word and the Romanian one an officer types.
-TONE_WORDS = {**{tone: tone for tone in TONES}, **{word: tone for tone, word in TONES.items()}}
-PROMINENCE = {"title": "în titlu", "lead": "în introducere", "body": "în corpul articolului"}
 
 
 def date_ro(value: date | datetime, zone: ZoneInfo = BUCHAREST) -> str:
@@ -76,11 +74,11 @@ def count_ro(count: int, one: str, many: str) -> str:
 
 
 def tone_ro(value: str) -> str:
-    return TONES.get(value, value)
+    return Tone(value).label
 
 
 def prominence_ro(value: str) -> str:
-    return PROMINENCE.get(value, value)
+    return Prominence(value).label
 
 
 @cache

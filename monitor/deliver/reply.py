@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Sources
 from monitor.deliver.render import environment
+from monitor.record import LetterStatus, Tone
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, OutletRow, ReplyRow
@@ -20,8 +21,6 @@ from monitor.store.queries import MentionView, mentions_between
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("drafted", "sent", "published")
-STATUS_RO = {"drafted": "redactată", "sent": "trimisă", "published": "publicată"}
 BROADCASTERS = ("tv", "radio")
 ROLE_RO = {"prefect": "prefectul județului", "subprefect": "subprefectul județului"}
 CONTACT_MISSING = "[ADRESA DE CONTACT A REDACȚIEI: lipsește din sources.yaml, completați-o înainte de trimitere]"
@@ -90,7 +89,7 @@ def letter_context(
         "also_in": view.also_in,
         "target": describe_target(profile, view.target_id),
         "person": profile.target(view.target_id).kind == "person",
-        "passages": view.evidence if view.tone == "negative" else (),
+        "passages": view.evidence if view.tone == Tone.NEGATIVE else (),
         "today": now.astimezone(profile.zone),
     }
 
@@ -155,7 +154,7 @@ def draft_reply(
     warnings = []
     if outlet[2] is None:
         warnings.append(f"publicația {outlet[0]} nu are adresă de contact în sources.yaml: completați-o în scrisoare")
-    if view.tone != "negative":
+    if view.tone != Tone.NEGATIVE:
         warnings.append(
             f"aprecierea articolului pentru această țintă nu este negativă ({view.tone}): "
             "completați manual pasajele contestate"
@@ -168,18 +167,19 @@ def draft_reply(
     return ReplyDraft(reply_id, text_path, html_path, outlet[0], outlet[2], tuple(context["passages"]), tuple(warnings))
 
 
-def set_reply_status(store: Store, reply_id: int, status: str, *, now: datetime) -> tuple[str, str]:
+def set_reply_status(
+    store: Store, reply_id: int, status: LetterStatus, *, now: datetime
+) -> tuple[LetterStatus, LetterStatus]:
     """Move a letter forward (drafted -> sent -> published); returns (old, new) status."""
-    if status not in STATUSES:
-        raise ReplyError(f"stare necunoscută «{status}»: {', '.join(STATUSES)}")
+    order = list(LetterStatus)
     with store.session() as session:
         row = session.get(ReplyRow, reply_id)
         if row is None:
             raise ReplyError(f"scrisoarea de replică {reply_id} nu există")
-        old = row.status
-        if STATUSES.index(status) <= STATUSES.index(old):
+        old = LetterStatus(row.status)
+        if order.index(status) <= order.index(old):
             raise ReplyError(
-                f"scrisoarea {reply_id} este deja {STATUS_RO[old]}: starea poate doar avansa "
+                f"scrisoarea {reply_id} este deja {old.label}: starea poate doar avansa "
                 "(redactată → trimisă → publicată)"
             )
         row.status, row.updated_at = status, now

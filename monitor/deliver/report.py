@@ -14,25 +14,18 @@ from sqlalchemy.orm import Session
 from weasyprint import HTML
 
 from monitor.config import Profile, Sources
-from monitor.deliver.charts import KIND_LABELS, draw_charts
+from monitor.deliver.charts import draw_charts
 from monitor.deliver.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
 from monitor.deliver.mail import Attachment, enqueue_each
 from monitor.deliver.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
 from monitor.nlp import topic_labels
+from monitor.record import AlertRule, OutletKind
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
 from monitor.store.queries import mentions_between
 
 log = logging.getLogger(__name__)
-
-ALERT_RULES = {
-    "burst": "explozie de apariții",
-    "negative_burst": "explozie de apariții negative",
-    "keyword": "cuvinte-cheie de criză",
-    "high_reach": "publicație cu audiență mare",
-}
-
 
 @dataclass(frozen=True)
 class ReportResult:
@@ -187,8 +180,8 @@ def build_context(
         "summary": summarise(indicators, profile, corrections_made),
         "charts": draw_charts(indicators),
         "topic_label": lambda topic: topics.get(topic, topic),
-        "kind_label": lambda kind: KIND_LABELS.get(kind, kind),
-        "rule_label": lambda rule: ALERT_RULES.get(rule, rule),
+        "kind_label": lambda kind: OutletKind(kind).label,
+        "rule_label": lambda rule: AlertRule(rule).label,
         "target_name": lambda target_id: next(
             (t.name for t in indicators.targets if t.target_id == target_id), target_id
         ),

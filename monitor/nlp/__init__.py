@@ -25,7 +25,7 @@ from monitor.nlp.tone import (
     service_failures,
 )
 from monitor.nlp.topics import find_topics, topic_labels
-from monitor.record import Analysis, Span, TargetMention
+from monitor.record import Analysis, Prominence, Span, TargetMention, TargetRole
 
 __all__ = ["ANALYZER_VERSION", "analyze", "lemmas", "profile_fingerprint", "topic_labels"]
 
@@ -78,12 +78,12 @@ def _describe(
         sentence = parsed.sentences[mention.sentence].text
         spans.append(Span(mention.start, mention.end, sentence, mention.field))
     if any(m.field == "title" for m in mentions):
-        prominence = "title"
+        prominence = Prominence.TITLE
     elif any(m.start < text.lead_end for m in mentions):
-        prominence = "lead"
+        prominence = Prominence.LEAD
     else:
-        prominence = "body"
-    if target.role == "institution":  # queues at its passport desk are news about the institution
+        prominence = Prominence.BODY
+    if target.role == TargetRole.INSTITUTION:  # queues at its passport desk are news about the institution
         # ... unless the sentence is about one of our people ("sora subprefectei, angajată la pașapoarte")
         for field, parsed in (("title", title), ("text", text)):
             skip = {sentence for place, sentence in people if place == field}

@@ -33,6 +33,7 @@ from importlib import resources
 import yaml
 
 from monitor.nlp.language import Parsed, Token, key_of, phrase_keys
+from monitor.record import Tone
 
 _PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta", "ute", "uti", "s", "sa", "se")
 _SUBJECTLESS = frozenset({"a", "nu", "n-", "s-", "si-", "i-", "l-", "le-", "ar", "va", "era", "este", "e", "mai"})
@@ -507,7 +508,7 @@ def _acts(tokens: Sequence[Token], first: int, last: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ToneResult:
-    tone: str
+    tone: Tone
     score: float
     evidence: tuple[str, ...]
 
@@ -570,11 +571,11 @@ def score_tone(occurrences: Sequence[Occurrence], outcome: Callable[[], float] =
     contributions = {text: plain[text] + silence * evasive[text] + earned * credit[text] for text in order}
     total = sum(contributions.values())
     score = round(total / (1.0 + abs(total)), 3)
-    tone = "positive" if score >= _THRESHOLD else "negative" if score <= -_THRESHOLD else "neutral"
+    tone = Tone.POSITIVE if score >= _THRESHOLD else Tone.NEGATIVE if score <= -_THRESHOLD else Tone.NEUTRAL
     if tone == "neutral":
         evidence = order[:3]
     else:
-        sign = 1 if tone == "positive" else -1
+        sign = 1 if tone == Tone.POSITIVE else -1
         driving = sorted((s for s in order if sign * contributions[s] > 0), key=lambda s: -abs(contributions[s]))
         evidence = driving[:3]
     return ToneResult(tone, score, tuple(evidence))

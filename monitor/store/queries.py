@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
-from monitor.record import DateSource
+from monitor.record import DateSource, Tone
 from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, CorrectionRow, MentionRow, OutletRow
 
 # The score shown for a corrected tone that disagrees with the automatic one (a consistent sign for averages).
-CORRECTED_SCORE = {"positive": 0.5, "neutral": 0.0, "negative": -0.5}
+CORRECTED_SCORE = {Tone.POSITIVE: 0.5, Tone.NEUTRAL: 0.0, Tone.NEGATIVE: -0.5}
 _GUESSED = (DateSource.FETCHED.value, DateSource.CLAMPED.value)
 
 
@@ -40,8 +40,8 @@ class MentionView:
     target_id: str
     count: int
     prominence: str
-    tone: str  # effective: the latest correction for (profile, cluster, target), else the automatic tone
-    auto_tone: str
+    tone: Tone  # effective: the latest correction for (profile, cluster, target), else the automatic tone
+    auto_tone: Tone
     corrected: bool
     score: float  # the automatic score, or CORRECTED_SCORE when a correction changed the tone
     evidence: tuple[str, ...]
@@ -155,7 +155,7 @@ def mentions_between(
             {name for outlet_id, name in members.get(cluster_id, ()) if outlet_id != own_outlet}, key=str.casefold
         )
         corrected_tone = fixes.tone.get((cluster_id, row.target_id))
-        tone = corrected_tone or row.tone
+        tone = Tone(corrected_tone or row.tone)
         topics = [hit["topic"] for hit in row.topics or ()]
         topics += [topic for topic in fixes.topics.get(cluster_id, ()) if topic not in topics]
         views.append(

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from monitor.counties import find_county
+from monitor.errors import ConfigError
 from monitor.record import OutletKind, TargetKind, TargetRole
 from monitor.yamlsource import YamlDocument, load_yaml
 
@@ -28,14 +29,6 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 _Model = TypeVar("_Model", bound=BaseModel)
-
-
-class ConfigError(Exception):
-    """Every problem found in the configuration files, one per line, each naming file and line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 def parse_duration(value: Any) -> timedelta:

@@ -94,7 +94,7 @@ def test_an_invalid_profile_stops_with_a_romanian_message(tmp_path: Path) -> Non
     profile.write_text("institution: X\ncounty: Atlantida\ntargets: []\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["analyze", "--profile", str(profile)], input=lines(ARTICLES[1]))
     assert result.exit_code == 1
-    assert "Profil invalid" in result.stderr
+    assert "Configurație invalidă" in result.stderr
     assert "județ necunoscut" in result.stderr
 
 

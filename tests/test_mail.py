@@ -14,6 +14,7 @@ from conftest import SmtpSink, free_port
 from sqlalchemy import select
 
 from monitor.deliver.mail import Attachment, enqueue, message_id_for, parse_smtp_url, send_pending
+from monitor.errors import MailConfigError
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import OutboxRow
@@ -237,7 +238,7 @@ def test_smtp_urls(url: str, expected: tuple[object, ...]) -> None:
 
 
 def test_a_bad_smtp_url_is_refused_in_romanian() -> None:
-    with pytest.raises(ValueError, match="MONITOR_SMTP_URL invalid"):
+    with pytest.raises(MailConfigError, match="MONITOR_SMTP_URL invalid"):
         parse_smtp_url("http://mail.example.com")
 
 

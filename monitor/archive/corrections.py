@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from monitor.dedup import assign_clusters
 from monitor.deliver.render import BUCHAREST
+from monitor.errors import CorrectionError
 from monitor.record import Tone
 from monitor.store import Store
 from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRow
@@ -20,10 +21,6 @@ from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRo
 log = logging.getLogger(__name__)
 
 _TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-
-
-class CorrectionError(ValueError):
-    """A correction that cannot be recorded; the message (in Romanian) says why."""
 
 
 def _tone(value: str | None) -> Tone | None:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from monitor.config import Profile
 from monitor.deliver.imagology import month_bounds
 from monitor.deliver.render import tone_ro
+from monitor.errors import ExportError
 from monitor.store import Store
 from monitor.store.models import ArticleRow, OutletRow
 from monitor.store.queries import MentionView, mentions_between
@@ -46,10 +47,6 @@ FIELDS = (
     ("topics", "Teme"),
     ("also_in", "Preluat și de"),
 )
-
-
-class ExportError(ValueError):
-    """An export that cannot run as asked (message in Romanian)."""
 
 
 @dataclass(frozen=True)

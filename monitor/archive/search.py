@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, column, delete, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
+from monitor.errors import SearchError
 from monitor.nlp import lemmas
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, OutletRow
@@ -34,10 +35,6 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _ROMANIAN: ColumnElement[Any] = literal_column("'romanian'::regconfig")
 INDEX_BATCH = 200
 MAX_CANDIDATES = 5000
-
-
-class SearchError(ValueError):
-    """A search that cannot run as asked (message in Romanian)."""
 
 
 @dataclass(frozen=True)

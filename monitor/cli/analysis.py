@@ -11,7 +11,7 @@ from typing import IO, Any
 import click
 
 from monitor.cli.common import cli
-from monitor.config import ConfigError, Profile, load_profile
+from monitor.config import Profile, load_profile
 from monitor.counties import find_county
 from monitor.nlp import analyze
 from monitor.record import Analysis
@@ -112,10 +112,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 def analyze_command(profile_path: Path, input_path: Path | None, output_path: Path | None) -> None:
     """Analizează articole (JSON lines): mențiunile fiecărei ținte, tonul față de ea și temele."""
-    try:
-        profile = load_profile(profile_path)
-    except ConfigError as exc:
-        raise click.ClickException("Profil invalid:\n" + "\n".join(exc.problems)) from exc
+    profile = load_profile(profile_path)
     source = input_path.open(encoding="utf-8") if input_path else sys.stdin
     sink = output_path.open("w", encoding="utf-8") if output_path else sys.stdout
     try:

@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from monitor.archive.corrections import CorrectionError, export_corrections, record_correction
-from monitor.archive.export import ExportError, ExportFilter, write_export
-from monitor.archive.search import SearchError, SearchHit, search_articles
+from monitor.archive.corrections import export_corrections, record_correction
+from monitor.archive.export import ExportFilter, write_export
+from monitor.archive.search import SearchHit, search_articles
 from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile
 from monitor.deliver.imagology import previous_month
 from monitor.deliver.render import date_ro, month_ro, tone_ro
-from monitor.deliver.reply import ReplyError, draft_reply, set_reply_status
-from monitor.deliver.report import ReportError, run_monthly
+from monitor.deliver.reply import draft_reply, set_reply_status
+from monitor.deliver.report import run_monthly
 from monitor.record import LetterStatus, Tone
 from monitor.settings import Settings
 
@@ -133,10 +133,7 @@ def report_command(ctx: click.Context, profile_ref: str | None, month: str | Non
     sources, profile = resolve_profile(settings, profile_ref)
     now = datetime.now(UTC)
     chosen = _month(month, now, profile.zone)
-    try:
-        result = run_monthly(open_store(settings), profile, sources, settings, chosen, now=now, send=send)
-    except ReportError as exc:
-        raise click.ClickException(str(exc)) from exc
+    result = run_monthly(open_store(settings), profile, sources, settings, chosen, now=now, send=send)
     click.echo(f"Raportul lunar pentru {month_ro(chosen)} ({profile.id}):")
     click.echo(f"  {result.html_path}")
     click.echo(f"  {result.pdf_path}")
@@ -174,21 +171,18 @@ def _describe_hit(hit: SearchHit, profile: Profile) -> str:
 def search_command(selection: _Selection, query: str, limit: int) -> None:
     """Caută în arhivă (fără diacritice și fără grija formei flexionare)."""
     where = selection.where
-    try:
-        hits = search_articles(
-            open_store(selection.settings),
-            query,
-            now=datetime.now(UTC),
-            profile_id=selection.profile.id,
-            start=where.start,
-            end=where.end,
-            target_id=where.target_id,
-            tone=where.tone,
-            outlet_id=where.outlet_id,
-            limit=limit,
-        )
-    except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    hits = search_articles(
+        open_store(selection.settings),
+        query,
+        now=datetime.now(UTC),
+        profile_id=selection.profile.id,
+        start=where.start,
+        end=where.end,
+        target_id=where.target_id,
+        tone=where.tone,
+        outlet_id=where.outlet_id,
+        limit=limit,
+    )
     if not hits:
         click.echo(f"Niciun articol găsit pentru «{query}».")
         return
@@ -208,11 +202,8 @@ def search_command(selection: _Selection, query: str, limit: int) -> None:
 def export_command(selection: _Selection, fmt: str, output: Path | None) -> None:
     """Exportă aparițiile (o linie pe articol și țintă, cu toate publicațiile care l-au preluat)."""
     store = open_store(selection.settings)
-    try:
-        with _output(output, bom=fmt == "csv") as out:
-            count = write_export(store, selection.profile, out, "csv" if fmt == "csv" else "jsonl", selection.where)
-    except ExportError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _output(output, bom=fmt == "csv") as out:
+        count = write_export(store, selection.profile, out, "csv" if fmt == "csv" else "jsonl", selection.where)
     if output is not None:
         click.echo(f"{count} rânduri exportate în {output}.", err=True)
 
@@ -240,20 +231,17 @@ def tag_command(
     settings = settings_of(ctx)
     _, profile = resolve_profile(settings, profile_ref)
     who = author or os.environ.get("USER") or getpass.getuser()
-    try:
-        row = record_correction(
-            open_store(settings),
-            profile.id,
-            article,
-            _target(profile, target) or target,
-            tone=_tone(tone),
-            topic=topic,
-            author=who,
-            reason=reason,
-            now=datetime.now(UTC),
-        )
-    except CorrectionError as exc:
-        raise click.ClickException(str(exc)) from exc
+    row = record_correction(
+        open_store(settings),
+        profile.id,
+        article,
+        _target(profile, target) or target,
+        tone=_tone(tone),
+        topic=topic,
+        author=who,
+        reason=reason,
+        now=datetime.now(UTC),
+    )
     what = []
     if row.tone is not None:
         what.append(f"ton {tone_ro(row.tone)}")
@@ -294,10 +282,7 @@ def reply_command(ctx: click.Context, article: int, target: str, profile_ref: st
     """Redactează o scrisoare de drept la replică (text și HTML) pentru un articol."""
     settings = settings_of(ctx)
     sources, profile = resolve_profile(settings, profile_ref)
-    try:
-        draft = draft_reply(open_store(settings), profile, sources, settings, article, target, now=datetime.now(UTC))
-    except ReplyError as exc:
-        raise click.ClickException(str(exc)) from exc
+    draft = draft_reply(open_store(settings), profile, sources, settings, article, target, now=datetime.now(UTC))
     click.echo(f"Scrisoarea de replică nr. {draft.reply_id} către {draft.outlet} a fost redactată:")
     click.echo(f"  {draft.text_path}")
     click.echo(f"  {draft.html_path}")
@@ -314,8 +299,5 @@ def reply_command(ctx: click.Context, article: int, target: str, profile_ref: st
 def reply_status_command(ctx: click.Context, reply_id: int, status: str) -> None:
     """Marchează o scrisoare de replică drept trimisă (sent) sau publicată (published)."""
     settings = settings_of(ctx)
-    try:
-        old, new = set_reply_status(open_store(settings), reply_id, LetterStatus(status), now=datetime.now(UTC))
-    except ReplyError as exc:
-        raise click.ClickException(str(exc)) from exc
+    old, new = set_reply_status(open_store(settings), reply_id, LetterStatus(status), now=datetime.now(UTC))
     click.echo(f"Scrisoarea de replică {reply_id}: {old.label} → {new.label}.")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from monitor.config import ConfigError, Profile, Sources, load_profile, load_sources
+from monitor.config import Profile, Sources, load_profile, load_sources
+from monitor.errors import ConfigError, PresaError, StoreError
 from monitor.settings import Settings
 from monitor.store import Store
 
@@ -27,6 +28,23 @@ class LazyGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in self.modules:
             importlib.import_module(self.modules[cmd_name])
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """The one edge where the library's errors become the command line's (exit code 1, or 2 for storage)."""
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
+        except StoreError as exc:
+            raise UsageStop(str(exc)) from exc
+        except PresaError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+class UsageStop(click.ClickException):
+    """An error the operator must fix before anything can run (storage): exit code 2."""
+
+    exit_code = 2
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,11 +73,8 @@ def open_store(settings: Settings) -> Store:
 
 def load_config(settings: Settings, profile_path: Path | None = None) -> tuple[Sources, Profile | None]:
     """Load sources.yaml and, when given, one profile; a bad config stops here with every problem listed."""
-    try:
-        sources = load_sources(settings.sources_path)
-        profile = load_profile(profile_path, sources) if profile_path is not None else None
-    except ConfigError as exc:
-        raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
+    sources = load_sources(settings.sources_path)
+    profile = load_profile(profile_path, sources) if profile_path is not None else None
     return sources, profile
 
 

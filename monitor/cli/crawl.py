@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from monitor.analysis import analyze_pending
 from monitor.archive.search import index_missing
 from monitor.cli.common import cli, load_config, open_store, settings_of
-from monitor.config import ConfigError, Sources, load_all
+from monitor.config import Sources, load_all
 from monitor.crawl.ingest import CrawlSummary, FeedResult, crawl_sync
 from monitor.deliver.render import count_ro
 from monitor.record import FetchStatus
@@ -111,10 +111,7 @@ def _analyse(store: Store, sources: Sources, settings: Settings, enabled: bool) 
     """The stage after a crawl: each profile's analysis of the new articles, then the search index."""
     if not enabled:
         return
-    try:
-        _, profiles = load_all(settings.sources_path, settings.pipelines_dir)
-    except ConfigError as exc:
-        raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
+    _, profiles = load_all(settings.sources_path, settings.pipelines_dir)
     now = datetime.now(UTC)
     for profile in profiles:
         done = analyze_pending(store, profile, sources, now=now)

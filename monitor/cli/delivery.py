@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import click
 
 from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
-from monitor.config import ConfigError, Profile, load_all
+from monitor.config import Profile, load_all
 from monitor.deliver.alerts import AlertNotice, check_alerts
 from monitor.deliver.digest import run_digest
-from monitor.deliver.mail import MailConfigError, SendSummary, send_pending
+from monitor.deliver.mail import SendSummary, send_pending
 from monitor.deliver.render import count_ro, date_ro, datetime_ro
 from monitor.scheduler import run_daemon, run_due
 from monitor.settings import Settings
@@ -31,10 +31,7 @@ def describe_send(summary: SendSummary) -> str:
 
 
 def _flush(store: Store, settings: Settings) -> None:
-    try:
-        summary = send_pending(store, settings, now=datetime.now(UTC))
-    except MailConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+    summary = send_pending(store, settings, now=datetime.now(UTC))
     click.echo(describe_send(summary))
     for error in summary.errors:
         click.echo(f"  {error}", err=True)
@@ -126,10 +123,7 @@ def run_command(ctx: click.Context, profile_ref: str | None, once: bool) -> None
         sources, profile = resolve_profile(settings, profile_ref)
         profiles = [profile]
     else:
-        try:
-            sources, profiles = load_all(settings.sources_path, settings.pipelines_dir)
-        except ConfigError as exc:
-            raise click.ClickException("Configurație invalidă:\n" + "\n".join(exc.problems)) from exc
+        sources, profiles = load_all(settings.sources_path, settings.pipelines_dir)
     store = open_store(settings)
     try:
         if once:

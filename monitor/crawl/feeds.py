@@ -20,6 +20,7 @@ from lxml.etree import ParserError
 
 from monitor.crawl.fetch import decode_text
 from monitor.crawl.urls import canonical_url
+from monitor.errors import FeedError
 from monitor.record import Article, DateSource
 from monitor.text import fold
 
@@ -28,10 +29,6 @@ log = logging.getLogger(__name__)
 _XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 _SPACES = re.compile(r"\s+")
-
-
-class FeedError(Exception):
-    """The response is not a usable RSS/Atom feed; the message (Romanian) goes into the feed's state."""
 
 
 def clean_text(value: str) -> str:

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from monitor.errors import MailConfigError
 from monitor.record import OutboxStatus
 from monitor.settings import Settings
 from monitor.store import Store
@@ -65,10 +66,6 @@ class SendSummary:
     pending: int = 0  # rows still waiting after this pass
     errors: list[str] = field(default_factory=list)
     eml_dir: Path | None = None  # set when no SMTP server is configured and mail went to .eml files
-
-
-class MailConfigError(ValueError):
-    """MONITOR_SMTP_URL cannot be used (Romanian message)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Sources
 from monitor.deliver.render import environment
+from monitor.errors import ReplyError
 from monitor.record import LetterStatus, Tone
 from monitor.settings import Settings
 from monitor.store import Store
@@ -24,10 +25,6 @@ log = logging.getLogger(__name__)
 BROADCASTERS = ("tv", "radio")
 ROLE_RO = {"prefect": "prefectul județului", "subprefect": "subprefectul județului"}
 CONTACT_MISSING = "[ADRESA DE CONTACT A REDACȚIEI: lipsește din sources.yaml, completați-o înainte de trimitere]"
-
-
-class ReplyError(ValueError):
-    """A letter that cannot be drafted or a status that cannot be set (message in Romanian)."""
 
 
 @dataclass(frozen=True)

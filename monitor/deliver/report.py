@@ -18,6 +18,7 @@ from monitor.deliver.charts import draw_charts
 from monitor.deliver.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
 from monitor.deliver.mail import Attachment, enqueue_each
 from monitor.deliver.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
+from monitor.errors import ReportError
 from monitor.nlp import topic_labels
 from monitor.record import AlertRule, OutletKind
 from monitor.settings import Settings
@@ -36,10 +37,6 @@ class ReportResult:
     indicators: MonthlyIndicators
     summary: tuple[str, ...]
     queued: int
-
-
-class ReportError(ValueError):
-    """A report that cannot be made or sent as asked (message in Romanian)."""
 
 
 def signed_ro(value: float | None, digits: int = 2) -> str:

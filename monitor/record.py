@@ -229,3 +229,29 @@ class Analysis:
 
     mentions: tuple[TargetMention, ...] = ()
     topics: tuple[TopicHit, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    """One article's mention of one target, as the press office sees it (corrections applied)."""
+
+    article_id: int
+    cluster_id: int
+    url: str  # the address to click: the article's link as first seen, else its canonical URL
+    title: str
+    outlet_id: str
+    outlet_name: str
+    outlet_kind: OutletKind
+    outlet_reach: int
+    published_at: datetime
+    date_guessed: bool
+    target_id: str
+    count: int
+    prominence: Prominence
+    tone: Tone  # effective: the latest correction for (profile, cluster, target), else the automatic tone
+    auto_tone: Tone
+    corrected: bool
+    score: float  # the automatic score, or CORRECTED_SCORE when a correction changed the tone
+    evidence: tuple[str, ...]
+    topics: tuple[str, ...]  # automatic topic ids, then the ones a correction added
+    also_in: tuple[str, ...]  # names of the other outlets that ran the same story, sorted

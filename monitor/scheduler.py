@@ -21,14 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import TypeVar
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from monitor.analysis import analyze_pending
@@ -40,75 +37,11 @@ from monitor.deliver.digest import DigestResult, run_digest
 from monitor.deliver.mail import SendSummary, send_pending
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.models import FeedRow, JobRunRow, LockRow
+from monitor.store.jobs import LEASE_TTL, acquire_lease, already_done, next_due, release_lease, run_once
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-LEASE = "scheduler"
-LEASE_TTL = timedelta(minutes=2)
 MAIL_EVERY = timedelta(minutes=1)
-
-
-# --- exactly-once periods and the lease --------------------------------------------------------
-
-
-def already_done(session: Session, job: str, period: str) -> bool:
-    return session.get(JobRunRow, (job, period)) is not None
-
-
-def run_once(store: Store, job: str, period: str, now: datetime, work: Callable[[Session], T]) -> T | None:
-    """Run `work` and record (job, period) in one transaction; None when that period was already done.
-
-    The record is written first: on PostgreSQL a second process inserting the same key waits for the first
-    transaction and then fails; on SQLite the insert takes the write lock. Either way the loser's work (and the
-    mail it queued) rolls back, so a period is never done twice.
-    """
-    with store.session() as session:
-        if already_done(session, job, period):
-            return None
-    try:
-        with store.session() as session:
-            session.add(JobRunRow(job=job, period=period, done_at=now))
-            try:
-                session.flush()
-            except IntegrityError as exc:
-                raise _DoneElsewhere from exc
-            return work(session)
-    except _DoneElsewhere:
-        log.info("%s for %s was done by another process", job, period)
-        return None
-
-
-class _DoneElsewhere(Exception):
-    """The period was recorded by another process between our check and our insert."""
-
-
-def acquire_lease(store: Store, owner: str, *, now: datetime, ttl: timedelta = LEASE_TTL, name: str = LEASE) -> bool:
-    """Take or renew the lease `name` for `owner` until now + ttl; False while another owner holds it."""
-    with store.session() as session:
-        taken = session.execute(
-            update(LockRow)
-            .where(LockRow.name == name, (LockRow.owner == owner) | (LockRow.expires_at <= now))
-            .values(owner=owner, expires_at=now + ttl)
-        ).rowcount  # type: ignore[attr-defined]
-        if taken == 1:
-            return True
-        if session.get(LockRow, name) is not None:
-            return False
-    try:
-        with store.session() as session:
-            session.add(LockRow(name=name, owner=owner, expires_at=now + ttl))
-        return True
-    except IntegrityError:
-        return False
-
-
-def release_lease(store: Store, owner: str, *, name: str = LEASE) -> None:
-    with store.session() as session:
-        lock = session.get(LockRow, name)
-        if lock is not None and lock.owner == owner:
-            session.delete(lock)
 
 
 # --- what is due at `now` ----------------------------------------------------------------------
@@ -274,13 +207,6 @@ def run_due(
     report.seconds = wallclock.perf_counter() - started
     log.info("%s", report.health)
     return report
-
-
-def next_due(store: Store, outlet_id: str, default: datetime) -> datetime:
-    """When the earliest feed of `outlet_id` wants its next check (backoff and Retry-After included)."""
-    with store.session() as session:
-        when = session.scalar(select(func.min(FeedRow.next_check_at)).where(FeedRow.outlet_id == outlet_id))
-    return when if when is not None else default
 
 
 # --- the daemon --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from monitor.deliver.imagology import (
     month_bounds,
     poisson_tail,
 )
-from monitor.store.queries import MentionView
+from monitor.record import MentionView
 
 ZONE = ZoneInfo("Europe/Bucharest")
 TARGETS = (

@@ -20,17 +20,10 @@ from conftest import REPO, Site, SmtpSink
 from sqlalchemy import select
 
 from monitor.config import DigestSchedule, Outlet, Profile, ReportSchedule, Sources, load_profile
-from monitor.scheduler import (
-    acquire_lease,
-    digest_due,
-    release_lease,
-    report_due,
-    run_dated_jobs,
-    run_due,
-    run_once,
-)
+from monitor.scheduler import digest_due, report_due, run_dated_jobs, run_due
 from monitor.settings import Settings
 from monitor.store import Store
+from monitor.store.jobs import acquire_lease, release_lease, run_once
 from monitor.store.models import JobRunRow, LockRow, OutboxRow
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")

@@ -21,9 +21,10 @@ from monitor.config import Profile
 from monitor.deliver.imagology import month_bounds
 from monitor.deliver.render import tone_ro
 from monitor.errors import ExportError
+from monitor.record import MentionView
 from monitor.store import Store
 from monitor.store.models import ArticleRow, OutletRow
-from monitor.store.queries import MentionView, mentions_between
+from monitor.store.queries import mentions_between
 
 Format = Literal["csv", "jsonl"]
 

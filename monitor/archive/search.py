@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from monitor.errors import SearchError
 from monitor.nlp import lemmas
+from monitor.record import MentionView
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, OutletRow
-from monitor.store.queries import MentionView, mentions_between
+from monitor.store.queries import mentions_between
 from monitor.text import search_key
 
 log = logging.getLogger(__name__)

@@ -31,10 +31,10 @@ from monitor.config import AlertRules, Profile, Target
 from monitor.deliver.digest import highlight, importance
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, environment, number_ro
-from monitor.record import AlertRule, Prominence, Tone
+from monitor.record import AlertRule, MentionView, Prominence, Tone
 from monitor.settings import Settings
 from monitor.store.models import AlertRow
-from monitor.store.queries import MentionView, mentions_between
+from monitor.store.queries import mentions_between
 from monitor.text import search_key
 
 log = logging.getLogger(__name__)

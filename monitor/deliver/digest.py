@@ -18,9 +18,9 @@ from monitor.config import Profile, Target
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, number_ro
 from monitor.nlp import topic_labels
-from monitor.record import Tone
+from monitor.record import MentionView, Tone
 from monitor.settings import Settings
-from monitor.store.queries import MentionView, mentions_between
+from monitor.store.queries import mentions_between
 from monitor.text import fold, strip_diacritics
 
 log = logging.getLogger(__name__)

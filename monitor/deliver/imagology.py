@@ -32,8 +32,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.config import BurstRule, Target
+from monitor.record import MentionView as Mention
 from monitor.record import OutletKind, Prominence, Tone
-from monitor.store.queries import MentionView as Mention
 
 _SIGN = {Tone.POSITIVE: 1, Tone.NEUTRAL: 0, Tone.NEGATIVE: -1}
 

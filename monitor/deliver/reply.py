@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from monitor.config import Profile, Sources
 from monitor.deliver.render import environment
 from monitor.errors import ReplyError
-from monitor.record import LetterStatus, Tone
+from monitor.record import LetterStatus, MentionView, Tone
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, OutletRow, ReplyRow
-from monitor.store.queries import MentionView, mentions_between
+from monitor.store.queries import mentions_between
 
 log = logging.getLogger(__name__)
 

@@ -32,9 +32,10 @@ from monitor.deliver.render import date_ro, datetime_ro, month_ro
 from monitor.deliver.report import report_paths
 from monitor.demo.newsroom import BUCHAREST, DEFAULT_PROFILE, GroundTruth, Newsroom, generate
 from monitor.demo.server import NewsroomServer, serve
-from monitor.scheduler import run_due, run_once
+from monitor.scheduler import run_due
 from monitor.settings import Settings
 from monitor.store import Store
+from monitor.store.jobs import run_once
 from monitor.store.models import AlertRow, ArticleRow, MentionRow
 from monitor.text import search_key
 

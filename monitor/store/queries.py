@@ -15,38 +15,12 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
-from monitor.record import DateSource, Tone
+from monitor.record import DateSource, MentionView, Tone
 from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, CorrectionRow, MentionRow, OutletRow
 
 # The score shown for a corrected tone that disagrees with the automatic one (a consistent sign for averages).
 CORRECTED_SCORE = {Tone.POSITIVE: 0.5, Tone.NEUTRAL: 0.0, Tone.NEGATIVE: -0.5}
 _GUESSED = (DateSource.FETCHED.value, DateSource.CLAMPED.value)
-
-
-@dataclass(frozen=True, slots=True)
-class MentionView:
-    """One article's mention of one target, as the press office sees it (corrections applied)."""
-
-    article_id: int
-    cluster_id: int
-    url: str  # the address to click: the article's link as first seen, else its canonical URL
-    title: str
-    outlet_id: str
-    outlet_name: str
-    outlet_kind: str
-    outlet_reach: int
-    published_at: datetime
-    date_guessed: bool
-    target_id: str
-    count: int
-    prominence: str
-    tone: Tone  # effective: the latest correction for (profile, cluster, target), else the automatic tone
-    auto_tone: Tone
-    corrected: bool
-    score: float  # the automatic score, or CORRECTED_SCORE when a correction changed the tone
-    evidence: tuple[str, ...]
-    topics: tuple[str, ...]  # automatic topic ids, then the ones a correction added
-    also_in: tuple[str, ...]  # names of the other outlets that ran the same story, sorted
 
 
 @dataclass

@@ -7,12 +7,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-
 from monitor.config import Profile, Target
+from monitor.data import word_lists
 from monitor.nlp.language import Parsed, Sentence, Token, key_of, language
 from monitor.nlp.places import Place, find_places
 
@@ -59,7 +57,7 @@ class Cues:
 
 @cache
 def cues() -> Cues:
-    data = yaml.safe_load(resources.files("monitor.data").joinpath("mentions.yaml").read_text(encoding="utf-8"))
+    data = word_lists("mentions.yaml")
 
     def words(name: str) -> frozenset[str]:
         return frozenset(str(word) for word in data[name])

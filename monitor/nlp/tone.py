@@ -28,10 +28,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from monitor.data import word_lists
 from monitor.nlp.language import Parsed, Token, key_of, phrase_keys
 from monitor.record import Tone
 
@@ -96,7 +94,7 @@ def _phrases(words: list[object]) -> frozenset[Phrase]:
 @cache
 def lexicon() -> Lexicon:
     """The tone lexicon of the package (monitor/data/lexicon.yaml), lemmatised."""
-    data = yaml.safe_load(resources.files("monitor.data").joinpath("lexicon.yaml").read_text(encoding="utf-8"))
+    data = word_lists("lexicon.yaml")
     by_first: dict[str, list[Term]] = {}
     for polarity, sign in (("negative", -1.0), ("positive", 1.0)):
         for kind in ("directed", "self"):

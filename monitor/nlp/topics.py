@@ -5,12 +5,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from operator import attrgetter
 
-import yaml
-
 from monitor.config import Profile, TopicOverride
+from monitor.data import word_lists
 from monitor.nlp.language import Parsed, parse, phrase_keys
 from monitor.record import TopicHit
 
@@ -39,10 +37,9 @@ class Taxonomy:
 
 @cache
 def _package_topics() -> tuple[tuple[str, str, tuple[tuple[str, float], ...]], ...]:
-    raw = resources.files("monitor.data").joinpath("topics.yaml").read_text(encoding="utf-8")
     return tuple(
         (str(item["id"]), str(item["label"]), tuple((str(t), float(w)) for t, w in item["terms"].items()))
-        for item in yaml.safe_load(raw)["topics"]
+        for item in word_lists("topics.yaml")["topics"]
     )
 
 

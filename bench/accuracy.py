@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.accuracy [--data tests/data/labelled.jsonl] [--profile pipelines/alba.yaml]
         [--heldout] [--worst 20]
     .venv/bin/python -m bench.accuracy --data tests/data/dev_cluj.jsonl --profile tests/data/profile_cluj.yaml
+    .venv/bin/python -m bench.accuracy --real [--test]      # real news, per-row profiles (bench/real.py)
 
 Runs the real command (`python -m monitor analyze --profile P`) as a subprocess on the articles of each set
 (the development set with `--profile`, the held-out set always with pipelines/alba.yaml), then scores its
@@ -284,7 +285,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heldout", action="store_true", help="also score tests/data/heldout.jsonl, figures only")
     parser.add_argument("--profile", type=Path, default=PROFILE, help="profile the --data set is labelled against")
     parser.add_argument("--worst", type=int, default=25, help="how many errors of the development set to list")
+    parser.add_argument("--real", action="store_true", help="real news: tests/data/real/dev.jsonl (see bench/real.py)")
+    parser.add_argument("--test", action="store_true", help="with --real: also the frozen test split, figures only")
     args = parser.parse_args(argv)
+    if args.real:
+        from bench import real
+
+        dev = real.load("dev")
+        real.report("real dev, 5-fold cross-validated by outlet", dev, worst=args.worst, cross_validate=True)
+        if args.test:
+            real.report("real test (frozen; errors not listed)", real.load("test"), worst=0)
+        return 0
 
     sets = [(args.data.stem, args.data, args.profile)] + ([("held-out", HELDOUT, PROFILE)] if args.heldout else [])
     names, all_scores, runs = [], [], []

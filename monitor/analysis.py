@@ -85,6 +85,7 @@ def _replace(
                     prominence=mention.prominence,
                     tone=mention.tone,
                     score=mention.score,
+                    confidence=mention.confidence,
                     evidence=list(mention.evidence),
                     spans=[
                         {"start": s.start, "end": s.end, "field": s.field, "sentence": s.sentence}

@@ -194,6 +194,10 @@ LABELS: dict[enum.StrEnum, str] = {
 }
 
 
+# A tone less sure than this is shown «de verificat» in the digest, the exports and the archive.
+REVIEW_BELOW = 0.6
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """One mention of a target: character offsets in the analysed text and its sentence."""
@@ -215,6 +219,7 @@ class TargetMention:
     score: float
     evidence: tuple[str, ...]
     spans: tuple[Span, ...] = ()
+    confidence: float = 1.0  # how sure the tone is (probability); below REVIEW_BELOW it is flagged «de verificat»
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,3 +260,9 @@ class MentionView:
     evidence: tuple[str, ...]
     topics: tuple[str, ...]  # automatic topic ids, then the ones a correction added
     also_in: tuple[str, ...]  # names of the other outlets that ran the same story, sorted
+    confidence: float = 1.0  # how sure the automatic tone is
+
+    @property
+    def to_review(self) -> bool:
+        """«de verificat»: an automatic tone the learned layer is unsure of (a correction settles it)."""
+        return not self.corrected and self.confidence < REVIEW_BELOW

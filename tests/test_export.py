@@ -59,6 +59,8 @@ def test_jsonl_rows_keep_every_outlet(store: Store, month: Month, profile: Profi
         "tone": "negative",
         "auto_tone": "negative",
         "corrected": False,
+        "confidence": 1.0,
+        "to_review": False,
         "prominence": "title",
         "mentions": 1,
         "topics": ["sanatate"],

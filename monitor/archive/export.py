@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from monitor.config import Profile
 from monitor.deliver.imagology import month_bounds
-from monitor.deliver.render import tone_ro
+from monitor.deliver.render import number_ro, tone_ro
 from monitor.errors import ExportError
 from monitor.record import MentionView
 from monitor.store import Store
@@ -43,6 +43,8 @@ FIELDS = (
     ("tone", "Ton"),
     ("auto_tone", "Ton automat"),
     ("corrected", "Corectat de biroul de presă"),
+    ("confidence", "Încredere ton"),
+    ("to_review", "De verificat"),
     ("prominence", "Proeminență"),
     ("mentions", "Mențiuni"),
     ("topics", "Teme"),
@@ -80,6 +82,8 @@ def export_record(view: MentionView, profile: Profile) -> dict[str, Any]:
         "tone": view.tone,
         "auto_tone": view.auto_tone,
         "corrected": view.corrected,
+        "confidence": view.confidence,
+        "to_review": view.to_review,
         "prominence": view.prominence,
         "mentions": view.count,
         "topics": list(view.topics),
@@ -139,7 +143,8 @@ def write_export(store: Store, profile: Profile, out: TextIO, fmt: Format, where
             record = export_record(view, profile)
             record["tone"] = tone_ro(record["tone"])
             record["auto_tone"] = tone_ro(record["auto_tone"])
-            for key in ("date_guessed", "corrected"):
+            record["confidence"] = number_ro(record["confidence"], 2)
+            for key in ("date_guessed", "corrected", "to_review"):
                 record[key] = "da" if record[key] else "nu"
             for key in ("topics", "also_in"):
                 record[key] = "; ".join(record[key])

@@ -105,6 +105,7 @@ class DigestItem:
     published_at: datetime
     tone: str
     corrected: bool
+    to_review: bool  # «de verificat»: the automatic tone is unsure
     prominence: str
     topics: tuple[str, ...]  # Romanian labels
     evidence: str
@@ -224,6 +225,7 @@ def _item(copies: list[MentionView], target: Target, labels: dict[str, str]) -> 
         published_at=lead.published_at,
         tone=lead.tone,
         corrected=lead.corrected,
+        to_review=lead.to_review,
         prominence=lead.prominence,
         topics=tuple(labels.get(topic, topic) for topic in dict.fromkeys(lead.topics)),
         evidence=evidence,

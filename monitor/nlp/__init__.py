@@ -9,15 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
 from importlib import resources
 
 from monitor.config import Profile, Target
 from monitor.nlp.language import Parsed, lemmas, parse
+from monitor.nlp.learned import ToneModel, package_model, tone_features
 from monitor.nlp.mentions import Mention, find_mentions
 from monitor.nlp.tone import (
     Occurrence,
+    ToneResult,
     article_outcome,
     institution_references,
     occurrence,
@@ -25,13 +28,13 @@ from monitor.nlp.tone import (
     service_failures,
 )
 from monitor.nlp.topics import find_topics, topic_labels
-from monitor.record import Analysis, Prominence, Span, TargetMention, TargetRole
+from monitor.record import Analysis, Prominence, Span, TargetMention, TargetRole, Tone
 
-__all__ = ["ANALYZER_VERSION", "analyze", "lemmas", "profile_fingerprint", "topic_labels"]
+__all__ = ["ANALYZER_VERSION", "analyze", "lemmas", "profile_fingerprint", "tone_examples", "topic_labels"]
 
 # Bump when the rules in code change; the data files are hashed into the fingerprint on their own.
-ANALYZER_VERSION = "4"
-_DATA_FILES = ("lexicon.yaml", "topics.yaml", "mentions.yaml", "lemmas_extra.tsv", "counties.tsv")
+ANALYZER_VERSION = "5"
+_DATA_FILES = ("lexicon.yaml", "topics.yaml", "mentions.yaml", "lemmas_extra.tsv", "counties.tsv", "tone_model.json")
 
 
 def analyze(
@@ -41,20 +44,73 @@ def analyze(
     *,
     outlet_county: str | None = None,
     published: date | None = None,
+    model: ToneModel | None = None,
 ) -> Analysis:
-    """Mentions of every target of `profile` in one article, the tone toward each, and the topics."""
+    """Mentions of every target of `profile` in one article, the tone toward each, and the topics.
+
+    The tone is the learned layer's (`model`, default the package's) over the rules' evidence."""
+    model = model or package_model()
     parsed_title, parsed_text = parse(title), parse(text)
-    mentions = find_mentions(parsed_title, parsed_text, profile, outlet_county=outlet_county, published=published)
+    results = [
+        _conclude(evidence, model)
+        for evidence in _evidence_of(parsed_title, parsed_text, profile, outlet_county, published)
+    ]
+    return Analysis(mentions=tuple(results), topics=find_topics(parsed_title, parsed_text, profile))
+
+
+def tone_examples(
+    title: str, text: str, profile: Profile, *, outlet_county: str | None = None, published: date | None = None
+) -> dict[str, dict[str, float]]:
+    """The learned layer's features of every target found in one article (for training)."""
+    parsed_title, parsed_text = parse(title), parse(text)
+    return {
+        evidence.target.id: evidence.features
+        for evidence in _evidence_of(parsed_title, parsed_text, profile, outlet_county, published)
+    }
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What the rules found about one target, before the learned layer decides its tone."""
+
+    target: Target
+    count: int
+    prominence: Prominence
+    rule: ToneResult
+    spans: tuple[Span, ...]
+    features: dict[str, float]
+
+
+def _evidence_of(
+    title: Parsed, text: Parsed, profile: Profile, outlet_county: str | None, published: date | None
+) -> list[_Evidence]:
+    mentions = find_mentions(title, text, profile, outlet_county=outlet_county, published=published)
     people: set[tuple[str, int]] = {
         (m.field, m.sentence) for m in mentions if profile.target(m.target).kind == "person"
     }
-    results: list[TargetMention] = []
-    outcome = cache(partial(article_outcome, parsed_title, parsed_text))  # computed once, if some target needs it
+    outcome = cache(partial(article_outcome, title, text))  # computed once, if some target needs it
+    found = []
     for target in profile.targets:
         own = [m for m in mentions if m.target == target.id]
         if own:
-            results.append(_describe(target, own, parsed_title, parsed_text, people, outcome))
-    return Analysis(mentions=tuple(results), topics=find_topics(parsed_title, parsed_text, profile))
+            found.append(_describe(target, own, title, text, people, outcome))
+    return found
+
+
+def _conclude(evidence: _Evidence, model: ToneModel) -> TargetMention:
+    verdict = model.predict(evidence.features)
+    rule = evidence.rule
+    evidence_text = rule.evidence if verdict.tone == rule.tone or verdict.tone == Tone.NEUTRAL else ()
+    return TargetMention(
+        evidence.target.id,
+        evidence.count,
+        evidence.prominence,
+        verdict.tone,
+        rule.score,
+        evidence_text,
+        evidence.spans,
+        verdict.confidence,
+    )
 
 
 def _describe(
@@ -64,8 +120,8 @@ def _describe(
     text: Parsed,
     people: set[tuple[str, int]],
     outcome: Callable[[], float],
-) -> TargetMention:
-    """Count, prominence, tone and evidence of one target; `people`: sentences naming a person target;
+) -> _Evidence:
+    """Count, prominence, the rules' tone and evidence of one target; `people`: sentences naming a person target;
     `outcome`: how good the article's news is (`tone.article_outcome`)."""
     occurrences: list[Occurrence] = []
     spans: list[Span] = []
@@ -90,8 +146,9 @@ def _describe(
             occurrences += service_failures(parsed, in_title=field == "title", skip=skip)
             mentioned = {m.sentence for m in mentions if m.field == field}
             occurrences += institution_references(parsed, in_title=field == "title", skip=mentioned)
-    tone = score_tone(occurrences, outcome)
-    return TargetMention(target.id, len(mentions), prominence, tone.tone, tone.score, tone.evidence, tuple(spans))
+    rule = score_tone(occurrences, outcome)
+    features = tone_features(title, text, occurrences, rule, target.role)
+    return _Evidence(target, len(mentions), prominence, rule, tuple(spans), features)
 
 
 def profile_fingerprint(profile: Profile) -> str:

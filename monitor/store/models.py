@@ -157,6 +157,7 @@ class MentionRow(Base):
     prominence: Mapped[str] = mapped_column(String(8))
     tone: Mapped[str] = mapped_column(String(8))
     score: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default="1.0")
     evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
     spans: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 

@@ -1,0 +1,211 @@
+"""Accuracy on real Romanian news (tests/data/real/), side by side with two baselines, with 95% bootstrap intervals.
+
+    .venv/bin/python -m bench.accuracy --real            # dev split: figures and the worst errors
+    .venv/bin/python -m bench.accuracy --real --test     # adds the frozen test split, figures only
+
+Path driven: `nlp.analyze`, what `monitor analyze` runs for every input line and the daemon's analysis stage
+for every article and profile, with the row's own profile: the real office holders of its county at its date.
+The dev split is read by cross-validation (outlet-grouped folds, each model trained without the fold's outlets,
+as `monitor.nlp.training` trains): the package model was trained on the whole dev split, so its in-sample
+figures would say nothing. The test split is read by the package model, which never saw it. Baselines, scored
+on the same (article, target) pairs: answering "neutral" every time, and a 30-word keyword list over the title
+and text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.accuracy import PRF, TONES, Label, Reading, list_errors, read_expected, tone_prf
+from monitor.nlp import analyze, training
+from monitor.nlp.learned import ToneModel
+from monitor.nlp.training import row_profile as profile_of
+from monitor.text import search_key
+
+REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "real"
+GOALS = {"tone macro-F1": 0.75, "tone accuracy": 0.80, "mention F1": 0.97, "topic micro-F1": 0.85}
+BOOTSTRAP = 1000
+# The keyword baseline: a list a press officer might write in five minutes.
+_NEGATIVE = (
+    "acuz",
+    "critic",
+    "scandal",
+    "demisi",
+    "dna",
+    "ancheta",
+    "protest",
+    "nemultum",
+    "abuz",
+    "ilegal",
+    "revolt",
+    "cozi",
+    "coada",
+    "esec",
+    "bataie de joc",
+    "dezastru",
+)
+_POSITIVE = (
+    "felicit",
+    "multum",
+    "lauda",
+    "succes",
+    "aprecie",
+    "premi",
+    "decorat",
+    "recunoastere",
+    "bravo",
+    "merit",
+    "onoare",
+    "sprijin",
+    "reusit",
+    "multumire",
+)
+
+
+def analyse(rows: list[dict[str, Any]], model: ToneModel | None = None) -> dict[str, Reading]:
+    """The engine's reading of every row, through `nlp.analyze` (what `monitor analyze` and the daemon run),
+    with the package's tone model or `model`."""
+    readings: dict[str, Reading] = {}
+    for row in rows:
+        result = analyze(
+            row["title"],
+            row["text"],
+            profile_of(row),
+            outlet_county=row["outlet_county"],
+            published=date.fromisoformat(row["published"][:10]),
+            model=model,
+        )
+        readings[row["id"]] = Reading(
+            {m.target: Label(m.tone.value, m.prominence.value) for m in result.mentions},
+            frozenset(topic.topic for topic in result.topics),
+        )
+    return readings
+
+
+def cross_validated(rows: list[dict[str, Any]], folds: int = 5) -> dict[str, Reading]:
+    """The dev split read by models that never saw the row's outlet: outlet-grouped folds, each model trained on
+    the other folds and the authored sets exactly as `monitor.nlp.training` trains the package model."""
+    authored = training.authored_examples()
+    fold_of = {row["id"]: int(hashlib.sha1(row["outlet"].encode()).hexdigest(), 16) % folds for row in rows}
+    examples = {k: training.examples([row for row in rows if fold_of[row["id"]] == k]) for k in range(folds)}
+    readings: dict[str, Reading] = {}
+    for k in range(folds):
+        model = training.fit(authored + [e for j in range(folds) if j != k for e in examples[j]])
+        readings.update(analyse([row for row in rows if fold_of[row["id"]] == k], model))
+    return readings
+
+
+def keyword_tone(row: dict[str, Any]) -> str:
+    key = search_key(f"{row['title']} {row['text']}")
+    negative = sum(key.count(word) for word in _NEGATIVE)
+    positive = sum(key.count(word) for word in _POSITIVE)
+    return "negative" if negative > positive else "positive" if positive > negative else "neutral"
+
+
+def baseline(
+    expected: dict[str, Reading], rows: dict[str, dict[str, Any]], rule: Callable[[dict[str, Any]], str]
+) -> dict[str, Reading]:
+    """A baseline reading: the gold mentions (baselines are scored on tone only), one tone per article."""
+    return {
+        key: Reading({t: Label(rule(rows[key]), label.prominence) for t, label in want.mentions.items()}, frozenset())
+        for key, want in expected.items()
+    }
+
+
+@dataclass(frozen=True)
+class Figures:
+    tone_macro_f1: float
+    tone_accuracy: float
+    mention_f1: float
+    topic_f1: float
+    pairs: int
+
+
+def figures(expected: dict[str, Reading], got: dict[str, Reading], keys: list[str]) -> Figures:
+    """Tone on the pairs both labelled and found; mention and topic F1 over every article in `keys`."""
+    empty = Reading({}, frozenset())
+    pairs: list[tuple[str, str]] = []
+    mentions = topics = (0, 0, 0)
+    for key in keys:
+        want, have = expected[key], got.get(key, empty)
+        both = set(want.mentions) & set(have.mentions)
+        pairs += [(want.mentions[t].tone, have.mentions[t].tone) for t in both]
+        mentions = (
+            mentions[0] + len(both),
+            mentions[1] + len(set(have.mentions) - set(want.mentions)),
+            mentions[2] + len(set(want.mentions) - set(have.mentions)),
+        )
+        topics = (
+            topics[0] + len(want.topics & have.topics),
+            topics[1] + len(have.topics - want.topics),
+            topics[2] + len(want.topics - have.topics),
+        )
+    macro = sum(tone_prf(pairs, tone).f1 for tone in TONES) / len(TONES)
+    accuracy = sum(e == g for e, g in pairs) / len(pairs) if pairs else 0.0
+    return Figures(macro, accuracy, PRF(*mentions).f1, PRF(*topics).f1, len(pairs))
+
+
+def interval(expected: dict[str, Reading], got: dict[str, Reading], pick: Callable[[Figures], float]) -> str:
+    """The figure and its 95% bootstrap interval, resampling articles (seeded: the same every run)."""
+    keys = sorted(expected)
+    rng = random.Random(20261204)
+    samples = sorted(pick(figures(expected, got, rng.choices(keys, k=len(keys)))) for _ in range(BOOTSTRAP))
+    low, high = samples[int(0.025 * BOOTSTRAP)], samples[int(0.975 * BOOTSTRAP) - 1]
+    return f"{pick(figures(expected, got, keys)):.3f} [{low:.2f}, {high:.2f}]"
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    with (REAL / f"{name}.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def report(name: str, rows: list[dict[str, Any]], *, worst: int, cross_validate: bool = False) -> None:
+    """Print the side-by-side figures of one split; its worst errors unless it is the test split."""
+    by_id = {row["id"]: row for row in rows}
+    expected = {row["id"]: read_expected(row) for row in rows}
+    engine = cross_validated(rows) if cross_validate else analyse(rows)
+    columns = {
+        "engine": engine,
+        "always neutral": baseline(expected, by_id, lambda row: "neutral"),
+        "keyword list": baseline(expected, by_id, keyword_tone),
+    }
+    counts = [label.tone for want in expected.values() for label in want.mentions.values()]
+    print(
+        f"\n== {name}: {len(rows)} articles, {len(counts)} gold mentions "
+        f"({', '.join(f'{counts.count(t)} {t}' for t in TONES)}), {len({r['outlet'] for r in rows})} outlets"
+    )
+    width = 24
+    print(f"{'':22}" + "".join(f"{c:>{width}}" for c in columns) + f"{'goal':>10}")
+    metrics: list[tuple[str, Callable[[Figures], float], bool]] = [
+        ("tone macro-F1", lambda f: f.tone_macro_f1, True),
+        ("tone accuracy", lambda f: f.tone_accuracy, True),
+        ("mention F1", lambda f: f.mention_f1, False),
+        ("topic micro-F1", lambda f: f.topic_f1, False),
+    ]
+    for label, pick, for_baselines in metrics:
+        cells = [
+            interval(expected, got, pick) if for_baselines or column == "engine" else "-"
+            for column, got in columns.items()
+        ]
+        print(f"{label:22}" + "".join(f"{c:>{width}}" for c in cells) + f"{'>= ' + str(GOALS[label]):>10}")
+    pairs = [
+        (expected[k].mentions[t].tone, engine[k].mentions[t].tone)
+        for k in expected
+        for t in set(expected[k].mentions) & set(engine[k].mentions)
+    ]
+    print(f"tone confusion, engine (rows expected, columns found; {len(pairs)} pairs):")
+    print(f"{'':12}" + "".join(f"{t:>10}" for t in TONES))
+    for e in TONES:
+        print(f"{e:12}" + "".join(f"{sum(p == (e, g) for p in pairs):>10}" for g in TONES))
+    if worst:
+        errors = list_errors(expected, engine)
+        print(f"worst {min(worst, len(errors))} of {len(errors)} errors:")
+        for _, article, want, have in errors[:worst]:
+            print(f"  {article:8} expected {want:40} got {have}   {by_id[article]['title'][:70]}")

@@ -1,0 +1,118 @@
+"""Training the learned tone layer: deterministic, from labelled rows; one command writes the model file.
+
+    .venv/bin/python -m monitor.nlp.training            # writes monitor/data/tone_model.json
+
+The rows: the development split of the real-news corpus (tests/data/real/dev.jsonl, each row with its own
+profile) and the authored development sets (tests/data/labelled.jsonl, dev_press.jsonl with pipelines/alba.yaml,
+dev_cluj.jsonl with its profile). Never the real test split nor heldout.jsonl. Only (article, target) pairs the
+mention finder finds are examples: the layer decides tone, not mentions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from monitor.config import Profile, load_profile
+from monitor.nlp import tone_examples
+from monitor.nlp.learned import MODEL_FILE, ToneModel
+from monitor.record import Tone
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data"
+C = 0.3  # inverse regularisation, chosen by outlet-grouped cross-validation on the real dev split
+MIN_COUNT = 2  # a lemma feature must occur in this many examples
+PRUNE = 0.02  # features whose every weight is smaller are dropped from the file (they change no decision)
+Example = tuple[dict[str, float], Tone]
+
+
+def row_profile(row: dict[str, Any]) -> Profile:
+    """The profile a real-news row is labelled against: its county's office holders at its date."""
+    data = row["profile"]
+    return Profile.model_validate({"id": "real", **{k: data[k] for k in ("institution", "county", "targets")}})
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def examples(rows: Iterable[dict[str, Any]], profile: Profile | None = None) -> list[Example]:
+    """(features, gold tone) of every labelled target the mention finder also finds."""
+    found: list[Example] = []
+    for row in rows:
+        chosen = profile or row_profile(row)
+        published = date.fromisoformat(row["published"][:10]) if row.get("published") else None
+        features = tone_examples(
+            row.get("title") or "", row["text"], chosen, outlet_county=row.get("outlet_county"), published=published
+        )
+        for target, label in sorted(row["expected"]["mentions"].items()):
+            if target in features:
+                found.append((features[target], Tone(label["tone"])))
+    return found
+
+
+def authored_examples() -> list[Example]:
+    """The authored development sets' examples, in a fixed order."""
+    alba = load_profile(REPO / "pipelines" / "alba.yaml")
+    return (
+        examples(read_rows(DATA / "labelled.jsonl"), alba)
+        + examples(read_rows(DATA / "dev_press.jsonl"), alba)
+        + examples(read_rows(DATA / "dev_cluj.jsonl"), load_profile(DATA / "profile_cluj.yaml"))
+    )
+
+
+def base_examples() -> list[Example]:
+    """The package's training rows (see the module docstring), in a fixed order."""
+    return authored_examples() + examples(read_rows(DATA / "real" / "dev.jsonl"))
+
+
+def fit(data: Sequence[Example], *, c: float = C, weights: Sequence[float] | None = None, note: str = "") -> ToneModel:
+    """A multinomial logistic regression (lbfgs: deterministic) over the features seen MIN_COUNT times."""
+    from sklearn.linear_model import LogisticRegression  # training only: inference needs no scikit-learn
+
+    counts: dict[str, int] = {}
+    for features, _ in data:
+        for name in features:
+            counts[name] = counts.get(name, 0) + 1
+    vocabulary = sorted(
+        name for name, n in counts.items() if n >= MIN_COUNT or not name.startswith(("s:", "t:", "l:", "b:", "a:"))
+    )
+    index = {name: i for i, name in enumerate(vocabulary)}
+    import numpy as np
+
+    matrix = np.zeros((len(data), len(vocabulary)))
+    for row, (features, _) in enumerate(data):
+        for name, value in features.items():
+            if name in index:
+                matrix[row, index[name]] = value
+    labels = [tone.value for _, tone in data]
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    model.fit(matrix, labels, sample_weight=None if weights is None else np.asarray(weights))
+    classes = tuple(Tone(c) for c in model.classes_)
+    kept = {
+        name: tuple(float(w) for w in model.coef_[:, i])
+        for name, i in index.items()
+        if max(abs(float(w)) for w in model.coef_[:, i]) >= PRUNE
+    }
+    return ToneModel(classes, tuple(float(b) for b in model.intercept_), kept, note)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=REPO / "monitor" / "data" / MODEL_FILE)
+    args = parser.parse_args(argv)
+    data = base_examples()
+    model = fit(data, note=f"{len(data)} examples: real dev split and the authored development sets")
+    args.output.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(f"{args.output}: {len(model.weights)} features, {len(data)} examples")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

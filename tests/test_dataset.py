@@ -193,3 +193,26 @@ def test_press_development_set_has_implied_tone_and_the_known_false_cases() -> N
         "ghiseele de pasapoarte si permise functioneaza normal",
     ):
         assert form in whole, form
+
+
+def test_real_corpus_is_large_varied_and_split_by_outlet() -> None:
+    """tests/data/real: real articles, each with its own profile; dev and test never share an outlet."""
+    from monitor.nlp.training import row_profile
+
+    real = REPO / "tests" / "data" / "real"
+    splits = {
+        name: [json.loads(line) for line in (real / f"{name}.jsonl").open(encoding="utf-8")] for name in ("dev", "test")
+    }
+    rows = splits["dev"] + splits["test"]
+    assert len(rows) >= 400 and len({row["id"] for row in rows}) == len(rows)
+    counties = {row["profile"]["county"] for row in rows}
+    assert len(counties) >= 36 and "București" in counties
+    tones = Counter(label["tone"] for row in rows for label in row["expected"]["mentions"].values())
+    assert tones["positive"] >= 60 and tones["negative"] >= 100, tones
+    assert sum(not row["expected"]["mentions"] for row in rows) >= 60
+    assert not {row["outlet"] for row in splits["dev"]} & {row["outlet"] for row in splits["test"]}
+    assert 0.2 <= len(splits["test"]) / len(rows) <= 0.3
+    for row in rows:
+        targets = {target.id for target in row_profile(row).targets}
+        assert set(row["expected"]["mentions"]) <= targets, row["id"]
+        assert row["url"].startswith("http") and len(row["text"]) <= 3000 and row["published"][:2] == "20", row["id"]

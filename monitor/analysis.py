@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from monitor.archive.learning import profile_model
 from monitor.config import Outlet, Profile, Sources
 from monitor.dedup import assign_clusters
 from monitor.nlp import analyze, profile_fingerprint
@@ -111,6 +112,7 @@ def analyze_pending(
         log.warning("profile %s watches no outlet: nothing to analyse", profile.id)
         return 0
     fingerprint = profile_fingerprint(profile)
+    model = profile_model(store, profile.id)  # retrained with the office's corrections, if it has any
     with store.session() as session:
         pending = _pending(session, profile, watched, fingerprint, limit)
     columns = (
@@ -134,6 +136,7 @@ def analyze_pending(
                     profile,
                     outlet_county=_local_county(outlets, row.outlet_id),
                     published=row.published_at.astimezone(profile.zone).date(),
+                    model=model,
                 ),
             )
             for row in rows

@@ -18,7 +18,7 @@ import time as wallclock
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -29,6 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
 from monitor.analysis import analyze_pending
+from monitor.archive.learning import LearnResult, learn, needs_learning
 from monitor.archive.search import index_missing
 from monitor.config import Profile, Sources
 from monitor.crawl.ingest import crawl_sync, sync_outlets
@@ -40,6 +41,9 @@ from monitor.store import Store
 from monitor.store.jobs import LEASE_TTL, acquire_lease, already_done, next_due, release_lease, run_once
 
 log = logging.getLogger(__name__)
+
+# The local hours in which a profile with new corrections is retrained, once a night (quiet, before the digest).
+LEARN_FROM, LEARN_UNTIL = time(3, 0), time(7, 0)
 
 MAIL_EVERY = timedelta(minutes=1)
 
@@ -163,7 +167,23 @@ def run_dated_jobs(
             path = _run_monthly(store, sources, profile, settings, month, now)
             if path is not None:
                 report.reports.append(path)
+        night = learning_due(profile, now)
+        if night is not None and needs_learning(store, profile.id):
+            run_once(store, f"learn:{profile.id}", night.isoformat(), now, _learn_job(store, profile, sources, now))
     return report
+
+
+def learning_due(profile: Profile, now: datetime) -> date | None:
+    """The local day whose nightly retraining is due at `now` (between LEARN_FROM and LEARN_UNTIL, local time)."""
+    local = now.astimezone(profile.zone)
+    return local.date() if LEARN_FROM <= local.time().replace(tzinfo=None) < LEARN_UNTIL else None
+
+
+def _learn_job(store: Store, profile: Profile, sources: Sources, now: datetime) -> Callable[[Session], LearnResult]:
+    def work(session: Session) -> LearnResult:
+        return learn(store, profile, sources, now=now, session=session)
+
+    return work
 
 
 def _digest_job(profile: Profile, settings: Settings, day: date, now: datetime) -> Callable[[Session], DigestResult]:

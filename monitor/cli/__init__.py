@@ -14,7 +14,7 @@ __all__ = ["cli", "main"]
 # The modules of the other commands, imported when their command runs (see LazyGroup).
 _MODULES = {
     "monitor.cli.analysis": ["analyze"],
-    "monitor.cli.archive": ["report", "search", "export", "tag", "corrections", "reply", "reply-status"],
+    "monitor.cli.archive": ["report", "search", "export", "tag", "corrections", "learn", "reply", "reply-status"],
     "monitor.cli.crawl": ["crawl"],
     "monitor.cli.delivery": ["digest", "alerts", "send", "run"],
     "monitor.cli.demo": ["demo"],

@@ -18,6 +18,7 @@ import click
 
 from monitor.archive.corrections import export_corrections, record_correction
 from monitor.archive.export import ExportFilter, write_export
+from monitor.archive.learning import learn
 from monitor.archive.search import SearchHit, search_articles
 from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile
@@ -271,6 +272,29 @@ def corrections_export(ctx: click.Context, output: Path | None, profile_ref: str
     with _output(output) as out:
         count = export_corrections(open_store(settings), profile.id, out, zone=profile.zone)
     click.echo(f"{count} corecții exportate.", err=True)
+
+
+@cli.command("learn")
+@profile_option
+@click.pass_context
+def learn_command(ctx: click.Context, profile_ref: str | None) -> None:
+    """Reantrenează analiza tonului cu corecțiile biroului de presă (doar pentru profilul dat)."""
+    settings = settings_of(ctx)
+    sources, profile = resolve_profile(settings, profile_ref)
+    result = learn(open_store(settings), profile, sources, now=datetime.now(UTC))
+    if not result.corrections:
+        click.echo(f"Profilul {profile.id} nu are corecții de ton: analiza rămâne cea implicită.")
+        return
+    click.echo(
+        f"Analiza tonului pentru {profile.id} a fost reantrenată cu {result.examples} din "
+        f"{result.corrections} corecții de ton; se aplică articolelor analizate de acum înainte."
+    )
+    if result.examples < result.corrections:
+        click.echo(
+            f"Atenție: la {result.corrections - result.examples} corecții ținta nu mai este găsită în articol, "
+            "deci nu pot învăța tonul.",
+            err=True,
+        )
 
 
 @cli.command("reply")

@@ -9,6 +9,7 @@ sparse dot product and a softmax: no scikit-learn at run time.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ from monitor.nlp.tone import Hit, Occurrence, ToneResult, find_hits
 from monitor.record import Tone
 
 MODEL_FILE = "tone_model.json"
+EXAMPLES_FILE = "tone_examples.json.gz"  # the features of the rows the package model was trained on
 _QUOTES = frozenset('"„”“«»')
 _NEAR = 6  # words on either side of a mention that get a side-specific feature
 _SHORT = 2  # lemmas this short carry no tone ("a", "de", "și")
@@ -89,6 +91,18 @@ class ToneModel:
 def package_model() -> ToneModel:
     """The model the package ships, trained on its labelled rows."""
     return ToneModel.from_json(resources.files("monitor.data").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+
+
+@cache
+def package_examples() -> tuple[tuple[dict[str, float], Tone], ...]:
+    """The package model's training examples (features, tone), for retraining with a profile's corrections."""
+    raw = resources.files("monitor.data").joinpath(EXAMPLES_FILE).read_bytes()
+    data = json.loads(gzip.decompress(raw))
+    names = data["names"]
+    return tuple(
+        ({**{names[i]: 1.0 for i in ones}, **{names[int(i)]: v for i, v in values.items()}}, Tone(tone))
+        for tone, values, ones in data["rows"]
+    )
 
 
 def _words(parsed: Parsed, first: int, last: int) -> Iterable[str]:

@@ -1,16 +1,19 @@
 """Training the learned tone layer: deterministic, from labelled rows; one command writes the model file.
 
-    .venv/bin/python -m monitor.nlp.training            # writes monitor/data/tone_model.json
+    .venv/bin/python -m monitor.nlp.training   # writes monitor/data/tone_model.json and tone_examples.json.gz
 
 The rows: the development split of the real-news corpus (tests/data/real/dev.jsonl, each row with its own
 profile) and the authored development sets (tests/data/labelled.jsonl, dev_press.jsonl with pipelines/alba.yaml,
 dev_cluj.jsonl with its profile). Never the real test split nor heldout.jsonl. Only (article, target) pairs the
-mention finder finds are examples: the layer decides tone, not mentions.
+mention finder finds are examples: the layer decides tone, not mentions. The examples' features ship with the
+package (tone_examples.json.gz), so `monitor learn` can retrain with a profile's corrections where the labelled
+rows are not installed.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -20,7 +23,7 @@ from typing import Any
 
 from monitor.config import Profile, load_profile
 from monitor.nlp import tone_examples
-from monitor.nlp.learned import MODEL_FILE, ToneModel
+from monitor.nlp.learned import EXAMPLES_FILE, MODEL_FILE, ToneModel
 from monitor.record import Tone
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,6 +75,22 @@ def base_examples() -> list[Example]:
     return authored_examples() + examples(read_rows(DATA / "real" / "dev.jsonl"))
 
 
+def dump_examples(data: Sequence[Example]) -> bytes:
+    """The examples as gzip'd JSON (feature names once, then per example its tone and feature indexes)."""
+    names = sorted({name for features, _ in data for name in features})
+    index = {name: i for i, name in enumerate(names)}
+    rows = [
+        [
+            tone.value,
+            {str(index[n]): round(v, 3) for n, v in sorted(features.items()) if v != 1.0},
+            sorted(index[n] for n, v in features.items() if v == 1.0),
+        ]
+        for features, tone in data
+    ]
+    text = json.dumps({"names": names, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), mtime=0)
+
+
 def fit(data: Sequence[Example], *, c: float = C, weights: Sequence[float] | None = None, note: str = "") -> ToneModel:
     """A multinomial logistic regression (lbfgs: deterministic) over the features seen MIN_COUNT times."""
     from sklearn.linear_model import LogisticRegression  # training only: inference needs no scikit-learn
@@ -105,12 +124,13 @@ def fit(data: Sequence[Example], *, c: float = C, weights: Sequence[float] | Non
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=REPO / "monitor" / "data" / MODEL_FILE)
+    parser.add_argument("--output", type=Path, default=REPO / "monitor" / "data", help="folder of the two files")
     args = parser.parse_args(argv)
     data = base_examples()
     model = fit(data, note=f"{len(data)} examples: real dev split and the authored development sets")
-    args.output.write_text(model.to_json() + "\n", encoding="utf-8")
-    print(f"{args.output}: {len(model.weights)} features, {len(data)} examples")
+    (args.output / MODEL_FILE).write_text(model.to_json() + "\n", encoding="utf-8")
+    (args.output / EXAMPLES_FILE).write_bytes(dump_examples(data))
+    print(f"{args.output / MODEL_FILE}: {len(model.weights)} features, {len(data)} examples")
     return 0
 
 

@@ -180,6 +180,18 @@ class CorrectionRow(Base):
     created_at: Mapped[datetime]
 
 
+class ToneModelRow(Base):
+    """A profile's tone model, retrained with its press officer's corrections (`monitor learn`)."""
+
+    __tablename__ = "tone_models"
+
+    profile_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model: Mapped[str] = mapped_column(Text)  # ToneModel.to_json()
+    corrections: Mapped[int] = mapped_column(Integer)  # how many corrections it learned from
+    last_correction_id: Mapped[int] = mapped_column(Integer)  # the newest correction it saw
+    trained_at: Mapped[datetime]
+
+
 # --- delivery (migration 0003) -----------------------------------------------------------------
 
 

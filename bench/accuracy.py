@@ -287,12 +287,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=25, help="how many errors of the development set to list")
     parser.add_argument("--real", action="store_true", help="real news: tests/data/real/dev.jsonl (see bench/real.py)")
     parser.add_argument("--test", action="store_true", help="with --real: also the frozen test split, figures only")
+    parser.add_argument("--learning", action="store_true", help="with --real: simulate learning from corrections")
     args = parser.parse_args(argv)
     if args.real:
         from bench import real
 
         dev = real.load("dev")
         real.report("real dev, 5-fold cross-validated by outlet", dev, worst=args.worst, cross_validate=True)
+        if args.learning:
+            real.learning_curve(dev)
         if args.test:
             real.report("real test (frozen; errors not listed)", real.load("test"), worst=0)
         return 0

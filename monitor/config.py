@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from monitor.counties import find_county
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, RequestError
 from monitor.record import OutletKind, TargetKind, TargetRole
 from monitor.yamlsource import YamlDocument, load_yaml
 
@@ -250,19 +250,50 @@ class Sources(_Frozen):
         raise KeyError(outlet_id)
 
 
+# pydantic's error types, in Romanian ({…} from the error's context); our own validators already speak Romanian.
+_MESSAGES = {
+    "extra_forbidden": "cheie necunoscută",
+    "missing": "cheie obligatorie lipsă",
+    "too_short": "prea puține elemente (cel puțin {min_length})",
+    "too_long": "prea multe elemente (cel mult {max_length})",
+    "string_too_short": "textul nu poate fi gol",
+    "string_type": "trebuie să fie text",
+    "int_type": "trebuie să fie un număr întreg",
+    "int_parsing": "trebuie să fie un număr întreg",
+    "float_type": "trebuie să fie un număr",
+    "float_parsing": "trebuie să fie un număr",
+    "bool_type": "trebuie să fie true sau false",
+    "bool_parsing": "trebuie să fie true sau false",
+    "date_type": "trebuie să fie o dată (AAAA-LL-ZZ)",
+    "date_parsing": "dată invalidă (AAAA-LL-ZZ)",
+    "date_from_datetime_parsing": "dată invalidă (AAAA-LL-ZZ)",
+    "greater_than_equal": "trebuie să fie cel puțin {ge}",
+    "greater_than": "trebuie să fie mai mare decât {gt}",
+    "less_than_equal": "trebuie să fie cel mult {le}",
+    "list_type": "trebuie să fie o listă",
+    "tuple_type": "trebuie să fie o listă",
+    "dict_type": "trebuie să fie un dicționar (cheie: valoare)",
+    "model_type": "trebuie să fie un dicționar (cheie: valoare)",
+}
+
+
+def _romanian(item: Any) -> str:
+    """One pydantic error in Romanian."""
+    kind, context = item["type"], item.get("ctx") or {}
+    if kind in ("enum", "literal_error"):
+        allowed = str(context.get("expected", "")).replace(" or ", ", ")
+        return f"valoare nepermisă «{item['input']}»; valori permise: {allowed}"
+    if kind in _MESSAGES:
+        return _MESSAGES[kind].format(**context)
+    return str(item["msg"]).removeprefix("Value error, ")
+
+
 def _describe(doc: YamlDocument, error: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[str]:
     problems = []
     for item in error.errors():
         loc = (*prefix, *(part for part in item["loc"] if not str(part).startswith("function-")))
         path = ".".join(str(part) for part in loc) or "(rădăcină)"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "cheie necunoscută"
-        elif item["type"] == "missing":
-            message = "cheie obligatorie lipsă"
-        elif item["type"] in ("enum", "literal_error"):
-            allowed = item.get("ctx", {}).get("expected", "")
-            message = f"valoare nepermisă «{item['input']}»; valori permise: {allowed.replace(' or ', ', ')}"
+        message = _romanian(item)
         problems.append(f"{doc.where(loc)}: {path}: {message}")
     return problems
 
@@ -368,3 +399,22 @@ def load_all(sources_path: Path, pipelines_dir: Path) -> tuple[Sources, list[Pro
     if problems or sources is None:
         raise ConfigError(problems)
     return sources, profiles
+
+
+def write_config_folder(folder: Path) -> list[Path]:
+    """A new configuration folder from the packaged defaults; refuses to overwrite anything that exists."""
+    from monitor.settings import DEFAULTS
+
+    plan = {
+        folder / "sources.yaml": DEFAULTS / "sources.yaml",
+        folder / "pipelines" / "alba.yaml": DEFAULTS / "pipelines" / "alba.yaml",
+        folder / "presa.env.example": DEFAULTS / "init" / "presa.env.example",
+        folder / "reports" / "templates" / "CITIȚI.txt": DEFAULTS / "init" / "README.txt",
+    }
+    existing = [str(path) for path in plan if path.exists()]
+    if existing:
+        raise RequestError("Nu suprascriu fișiere existente: " + ", ".join(existing))
+    for target, source in plan.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    return list(plan)

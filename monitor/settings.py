@@ -1,14 +1,52 @@
-"""Typed run-time settings from the environment; secrets (SMTP, database URL) never come from the repo."""
+"""Typed run-time settings from the environment; secrets (SMTP, database URL) never come from the repo.
+
+Where the configuration lives (sources.yaml, pipelines/, reports/templates/ overrides), in this order: the
+`--config DIR` option, MONITOR_HOME, the current folder when it holds sources.yaml or pipelines/, the user's
+configuration folder (platformdirs: ~/.config/presa on Linux) when it exists; otherwise the defaults packaged
+with the program (the example profile, the default outlets), so `monitor demo` runs anywhere.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 USER_AGENT = "PresaMonitor/0.1 (+monitorizare presa pentru Institutia Prefectului; contact: presa@prefectura.example)"
+DEFAULTS = Path(str(resources.files("monitor.defaults")))  # sources.yaml, pipelines/, templates/
+
+
+@dataclass(frozen=True)
+class ConfigHome:
+    """The configuration folder in use and why it was chosen (said to the operator); None: packaged defaults."""
+
+    path: Path | None
+    reason: str
+
+    @property
+    def describe(self) -> str:
+        if self.path is None:
+            return f"configurația implicită a programului ({DEFAULTS}); creați una cu «monitor init DOSAR»"
+        return f"configurația din {self.path} ({self.reason})"
+
+
+def find_config(explicit: Path | None, env: dict[str, str], cwd: Path) -> ConfigHome:
+    """The configuration folder by the order in the module docstring."""
+    if explicit is not None:
+        return ConfigHome(explicit, "--config")
+    if env.get("MONITOR_HOME"):
+        return ConfigHome(Path(env["MONITOR_HOME"]), "MONITOR_HOME")
+    if (cwd / "sources.yaml").is_file() or (cwd / "pipelines").is_dir():
+        return ConfigHome(cwd, "dosarul curent")
+    user = Path(platformdirs.user_config_dir("presa"))
+    if user.is_dir():
+        return ConfigHome(user, "dosarul de configurare al utilizatorului")
+    return ConfigHome(None, "")
 
 
 @dataclass(frozen=True)
@@ -30,22 +68,31 @@ class Settings:
     total_limit: int = 16
     backoff_base: timedelta = timedelta(minutes=5)
     backoff_cap: timedelta = timedelta(hours=6)
+    templates_dir: Path | None = None  # the office's own templates (letterhead), over the packaged ones
+    config: ConfigHome = ConfigHome(None, "")
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Read MONITOR_* variables; keyword overrides win (tests, demo)."""
+    def from_env(
+        cls, env: dict[str, str] | None = None, *, config_dir: Path | None = None, **overrides: Any
+    ) -> Settings:
+        """Read MONITOR_* variables and find the configuration folder; keyword overrides win (tests, demo)."""
         env = dict(os.environ if env is None else env)
-        data_dir = Path(env.get("MONITOR_DATA_DIR", "data"))
+        home = find_config(config_dir, env, Path.cwd())
+        base = home.path
+        data_dir = Path(env.get("MONITOR_DATA_DIR") or (base / "data" if base else "data"))
+        templates = base / "reports" / "templates" if base else None
         settings = cls(
             database_url=env.get("MONITOR_DATABASE_URL") or f"sqlite:///{data_dir / 'presa.db'}",
             data_dir=data_dir,
-            output_dir=Path(env.get("MONITOR_OUTPUT_DIR", "reports/out")),
-            sources_path=Path(env.get("MONITOR_SOURCES", "sources.yaml")),
-            pipelines_dir=Path(env.get("MONITOR_PIPELINES", "pipelines")),
+            output_dir=Path(env.get("MONITOR_OUTPUT_DIR") or (base / "reports" / "out" if base else "reports/out")),
+            sources_path=Path(env.get("MONITOR_SOURCES") or (base or DEFAULTS) / "sources.yaml"),
+            pipelines_dir=Path(env.get("MONITOR_PIPELINES") or (base or DEFAULTS) / "pipelines"),
             smtp_url=env.get("MONITOR_SMTP_URL") or None,
             mail_from=env.get("MONITOR_MAIL_FROM") or cls.mail_from,
             allow_hosts=frozenset(
                 host.strip().lower() for host in env.get("MONITOR_ALLOW_HOSTS", "").split(",") if host.strip()
             ),
+            templates_dir=templates if templates is not None and templates.is_dir() else None,
+            config=home,
         )
         return replace(settings, **overrides)

@@ -34,7 +34,7 @@ COMMANDS = _commands(cli)
 def test_every_command_has_help(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Usage:" in result.output
+    assert "Utilizare:" in result.output and "Arată acest mesaj și iese." in result.output
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)

@@ -143,4 +143,4 @@ def test_report_command(store: Store, settings: Settings) -> None:
     assert str(settings.output_dir / "raport-alba-2026-10.pdf") in result.output
     assert "9 apariții în presă" in result.output
     result = CliRunner().invoke(cli, ["report", "--month", "10/2026"], env=env)
-    assert result.exit_code == 1 and "Lună invalidă «10/2026»" in result.output
+    assert result.exit_code == 2 and "lună invalidă «10/2026»" in result.output

@@ -20,7 +20,7 @@ from monitor.archive.corrections import export_corrections, record_correction
 from monitor.archive.export import ExportFilter, write_export
 from monitor.archive.learning import learn
 from monitor.archive.search import SearchHit, search_articles
-from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
+from monitor.cli.common import Day, Month, cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile
 from monitor.deliver.imagology import previous_month
 from monitor.deliver.render import date_ro, month_ro, tone_ro
@@ -30,19 +30,18 @@ from monitor.record import LetterStatus, Tone
 from monitor.settings import Settings
 
 _TONE = click.Choice(sorted([*(tone.value for tone in Tone), *(tone.label for tone in Tone)]), case_sensitive=False)
-_DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _tone(value: str | None) -> Tone | None:
     return None if value is None else Tone.parse(value)
 
 
-def _period(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+def _period(start: date | None, end: date | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
     """--from and --to are local calendar days, both included."""
     if start is not None and end is not None and end < start:
         raise click.ClickException("--to este înaintea lui --from")
-    first = datetime.combine(start.date(), time.min, zone) if start is not None else None
-    after = datetime.combine(end.date() + timedelta(days=1), time.min, zone) if end is not None else None
+    first = datetime.combine(start, time.min, zone) if start is not None else None
+    after = datetime.combine(end + timedelta(days=1), time.min, zone) if end is not None else None
     return first, after
 
 
@@ -59,8 +58,8 @@ def _with_filters(target_help: str, tone_help: str) -> Callable[[Callable[..., N
     """--from, --to, --target, --tone, --outlet and --profile for a command over the archive (search, export),
     which gets them checked and resolved as one `_Selection`, its first argument."""
     options = (
-        click.option("--from", "start", type=_DAY, help="De la data (AAAA-LL-ZZ, inclusiv)."),
-        click.option("--to", "end", type=_DAY, help="Până la data (AAAA-LL-ZZ, inclusiv)."),
+        click.option("--from", "start", type=Day(), help="De la data (zz.ll.aaaa sau aaaa-ll-zz, inclusiv)."),
+        click.option("--to", "end", type=Day(), help="Până la data (zz.ll.aaaa sau aaaa-ll-zz, inclusiv)."),
         click.option("--target", metavar="T", help=target_help),
         click.option("--tone", type=_TONE, help=tone_help),
         click.option("--outlet", metavar="O", help="Doar articolele publicate sau preluate de publicația O (id)."),
@@ -71,8 +70,8 @@ def _with_filters(target_help: str, tone_help: str) -> Callable[[Callable[..., N
         @functools.wraps(command)
         def run(
             ctx: click.Context,
-            start: datetime | None,
-            end: datetime | None,
+            start: date | None,
+            end: date | None,
             target: str | None,
             tone: str | None,
             outlet: str | None,
@@ -114,26 +113,17 @@ def _output(path: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
         partial.unlink(missing_ok=True)
 
 
-def _month(value: str | None, now: datetime, zone: ZoneInfo) -> date:
-    if value is None:
-        return previous_month(now.astimezone(zone).date())
-    try:
-        return datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise click.ClickException(f"Lună invalidă «{value}»: folosiți formatul AAAA-LL, de exemplu 2026-10") from None
-
-
 @cli.command("report")
 @profile_option
-@click.option("--month", metavar="AAAA-LL", help="Luna raportului (implicit: luna trecută).")
+@click.option("--month", type=Month(), help="Luna raportului, ll.aaaa sau aaaa-ll (implicit: luna trecută).")
 @click.option("--send", is_flag=True, help="Trimite raportul (PDF atașat) destinatarilor din profil.")
 @click.pass_context
-def report_command(ctx: click.Context, profile_ref: str | None, month: str | None, send: bool) -> None:
+def report_command(ctx: click.Context, profile_ref: str | None, month: date | None, send: bool) -> None:
     """Raportul lunar de imagologie: HTML și PDF, cu grafice."""
     settings = settings_of(ctx)
     sources, profile = resolve_profile(settings, profile_ref)
     now = datetime.now(UTC)
-    chosen = _month(month, now, profile.zone)
+    chosen = month or previous_month(now.astimezone(profile.zone).date())
     result = run_monthly(open_store(settings), profile, sources, settings, chosen, now=now, send=send)
     click.echo(f"Raportul lunar pentru {month_ro(chosen)} ({profile.id}):")
     click.echo(f"  {result.html_path}")

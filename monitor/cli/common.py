@@ -3,22 +3,57 @@
 from __future__ import annotations
 
 import importlib
+import logging
+from datetime import date, datetime
+from importlib.metadata import version as _installed_version
 from pathlib import Path
+from typing import Any
 
 import click
 
+from monitor.cli.romanian import speak_romanian
 from monitor.config import Profile, Sources, load_profile, load_sources
 from monitor.errors import ConfigError, PresaError, StoreError
 from monitor.settings import Settings
 from monitor.store import Store
 
+log = logging.getLogger(__name__)
+speak_romanian()  # the command line's own messages too (usage, errors, help headings)
 
-class LazyGroup(click.Group):
+
+def version() -> str:
+    """The installed package's version."""
+    return _installed_version("presa-monitor")
+
+
+class RomanianCommand(click.Command):
+    """A command whose usage line is Romanian ("[OPȚIUNI]")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPȚIUNI]")
+        super().__init__(*args, **kwargs)
+
+
+class RomanianGroup(click.Group):
+    """A group whose usage line, commands and subgroups are Romanian."""
+
+    command_class = RomanianCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPȚIUNI]")
+        kwargs.setdefault("subcommand_metavar", "COMANDĂ [ARGUMENTE]...")
+        super().__init__(*args, **kwargs)
+
+
+RomanianGroup.group_class = RomanianGroup
+
+
+class LazyGroup(RomanianGroup):
     """A group that imports a command's module only when that command is needed, so `monitor crawl`
     does not pay for loading spaCy and WeasyPrint; the modules register their commands on import."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.modules: dict[str, str] = {}  # command name -> module that defines it
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -47,11 +82,68 @@ class UsageStop(click.ClickException):
     exit_code = 2
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class Day(click.ParamType):
+    """A calendar day as the office writes it, zz.ll.aaaa (01.11.2026), or as ISO, aaaa-ll-zz."""
+
+    name = "zi"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for layout in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(text, layout).date()
+            except ValueError:
+                continue
+        self.fail(f"dată invalidă «{text}»: scrieți zz.ll.aaaa (de exemplu 01.11.2026) sau aaaa-ll-zz", param, ctx)
+
+
+class Month(click.ParamType):
+    """A month, ll.aaaa (11.2026) or aaaa-ll (2026-11): its first day."""
+
+    name = "lună"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value.replace(day=1)
+        text = str(value).strip()
+        for layout in ("%m.%Y", "%Y-%m"):
+            try:
+                return datetime.strptime(text, layout).date()
+            except ValueError:
+                continue
+        self.fail(f"lună invalidă «{text}»: scrieți ll.aaaa (de exemplu 10.2026) sau aaaa-ll", param, ctx)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    version(), "--version", prog_name="monitor", message="%(prog)s (Presa) %(version)s", help="Arată versiunea și iese."
+)
+@click.option(
+    "--config",
+    "config_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Dosarul de configurare (sources.yaml, pipelines/, reports/templates/); implicit: MONITOR_HOME, "
+    "dosarul curent, apoi dosarul utilizatorului.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    envvar="MONITOR_LOG_LEVEL",
+    default="INFO",
+    show_default=True,
+    help="Cât de detaliat e jurnalul (și MONITOR_LOG_LEVEL).",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, config_dir: Path | None, log_level: str) -> None:
     """Presa: monitorizarea presei pentru Instituția Prefectului."""
-    ctx.obj = Settings.from_env()
+    logging.getLogger().setLevel(log_level.upper())
+    ctx.obj = Settings.from_env(config_dir=config_dir)
+    log.info("folosesc %s", ctx.obj.config.describe)
 
 
 profile_option = click.option(

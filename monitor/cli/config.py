@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from monitor.cli.common import cli, open_store, settings_of
-from monitor.config import ConfigError, load_all
+from monitor.config import ConfigError, load_all, write_config_folder
 from monitor.store.db import current_revision, upgrade
 
 
@@ -46,3 +47,17 @@ def db_upgrade(ctx: click.Context) -> None:
     store = open_store(settings_of(ctx))
     upgrade(store.engine)
     click.echo(f"Baza de date este la versiunea {current_revision(store.engine)}.")
+
+
+@cli.command("init")
+@click.argument("folder", metavar="DOSAR", type=click.Path(file_okay=False, path_type=Path))
+def init_command(folder: Path) -> None:
+    """Creează un dosar de configurare: sources.yaml, pipelines/ cu profilul exemplu, un exemplu de mediu."""
+    written = write_config_folder(folder)
+    click.echo(f"Dosarul de configurare {folder} a fost creat:")
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(
+        "Pașii următori: completați profilul din pipelines/ (persoanele, destinatarii), verificați cu "
+        f"«monitor --config {folder} check-config», apoi porniți «monitor --config {folder} run»."
+    )

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import click
 
-from monitor.cli.common import cli, open_store, profile_option, resolve_profile, settings_of
+from monitor.cli.common import Day, cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile, load_all
 from monitor.deliver.alerts import AlertNotice, check_alerts
 from monitor.deliver.digest import run_digest
@@ -39,15 +39,15 @@ def _flush(store: Store, settings: Settings) -> None:
 
 @cli.command("digest")
 @profile_option
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ziua sintezei (implicit: azi, ora locală).")
+@click.option("--date", "day", type=Day(), help="Ziua sintezei, zz.ll.aaaa sau aaaa-ll-zz (implicit: azi).")
 @click.option("--send", is_flag=True, help="Trimite sinteza destinatarilor din profil (o singură dată pe zi).")
 @click.pass_context
-def digest_command(ctx: click.Context, profile_ref: str | None, day: datetime | None, send: bool) -> None:
+def digest_command(ctx: click.Context, profile_ref: str | None, day: date | None, send: bool) -> None:
     """Sinteza zilnică a presei: HTML în dosarul de ieșire și, cu --send, e-mail."""
     settings = settings_of(ctx)
     _, profile = resolve_profile(settings, profile_ref)
     now = datetime.now(UTC)
-    chosen: date = day.date() if day is not None else now.astimezone(profile.zone).date()
+    chosen: date = day if day is not None else now.astimezone(profile.zone).date()
     store = open_store(settings)
     try:
         with store.session() as session:

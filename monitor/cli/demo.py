@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from monitor.cli.common import cli, settings_of
-
-
-def _month(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m").date()
-    except ValueError as exc:
-        raise click.BadParameter(f"luna trebuie scrisă AAAA-LL, nu {value!r}") from exc
+from monitor.cli.common import Month, cli, settings_of
 
 
 @cli.command("demo")
@@ -36,17 +27,18 @@ def _month(value: str | None) -> date | None:
     help="Dosarul demonstrației (implicit: DATA/demo). Rezultatele unei rulări anterioare sunt înlocuite.",
 )
 @click.option("--seed", type=int, default=2026, show_default=True, help="Sămânța generatorului de știri.")
-@click.option("--month", "month_text", metavar="AAAA-LL", default=None, help="Luna simulată (implicit: luna trecută).")
+@click.option(
+    "--month", type=Month(), default=None, help="Luna simulată, ll.aaaa sau aaaa-ll (implicit: luna trecută)."
+)
 @click.option("--verbose", is_flag=True, help="Afișează jurnalul complet al rulării.")
 @click.pass_context
 def demo_command(
-    ctx: click.Context, scale: float, output: Path | None, seed: int, month_text: str | None, verbose: bool
+    ctx: click.Context, scale: float, output: Path | None, seed: int, month: date | None, verbose: bool
 ) -> None:
     """Rulează toată munca pe o redacție fictivă locală: colectare, analiză, alerte, sinteză, raport lunar."""
     from monitor.demo.run import run_demo
     from monitor.demo.summary import print_summary
 
-    month = _month(month_text)
     folder = output if output is not None else settings_of(ctx).data_dir / "demo"
     if not verbose:
         logging.getLogger().setLevel(logging.WARNING)

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
+from pathlib import Path
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -315,9 +316,9 @@ def alert_subject(notice: AlertNotice) -> str:
     return f"Alertă: criză mediatică – {notice.target.name} ({count_ro(count, 'articol', 'articole')})"
 
 
-def render_alert(notice: AlertNotice, profile: Profile) -> tuple[str, str, str]:
+def render_alert(notice: AlertNotice, profile: Profile, templates: Path | None = None) -> tuple[str, str, str]:
     """(subject, HTML, plain text) of an alert or update, from reports/templates/alert.*.j2."""
-    env = environment()
+    env = environment(templates)
     window_hours = int(profile.alerts.burst.window.total_seconds() // 3600)
     context = {
         "n": notice,
@@ -351,7 +352,7 @@ def _queue(session: Session, profile: Profile, notice: AlertNotice, settings: Se
     if not profile.alerts.recipients:
         log.warning("alert for %s/%s recorded but not mailed: no alert recipients", profile.id, notice.target.id)
         return
-    subject, html, text = render_alert(notice, profile)
+    subject, html, text = render_alert(notice, profile, settings.templates_dir)
     enqueue_each(
         session,
         profile.alerts.recipients,

@@ -284,9 +284,9 @@ def _against_average(today: int, average: float) -> str:
 # --- render and deliver ------------------------------------------------------------------------
 
 
-def render_digest(digest: Digest) -> tuple[str, str]:
+def render_digest(digest: Digest, templates: Path | None = None) -> tuple[str, str]:
     """(HTML, plain text) of the digest, from reports/templates/digest.*.j2."""
-    env = environment()
+    env = environment(templates)
     context = {"d": digest, "zone": digest.profile.zone, "count_ro": count_ro}
     return env.get_template("digest.html.j2").render(context), env.get_template("digest.txt.j2").render(context)
 
@@ -313,7 +313,7 @@ def run_digest(
 ) -> DigestResult:
     """Build and render the digest of `day`, write its HTML copy, and (with `send`) queue it in `session`."""
     digest = build_digest(session, profile, day)
-    html, text = render_digest(digest)
+    html, text = render_digest(digest, settings.templates_dir)
     path = digest_path(settings, profile.id, day)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

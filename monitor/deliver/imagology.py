@@ -38,8 +38,6 @@ from monitor.record import OutletKind, Prominence, Tone
 _SIGN = {Tone.POSITIVE: 1, Tone.NEUTRAL: 0, Tone.NEGATIVE: -1}
 
 
-
-
 @dataclass(frozen=True)
 class ToneCounts:
     """Positive, neutral and negative appearances, and the ratios built on them."""

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from monitor.record import Prominence, Tone
+from monitor.settings import DEFAULTS
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "reports" / "templates"
+TEMPLATES = DEFAULTS / "templates"  # packaged; a configuration folder's reports/templates/ overrides them
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
 MONTHS = (
@@ -82,10 +83,12 @@ def prominence_ro(value: str) -> str:
 
 
 @cache
-def environment(templates: Path = TEMPLATES) -> Environment:
-    """One environment per template folder; HTML and XML templates autoescape, text ones do not."""
+def environment(override: Path | None = None) -> Environment:
+    """One environment per override folder (the office's letterhead and templates, then the packaged ones);
+    HTML and XML templates autoescape, text ones do not."""
+    folders = [str(override)] if override is not None else []
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=FileSystemLoader([*folders, str(TEMPLATES)]),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "xml", "xml.j2"), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -143,7 +143,7 @@ def draft_reply(
             session.flush()
         text_path, html_path = _paths(settings, profile, row.id, article_id, target_id)
         text_path.parent.mkdir(parents=True, exist_ok=True)
-        env = environment()
+        env = environment(settings.templates_dir)
         text_path.write_text(env.get_template("reply.txt.j2").render(**context), encoding="utf-8")
         html_path.write_text(env.get_template("reply.html.j2").render(**context), encoding="utf-8")
         row.text_path, row.html_path, row.updated_at = str(text_path), str(html_path), now

@@ -28,6 +28,7 @@ from monitor.store.queries import mentions_between
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class ReportResult:
     """The files written for one profile and month, and how many e-mails were queued."""
@@ -189,7 +190,7 @@ def build_context(
     }
 
 
-def render_html(context: dict[str, Any], templates: Path = TEMPLATES) -> str:
+def render_html(context: dict[str, Any], templates: Path | None = None) -> str:
     return environment(templates).get_template("monthly.html.j2").render(**context)
 
 
@@ -232,7 +233,7 @@ def run_monthly(
     context = build_context(
         indicators, profile, topics=topic_labels(profile), corrections_made=corrections_made, now=now
     )
-    html = render_html(context)
+    html = render_html(context, settings.templates_dir)
     html_path, pdf_path = report_paths(settings, profile, month)
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     html_path.write_text(html, encoding="utf-8")
@@ -263,7 +264,7 @@ def _send_report(
         + f"\n\nRaport generat automat la {date_ro(now)}.\n"
     )
     html = (
-        environment()
+        environment(settings.templates_dir)
         .get_template("monthly_mail.html.j2")
         .render(month_name=month_name, summary=summary, profile=profile, generated=now)
     )

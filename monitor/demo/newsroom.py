@@ -12,17 +12,17 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.config import Profile, Sources, Target, load_profile
 from monitor.deliver.render import MONTHS
 from monitor.demo.writer import Writer, edit_rerun, load_data, name_forms, slugify, styled
+from monitor.settings import DEFAULTS
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 FEED_ITEMS = 30  # items a feed shows, newest first
-DEFAULT_PROFILE = Path(__file__).resolve().parents[2] / "pipelines" / "alba.yaml"
+DEFAULT_PROFILE = DEFAULTS / "pipelines" / "alba.yaml"
 DEFAULT_MONTH = date(2026, 10, 1)  # for benchmarks and tests; the demo itself simulates last month
 
 

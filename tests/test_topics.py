@@ -213,3 +213,34 @@ def test_a_bear_in_town_is_an_emergency_not_an_environment_story(alba: Profile) 
     found = topics_of(alba, "Urs în cartier la Sebeș", "Jandarmii au alungat ursul înapoi în pădure.")
     assert "urgente" in found
     assert "mediu" not in found
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Noul prefect al județului Alba a depus jurământul",
+            "Horia Vlădescu, noul prefect al județului Alba, a depus jurământul. Hotărârea de numire a fost publicată.",
+        ),
+        (
+            "Guvernul schimbă prefectul de Alba",
+            "Schimbarea prefectului a fost decisă ieri. Postul de prefect revine partidului de guvernământ.",
+        ),
+        (
+            "Ziua Instituției Prefectului, sărbătorită la Alba Iulia",
+            "Prefectura a organizat o festivitate cu prilejul Zilei Instituției Prefectului, la aniversarea a 25 de ani.",
+        ),
+    ],
+)
+def test_appointments_and_ceremonies_are_institutional(alba: Profile, title: str, text: str) -> None:
+    topics = {hit.topic for hit in analyze(title, text, alba, outlet_county="Alba").topics}
+    assert "institutional" in topics
+
+
+def test_a_law_cited_by_its_title_is_no_evidence_of_a_topic(alba: Profile) -> None:
+    text = (
+        "Potrivit Legii nr. 340/2004 privind prefectul și instituția prefectului, prefectul Horia Vlădescu conduce "
+        "serviciile deconcentrate. Conform Legii nr. 340/2004, el coordonează serviciile publice."
+    )
+    topics = {hit.topic for hit in analyze("Ce face prefectul", text, alba, outlet_county="Alba").topics}
+    assert "legalitate" not in topics

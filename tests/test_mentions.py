@@ -275,3 +275,37 @@ def test_a_sentence_set_in_another_county_does_not_point_to_ours(cluj: Profile) 
 def test_a_role_word_dated_to_another_time(cluj: Profile, text: str, expected: dict[str, int]) -> None:
     """ "de atunci" is the former holder; "din 1990" is whoever held the office that year (none of ours)."""
     assert targets(cluj, "", text, published=CLUJ_DAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (  # a pupil who plays the prefect for a day
+            "Un elev din Alba Iulia a fost prefect pentru o zi",
+            "Andrei, elev în clasa a XI-a la Colegiul Național din Alba Iulia, a fost prefect pentru o zi. Tânărul "
+            "prefect a semnat simbolic un ordin și a vizitat birourile.",
+        ),
+        (  # what somebody is, said with an articleless role word
+            "Profesorul care vrea să ajungă subprefect la Alba",
+            "Ion Muntean, profesor la Blaj, spune că ar vrea să devină subprefect. El a mai fost subprefect în 1998.",
+        ),
+        (  # national politics about the office, on a local outlet
+            "Guvernul schimbă legea prefecților",
+            "Guvernul vrea să modifice atribuțiile instituției prefectului în toată țara. Prefecții ar urma să aibă "
+            "mai multe puteri.",
+        ),
+    ],
+)
+def test_role_words_that_are_not_our_office_holder(alba: Profile, title: str, text: str) -> None:
+    assert targets(alba, title, text, outlet_county="Alba", published=date(2025, 10, 1)) == {}
+
+
+def test_the_passive_agent_and_the_institution_without_diacritics_are_mentions(alba: Profile) -> None:
+    found = targets(
+        alba,
+        "Fermierii, primiti la Prefectura",
+        "Fermierii din Aiud au fost primiți de către prefect la sediul Institutiei Prefectului.",
+        outlet_county="Alba",
+        published=date(2025, 10, 1),
+    )
+    assert set(found) == {"prefect", "institutia"}

@@ -53,6 +53,10 @@ class Cues:
     female_titles: frozenset[str]
     male_titles: frozenset[str]
     address: frozenset[str]
+    copulas: frozenset[str]
+    auxiliaries: frozenset[str]
+    for_a_day: tuple[tuple[str, ...], ...]
+    general: re.Pattern[str]
 
 
 @cache
@@ -78,6 +82,10 @@ def cues() -> Cues:
         female_titles=words("female_titles"),
         male_titles=words("male_titles"),
         address=words("address"),
+        copulas=words("copulas"),
+        auxiliaries=words("auxiliaries"),
+        for_a_day=tuple(tuple(str(phrase).split()) for phrase in data["for_a_day"]),
+        general=_words_pattern(data["general"]),
     )
 
 
@@ -371,7 +379,10 @@ def _roles(
     ours = sorted(start for start, _ in taken)
     found: list[Mention] = []
     skip_until = -1
-    for index in [i for i, key in enumerate(parsed.keys) if key.startswith(_ROLE_STARTS)]:
+    roles = [i for i, key in enumerate(parsed.keys) if key.startswith(_ROLE_STARTS)]
+    # "prefect pentru o zi": in a piece about a pupil playing the part, a bare role word is the pupil's
+    playing = any(_followed_by(tokens, i + 1, cue.for_a_day) for i in roles)
+    for index in roles:
         token = tokens[index]
         if index <= skip_until or any(start <= token.start < end for start, end in taken):
             continue
@@ -385,6 +396,10 @@ def _roles(
             continue  # "un nou prefect", "o nouă subprefectă"
         if before in cue.office:
             continue  # "a fost numit prefect"
+        if token.key in ("prefect", "subprefect") and (
+            before in cue.copulas or (before == "fost" and index > 1 and tokens[index - 2].key in cue.auxiliaries)
+        ):
+            continue  # "a fost prefect", "este subprefect": what someone is, not a mention of the holder
         if before in cue.new and cue.future.search(parsed.key, token.end, parsed.sentences[token.sentence].end):
             continue  # "noul prefect ar urma să fie numit": nobody yet
         if _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
@@ -427,8 +442,10 @@ def _roles(
                 continue  # "prefectura din Grenoble"
         year = _year_after(tokens, follower, sentence)
         following = {tokens[k].key for k in range(end_index + 1, min(end_index + 3, sentence.last_token))}
-        if following & cue.not_administrative:
-            continue  # "prefect de studii", "prefectul poliției"
+        if following & cue.not_administrative or _followed_by(tokens, end_index + 1, cue.for_a_day):
+            continue  # "prefect de studii", "prefectul poliției", "prefect pentru o zi"
+        if role == "institution" and end_index == index + 1 and county is None and _in_general(parsed, index, cue):
+            continue  # "Guvernul schimbă atribuțiile instituției prefectului": the office, not a prefecture
         comma = index - 2 if former_word else index - 1  # "Ion Pop, fost prefect", "Ion Pop, prefectul"
         if comma > 0 and tokens[comma].text == ",":
             if tokens[comma - 1].start in name_end:
@@ -452,7 +469,7 @@ def _roles(
                 continue  # "prefectul Marin Ionescu", "subprefectul județului Alba, Vasile Rus": someone else
         if county is None:
             sentence_key = parsed.key[sentence.start : sentence.end]
-            if not about_ours or cue.elsewhere.search(sentence_key):
+            if not about_ours or playing or cue.elsewhere.search(sentence_key):
                 continue
             if thread.other_at(group, token.start, ours) or _set_elsewhere(places, sentence, token, finder):
                 continue  # "Prefectul a spus..." after another county's prefect; "La Satu Mare, ... prefecturii"
@@ -468,6 +485,15 @@ def _roles(
         found.append(Mention(target.id, field, start, tokens[last_index].end, token.sentence, index, "role"))
     thread.close(ours)
     return found
+
+
+def _in_general(parsed: Parsed, index: int, cue: Cues) -> bool:
+    """A lower-case "instituția prefectului" in a sentence about the office in general (national politics)."""
+    head, tail = parsed.tokens[index], parsed.tokens[index + 1]
+    if not (head.text[:1].islower() and tail.text[:1].islower()):
+        return False
+    sentence = parsed.sentences[head.sentence]
+    return cue.general.search(parsed.key[sentence.start : sentence.end]) is not None
 
 
 def _followed_by(tokens: tuple[Token, ...], index: int, phrases: tuple[tuple[str, ...], ...]) -> bool:

@@ -228,7 +228,8 @@ def test_a_bear_in_town_is_an_emergency_not_an_environment_story(alba: Profile) 
         ),
         (
             "Ziua Instituției Prefectului, sărbătorită la Alba Iulia",
-            "Prefectura a organizat o festivitate cu prilejul Zilei Instituției Prefectului, la aniversarea a 25 de ani.",
+            "Prefectura a organizat o festivitate cu prilejul Zilei Instituției Prefectului, la aniversarea a 25 "
+            "de ani.",
         ),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,9 +16,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Select, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.errors import StoreError
+
 log = logging.getLogger(__name__)
+
+# Failures of the storage itself, as opposed to the data (IntegrityError stays: callers rely on it). OSError only
+# while opening (the SQLite file's folder): inside a session it may be any file the work writes.
+_DRIVER_FAILURES = (OperationalError, InterfaceError)
+_OPEN_FAILURES = (*_DRIVER_FAILURES, ArgumentError, NoSuchModuleError, OSError)
 
 
 def _normalise(url: str) -> str:
@@ -72,16 +81,90 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(_alembic_config(engine), "head")
 
 
+def describe_place(url: str) -> str:
+    """Where the data lives, for a person, never with a password: a file, or a server and a database."""
+    try:
+        parsed = make_url(_normalise(url))
+    except ArgumentError:
+        return "baza de date din MONITOR_DATABASE_URL"
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return f"fișierul bazei de date {parsed.database or ':memory:'}"
+    if backend != "postgresql":
+        return f"adresa din MONITOR_DATABASE_URL, de tipul «{backend}»"
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    return f"serverul PostgreSQL {where}, baza «{parsed.database or ''}»"
+
+
+# What the driver's message says, and what it means for the operator (checked in order, lower case).
+_CAUSES = (
+    (
+        ("readonly database", "read-only", "permission denied", "attempt to write a readonly"),
+        "nu poate fi scrisă (doar pentru citire sau fără drept de scriere)",
+    ),
+    (("database or disk is full", "no space left", "disk full"), "nu mai are loc: discul este plin"),
+    (("unable to open database file",), "nu poate fi deschisă (dosarul lipsește sau nu are drepturi)"),
+    (
+        ("password authentication failed", "authentication failed", "role"),
+        "refuză autentificarea (utilizator sau parolă greșite în MONITOR_DATABASE_URL)",
+    ),
+    (
+        (
+            "connection refused",
+            "could not connect",
+            "timeout expired",
+            "timed out",
+            "could not translate host name",
+            "no route to host",
+            "name or service not known",
+        ),
+        "nu răspunde (serverul e oprit sau adresa e greșită)",
+    ),
+    (("does not exist",), "nu există pe server"),
+    (("database is locked",), "este blocată de alt proces peste limita de așteptare"),
+    (("file is not a database", "malformed"), "nu este o bază de date validă (fișier deteriorat?)"),
+)
+
+
+def storage_error(exc: BaseException, url: str) -> StoreError:
+    """The Romanian error for a storage failure: what, where, why; never the password."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    place = describe_place(url)
+    if isinstance(exc, ArgumentError | NoSuchModuleError):
+        return StoreError(f"MONITOR_DATABASE_URL nu este o adresă de bază de date validă ({place})")
+    for needles, meaning in _CAUSES:
+        if any(needle in text for needle in needles):
+            return StoreError(f"Baza de date ({place}) {meaning}.")
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return StoreError(f"Baza de date ({place}) nu mai are loc: discul este plin.")
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return StoreError(f"Eroare la baza de date ({place}): {_without_secret(first, url)}")
+
+
+def _without_secret(text: str, url: str) -> str:
+    try:
+        password = make_url(_normalise(url)).password
+    except ArgumentError:
+        return text
+    return text.replace(str(password), "***") if password else text
+
+
 class Store:
-    """The database of one deployment: an engine, a session factory, migrations applied on first use."""
+    """The database of one deployment: an engine, a session factory, migrations applied on first use.
+
+    A failure of the storage itself (bad URL, read-only file, full disk, unreachable server) becomes a StoreError
+    naming the file or server; a constraint violation stays what it is (callers rely on IntegrityError)."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = _normalise(url)
-        self.engine = make_engine(self.url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        if migrate and current_revision(self.engine) != head_revision(self.engine):
-            log.info("migrating database %s to %s", self.engine.url.render_as_string(), head_revision(self.engine))
-            upgrade(self.engine)
+        try:
+            self.engine = make_engine(self.url)
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+            if migrate and current_revision(self.engine) != head_revision(self.engine):
+                log.info("migrating %s to %s", describe_place(self.url), head_revision(self.engine))
+                upgrade(self.engine)
+        except _OPEN_FAILURES as exc:
+            raise storage_error(exc, self.url) from exc
 
     @property
     def dialect(self) -> str:
@@ -90,8 +173,11 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except _DRIVER_FAILURES as exc:
+            raise storage_error(exc, self.url) from exc
 
     def in_batches(self, pending: Select[int], work: Callable[[Session, Sequence[int]], int]) -> int:
         """Hand the ids `pending` selects (a limited batch) to `work`, one transaction a batch, until it selects

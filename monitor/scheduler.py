@@ -36,9 +36,12 @@ from monitor.crawl.ingest import crawl_sync, sync_outlets
 from monitor.deliver.alerts import AlertNotice, check_alerts
 from monitor.deliver.digest import DigestResult, run_digest
 from monitor.deliver.mail import SendSummary, send_pending
+from monitor.errors import StoreError
 from monitor.settings import Settings
+from monitor.status import Problem
 from monitor.store import Store
 from monitor.store.jobs import LEASE_TTL, acquire_lease, already_done, next_due, release_lease, run_once
+from monitor.watchdog import Watchdog, health_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ log = logging.getLogger(__name__)
 LEARN_FROM, LEARN_UNTIL = time(3, 0), time(7, 0)
 
 MAIL_EVERY = timedelta(minutes=1)
+WATCH_EVERY = timedelta(minutes=5)  # how often the daemon looks for problems to tell the operator
 
 
 # --- what is due at `now` ----------------------------------------------------------------------
@@ -256,6 +260,7 @@ class Daemon:
         self.lease_ttl = lease_ttl
         self.clock = clock
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.watchdog = Watchdog(store, settings)
         self.stop = threading.Event()
         self.pipeline = threading.Lock()  # analysis, alerts and mail run one at a time across crawl jobs
         # APScheduler's shutdown holds its job store lock while it waits for running jobs, so a job may change
@@ -327,6 +332,13 @@ class Daemon:
             id="heartbeat",
             executor="lease",  # its own thread: long crawls never starve the lease
         )
+        self.scheduler.add_job(
+            self.look,
+            IntervalTrigger(seconds=WATCH_EVERY.total_seconds(), timezone=UTC),
+            id="watchdog",
+            executor="lease",  # nothing slow in the pipeline delays the operator's warning
+            next_run_time=now + WATCH_EVERY,
+        )
 
     def crawl_outlet(self, outlet_id: str) -> CycleReport | None:
         """One crawl cycle of one outlet, then analysis, alerts and mail; the next run follows the feeds' state."""
@@ -362,9 +374,18 @@ class Daemon:
         return report
 
     def heartbeat(self) -> None:
-        if not acquire_lease(self.store, self.owner, now=self.clock(), ttl=self.lease_ttl):
+        try:
+            held = acquire_lease(self.store, self.owner, now=self.clock(), ttl=self.lease_ttl)
+        except StoreError as exc:  # the database cannot be written: tell the operator, keep trying
+            self.watchdog.warn([Problem("storage", str(exc))], self.clock())
+            return
+        if not held:
             log.error("scheduler lease lost to another process: stopping")
             self.stop.set()
+
+    def look(self) -> None:
+        """The operator's warnings: collection stopped, storage failing, mail failing, disk filling up."""
+        self.watchdog.check(self.clock())
 
     def _holding(self) -> bool:
         if self.stop.is_set():
@@ -387,7 +408,8 @@ def run_daemon(store: Store, sources: Sources, profiles: Sequence[Profile], sett
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        daemon.run()
+        with health_endpoint(settings.health_address, store, settings, daemon.clock):
+            daemon.run()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

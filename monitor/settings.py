@@ -69,6 +69,8 @@ class Settings:
     backoff_base: timedelta = timedelta(minutes=5)
     backoff_cap: timedelta = timedelta(hours=6)
     templates_dir: Path | None = None  # the office's own templates (letterhead), over the packaged ones
+    operator_email: str | None = None  # warned when collection stops, storage fails or mail keeps failing
+    health_address: str | None = None  # HOST:PORT of the daemon's /health endpoint (unset: none)
     config: ConfigHome = ConfigHome(None, "")
 
     @classmethod
@@ -93,6 +95,8 @@ class Settings:
                 host.strip().lower() for host in env.get("MONITOR_ALLOW_HOSTS", "").split(",") if host.strip()
             ),
             templates_dir=templates if templates is not None and templates.is_dir() else None,
+            operator_email=env.get("MONITOR_OPERATOR_EMAIL") or None,
+            health_address=env.get("MONITOR_HEALTH") or None,
             config=home,
         )
         return replace(settings, **overrides)

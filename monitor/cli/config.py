@@ -1,14 +1,16 @@
-"""Commands about configuration and the database schema."""
+"""Commands about configuration, the database schema and the deployment's state."""
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from monitor.cli.common import cli, open_store, settings_of
 from monitor.config import ConfigError, load_all, write_config_folder
+from monitor.status import describe_status, read_status
 from monitor.store.db import current_revision, upgrade
 
 
@@ -61,3 +63,17 @@ def init_command(folder: Path) -> None:
         "Pașii următori: completați profilul din pipelines/ (persoanele, destinatarii), verificați cu "
         f"«monitor --config {folder} check-config», apoi porniți «monitor --config {folder} run»."
     )
+
+
+@cli.command("status")
+@click.pass_context
+def status_command(ctx: click.Context) -> None:
+    """Starea instalării: colectarea, fiecare publicație, coada de e-mail, serviciul, baza de date; ieșire 1 la
+    probleme."""
+    settings = settings_of(ctx)
+    now = datetime.now(UTC)
+    status = read_status(open_store(settings), settings, now=now)
+    for line in describe_status(status, settings):
+        click.echo(line)
+    if not status.healthy:
+        sys.exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import click
@@ -115,10 +116,17 @@ def send_command(ctx: click.Context) -> None:
 @cli.command("run")
 @click.option("--profile", "profile_ref", metavar="P", help="Doar acest profil (implicit: toate din pipelines/).")
 @click.option("--once", is_flag=True, help="Face o dată tot ce este scadent acum, apoi iese.")
+@click.option(
+    "--health",
+    metavar="GAZDĂ:PORT",
+    help="Servește /health (JSON; 200 dacă totul e în regulă, 503 altfel) la adresa dată (și MONITOR_HEALTH).",
+)
 @click.pass_context
-def run_command(ctx: click.Context, profile_ref: str | None, once: bool) -> None:
+def run_command(ctx: click.Context, profile_ref: str | None, once: bool, health: str | None) -> None:
     """Serviciul de monitorizare: colectare, analiză, alerte, sinteze, rapoarte și e-mail, după program."""
     settings = settings_of(ctx)
+    if health is not None:
+        settings = replace(settings, health_address=health)
     if profile_ref is not None:
         sources, profile = resolve_profile(settings, profile_ref)
         profiles = [profile]

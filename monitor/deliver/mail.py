@@ -24,6 +24,7 @@ from email import policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from html import escape as html_escape
 from ipaddress import ip_address
 from pathlib import Path
 from typing import NamedTuple
@@ -336,6 +337,31 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
         client.close()
         raise
     return client
+
+
+def send_direct(settings: Settings, recipient: str, subject: str, text: str, *, now: datetime) -> None:
+    """Send one plain message now, without the outbox (the operator's warnings: the database may be what fails);
+    bounded by SMTP_TIMEOUT; raises on failure. Without MONITOR_SMTP_URL the message is written as an .eml file."""
+    message = build_message(
+        sender=settings.mail_from,
+        recipient=recipient,
+        subject=subject,
+        html=f"<pre>{html_escape(text)}</pre>",
+        text=text,
+        message_id=message_id_for(f"operator:{recipient}:{now.isoformat()}:{subject}", settings),
+        date=now,
+    )
+    raw = message_bytes(message)
+    if settings.smtp_url is None:
+        path = settings.output_dir / "mail" / f"operator-{now:%Y%m%dT%H%M%S}.eml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(raw)
+        return
+    client = _connect(parse_smtp_url(settings.smtp_url))
+    try:
+        client.sendmail(parseaddr(settings.mail_from)[1], [recipient], raw)
+    finally:
+        _close(client, polite=True)
 
 
 def _is_loopback(host: str) -> bool:

@@ -16,7 +16,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Select, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import StoreError
@@ -25,7 +34,8 @@ log = logging.getLogger(__name__)
 
 # Failures of the storage itself, as opposed to the data (IntegrityError stays: callers rely on it). OSError only
 # while opening (the SQLite file's folder): inside a session it may be any file the work writes.
-_DRIVER_FAILURES = (OperationalError, InterfaceError)
+_DRIVER_FAILURES = (OperationalError, InterfaceError, DatabaseError)
+_NOT_STORAGE = (IntegrityError, ProgrammingError, DataError)  # the data or the code, not the storage
 _OPEN_FAILURES = (*_DRIVER_FAILURES, ArgumentError, NoSuchModuleError, OSError)
 
 
@@ -163,6 +173,8 @@ class Store:
             if migrate and current_revision(self.engine) != head_revision(self.engine):
                 log.info("migrating %s to %s", describe_place(self.url), head_revision(self.engine))
                 upgrade(self.engine)
+        except _NOT_STORAGE:
+            raise
         except _OPEN_FAILURES as exc:
             raise storage_error(exc, self.url) from exc
 
@@ -176,6 +188,8 @@ class Store:
         try:
             with self._sessions() as session, session.begin():
                 yield session
+        except _NOT_STORAGE:
+            raise
         except _DRIVER_FAILURES as exc:
             raise storage_error(exc, self.url) from exc
 

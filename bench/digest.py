@@ -210,7 +210,7 @@ def bench_alert_latency(poll: int, trials: int) -> None:
             output_dir=Path(folder) / "out",
             sources_path=REPO / "sources.yaml",
             pipelines_dir=REPO / "pipelines",
-            allow_hosts=frozenset({"127.0.0.1"}),
+            allow_hosts=frozenset({feed.base.removeprefix("http://")}),
             smtp_url=f"smtp://127.0.0.1:{port}",
         )
         outlet = Outlet(

@@ -208,7 +208,7 @@ def main() -> None:
             {},
             database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
             data_dir=Path(tmp),
-            allow_hosts=frozenset({"127.0.0.1"}),
+            allow_hosts=frozenset({base.removeprefix("http://")}),
         )
         # One loopback host stands for every outlet: allow it the concurrency that many hosts would have.
         settings = replace(settings, per_host_limit=8, total_limit=16)

@@ -17,6 +17,8 @@ from typing import Any
 
 import platformdirs
 
+from monitor.errors import ConfigError
+
 USER_AGENT = "PresaMonitor/0.1 (+monitorizare presa pentru Institutia Prefectului; contact: presa@prefectura.example)"
 DEFAULTS = Path(str(resources.files("monitor.defaults")))  # sources.yaml, pipelines/, templates/
 
@@ -49,6 +51,20 @@ def find_config(explicit: Path | None, env: dict[str, str], cwd: Path) -> Config
     return ConfigHome(None, "")
 
 
+def allowed_services(value: str) -> frozenset[str]:
+    """MONITOR_ALLOW_HOSTS: comma-separated host:port pairs of private services the crawler may fetch."""
+    entries = [entry.strip().lower() for entry in value.split(",") if entry.strip()]
+    bad = [entry for entry in entries if not entry.rpartition(":")[2].isdigit()]
+    if bad:
+        raise ConfigError(
+            [
+                f"MONITOR_ALLOW_HOSTS: «{entry}» trebuie să numească gazda și portul (de exemplu 127.0.0.1:8000)"
+                for entry in bad
+            ]
+        )
+    return frozenset(entries)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run needs that is not in sources.yaml or a profile."""
@@ -60,7 +76,7 @@ class Settings:
     pipelines_dir: Path
     smtp_url: str | None = None
     mail_from: str = "Presa <presa@localhost>"
-    allow_hosts: frozenset[str] = field(default_factory=frozenset)  # private hosts allowed (tests, demo)
+    allow_hosts: frozenset[str] = field(default_factory=frozenset)  # private "host:port" allowed (tests, demo)
     user_agent: str = USER_AGENT
     max_body_bytes: int = 15 * 1024 * 1024
     request_deadline: float = 30.0  # seconds for a whole request, body included
@@ -91,9 +107,7 @@ class Settings:
             pipelines_dir=Path(env.get("MONITOR_PIPELINES") or (base or DEFAULTS) / "pipelines"),
             smtp_url=env.get("MONITOR_SMTP_URL") or None,
             mail_from=env.get("MONITOR_MAIL_FROM") or cls.mail_from,
-            allow_hosts=frozenset(
-                host.strip().lower() for host in env.get("MONITOR_ALLOW_HOSTS", "").split(",") if host.strip()
-            ),
+            allow_hosts=allowed_services(env.get("MONITOR_ALLOW_HOSTS", "")),
             templates_dir=templates if templates is not None and templates.is_dir() else None,
             operator_email=env.get("MONITOR_OPERATOR_EMAIL") or None,
             health_address=env.get("MONITOR_HEALTH") or None,

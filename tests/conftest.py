@@ -68,8 +68,13 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings with temp data and output folders, the repo's config, and loopback allowed."""
+def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings with temp data and output folders, the repo's config, and the test's site allowed (its port only)."""
+    allowed = (
+        frozenset({request.getfixturevalue("site").base.removeprefix("http://")})
+        if "site" in request.fixturenames
+        else frozenset()
+    )
     return Settings.from_env(
         {},
         database_url=f"sqlite:///{tmp_path / 'presa.db'}",
@@ -77,7 +82,7 @@ def settings(tmp_path: Path) -> Settings:
         output_dir=tmp_path / "out",
         sources_path=REPO / "sources.yaml",
         pipelines_dir=REPO / "pipelines",
-        allow_hosts=frozenset({"127.0.0.1", "localhost"}),
+        allow_hosts=allowed,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from monitor.crawl.fetch import Fetcher
+from monitor.errors import ConfigError
 from monitor.record import FetchOutcome, FetchStatus
 from monitor.settings import Settings
 from tests.conftest import Site
@@ -110,6 +111,24 @@ def test_loopback_is_refused_without_the_allow_list(site: Site, settings: Settin
     outcome = run(fetch(replace(settings, allow_hosts=frozenset()), url))
     assert (outcome.status, outcome.error) == (FetchStatus.FAILED, "adresă nepublică refuzată: 127.0.0.1")
     assert site.requests == []  # never connected
+
+
+def test_the_allow_list_names_host_and_port(site: Site, settings: Settings) -> None:
+    """With the site's 127.0.0.1:PORT allowed, a redirect to another local port, or a name that resolves to the
+    same address, is still refused."""
+    port = int(site.base.rpartition(":")[2])
+    elsewhere = redirect(site, "/to-another-port", f"http://127.0.0.1:{port + 1}/admin")
+    outcome = run(fetch(settings, elsewhere))
+    assert (outcome.status, outcome.error) == (FetchStatus.FAILED, "adresă nepublică refuzată: 127.0.0.1")
+    by_name = site.serve_bytes("/feed.xml", b"<rss/>").replace("127.0.0.1", "localhost")
+    outcome = run(fetch(settings, by_name))
+    assert outcome.status is FetchStatus.FAILED and outcome.error.startswith("adresă nepublică refuzată: localhost")
+    assert site.hits("/feed.xml") == 0  # refused before connecting
+
+
+def test_an_allow_list_entry_without_a_port_is_refused() -> None:
+    with pytest.raises(ConfigError, match="MONITOR_ALLOW_HOSTS: «127.0.0.1» trebuie să numească gazda și portul"):
+        Settings.from_env({"MONITOR_ALLOW_HOSTS": "127.0.0.1"})
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/feed", "file:///etc/passwd"])

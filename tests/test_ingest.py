@@ -391,7 +391,7 @@ def test_crawl_command_prints_a_romanian_summary(site: Site, tmp_path: Path, mon
     newsroom(site)
     monkeypatch.setenv("MONITOR_SOURCES", str(write_sources(tmp_path / "sources.yaml", site)))
     monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("MONITOR_ALLOW_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("MONITOR_ALLOW_HOSTS", site.base.removeprefix("http://"))
     runner = CliRunner()
     result = runner.invoke(cli, ["crawl", "--once", "--workers", "0"])
     assert result.exit_code == 0, result.output
@@ -415,13 +415,13 @@ def test_crawl_command_prints_a_romanian_summary(site: Site, tmp_path: Path, mon
 # --- killed mid-run ---------------------------------------------------------------------------------
 
 
-def _run_crawl(tmp_path: Path, sources: Path, database_url: str) -> subprocess.Popen[bytes]:
+def _run_crawl(tmp_path: Path, sources: Path, database_url: str, site: Site) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "MONITOR_SOURCES": str(sources),
         "MONITOR_DATABASE_URL": database_url,
         "MONITOR_DATA_DIR": str(tmp_path / "data"),
-        "MONITOR_ALLOW_HOSTS": "127.0.0.1",
+        "MONITOR_ALLOW_HOSTS": site.base.removeprefix("http://"),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "monitor", "crawl", "--once"],
@@ -480,7 +480,7 @@ def test_a_crawl_killed_mid_run_resumes_without_duplicates_or_losses(
     site.serve_bytes("/feeds/alba24.xml", rss(site, items), RSS, headers={"ETag": '"v1"'})
     sources = write_sources(tmp_path / "sources.yaml", site)
 
-    killed = _run_crawl(tmp_path, sources, any_store.url)
+    killed = _run_crawl(tmp_path, sources, any_store.url, site)
     try:
         for _ in range(2):  # two pages are hanging: the first four are fetched and being stored
             assert blocked.acquire(timeout=60), "the crawl never reached the slow pages"

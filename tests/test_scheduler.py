@@ -276,7 +276,7 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site) -> None:
         "MONITOR_SOURCES": str(tmp_path / "sources.yaml"),
         "MONITOR_PIPELINES": str(pipelines),
         "MONITOR_OUTPUT_DIR": str(tmp_path / "out"),
-        "MONITOR_ALLOW_HOSTS": "127.0.0.1",
+        "MONITOR_ALLOW_HOSTS": site.base.removeprefix("http://"),
     }
     env.pop("MONITOR_SMTP_URL", None)
     process = subprocess.Popen(

@@ -246,16 +246,17 @@ class Fetcher:
         return FetchOutcome(url, FetchStatus.FAILED, error=error)
 
     async def _address(self, host: str, port: int) -> str:
-        """The IP to connect to for `host`; refuses private, loopback and link-local ones unless allowed."""
+        """The IP to connect to for `host`; refuses private, loopback and link-local ones unless `host:port` is in
+        MONITOR_ALLOW_HOSTS (a name that merely resolves to an allowed address, or another port, is refused)."""
         allowed = self.settings.allow_hosts
         try:
             addresses: list[_IPAddress] = [ipaddress.ip_address(host)]
         except ValueError:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
             addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-        if host.lower() not in allowed:
+        if f"{host.lower()}:{port}" not in allowed:  # an allowed private service: that host name and port only
             for address in addresses:
-                if not _is_public(address) and str(address) not in allowed:
+                if not _is_public(address):
                     where = host if len(addresses) == 1 and host == _literal(host) else f"{host} ({address})"
                     raise _Refused(f"adresă nepublică refuzată: {where}")
         if not addresses:

@@ -205,7 +205,7 @@ def run_demo(
             pipelines_dir=output / "pipelines",
             smtp_url=sink.url,
             mail_from="Presa (demo) <presa@prefectura-alba.example>",
-            allow_hosts=frozenset({"127.0.0.1"}),
+            allow_hosts=frozenset({server.base_url.removeprefix("http://").rstrip("/")}),
             per_host_limit=8,  # every outlet of the newsroom shares one loopback host
         )
         run = _Run(Store(settings.database_url), sources, profile, settings, server, newsroom, say, status)

@@ -127,7 +127,7 @@ def test_the_allow_list_names_host_and_port(site: Site, settings: Settings) -> N
 
 
 def test_an_allow_list_entry_without_a_port_is_refused() -> None:
-    with pytest.raises(ConfigError, match="MONITOR_ALLOW_HOSTS: «127.0.0.1» trebuie să numească gazda și portul"):
+    with pytest.raises(ConfigError, match=r"MONITOR_ALLOW_HOSTS: «127\.0\.0\.1» trebuie să numească gazda și portul"):
         Settings.from_env({"MONITOR_ALLOW_HOSTS": "127.0.0.1"})
 
 

@@ -31,6 +31,7 @@ class FetchOutcome:
     last_modified: str | None = None
     retry_after: float | None = None  # seconds
     error: str | None = None
+    no_store: bool = False  # Cache-Control: no-store, or Expires: 0 / in the past: keep no validators
 
 
 class DateSource(enum.StrEnum):

@@ -193,6 +193,42 @@ def test_etag_is_saved_and_the_next_crawl_is_conditional(site: Site, any_store: 
     assert count(any_store, ArticleRow) == 1
 
 
+def test_a_304_never_erases_a_validator_and_no_store_drops_them(
+    site: Site, any_store: Store, settings: Settings
+) -> None:
+    body = rss(site, [])
+    answers = [
+        (200, {"ETag": '"a"', "Last-Modified": "Sat, 21 Nov 2026 10:00:00 GMT"}),
+        (304, {"ETag": '"a"'}),  # only one validator repeated: the other stays
+        (200, {"ETag": '"b"', "Expires": "0"}),  # expired at once: keep none
+        (200, {"ETag": '"c"', "Cache-Control": "private, no-store"}),
+    ]
+
+    def feed(request: BaseHTTPRequestHandler) -> None:
+        status, headers = answers.pop(0)
+        request.send_response(status)
+        for name, value in {**headers, "Content-Type": RSS}.items():
+            request.send_header(name, value)
+        payload = body if status == 200 else b""
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)
+
+    alba24 = outlet("alba24", site.add("/rss", feed))
+    seen = []
+    for step in range(4):
+        crawl_once(any_store, settings, alba24, now=NOW + timedelta(hours=step))
+        state = feed_row(any_store, site.url("/rss"))
+        seen.append((state.etag, state.last_modified))
+    assert seen == [
+        ('"a"', "Sat, 21 Nov 2026 10:00:00 GMT"),
+        ('"a"', "Sat, 21 Nov 2026 10:00:00 GMT"),
+        (None, None),
+        (None, None),
+    ]
+    assert "if-none-match" not in site.requests[-1][1]  # after Expires: 0 the request was unconditional
+
+
 # --- feed failures and their state ----------------------------------------------------------------
 
 

@@ -178,6 +178,22 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _no_store(headers: httpx.Headers) -> bool:
+    """The response asks not to be kept: Cache-Control no-store, or an Expires that is invalid ("0") or past."""
+    if "no-store" in headers.get("cache-control", "").lower():
+        return True
+    expires = headers.get("expires")
+    if expires is None:
+        return False
+    try:
+        when = parsedate_to_datetime(expires)
+    except (TypeError, ValueError, IndexError):
+        return True  # RFC 9111: an invalid date, "0" above all, means already expired
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when <= datetime.now(UTC)
+
+
 class Fetcher:
     """An HTTP client for one crawl: `async with Fetcher(settings) as fetcher: await fetcher.fetch(url)`."""
 
@@ -308,6 +324,7 @@ class Fetcher:
             "http_status": status,
             "etag": response.headers.get("etag"),
             "last_modified": response.headers.get("last-modified"),
+            "no_store": _no_store(response.headers),
         }
         if status == 304:
             return FetchOutcome(url, FetchStatus.NOT_MODIFIED, **common)

@@ -350,8 +350,13 @@ class _Cycle:
         now = self.clock()
         with self.store.session() as session:
             row = session.get_one(FeedRow, feed.id)
-            if outcome.status is FetchStatus.OK or outcome.etag or outcome.last_modified:
+            if outcome.no_store:  # the server asks not to keep it: the next request is unconditional
+                row.etag = row.last_modified = None
+            elif outcome.status is FetchStatus.OK:  # a new representation: its validators, and only those
                 row.etag, row.last_modified = outcome.etag, outcome.last_modified
+            else:  # 304: it may refresh a validator, never erase one it does not repeat
+                row.etag = outcome.etag or row.etag
+                row.last_modified = outcome.last_modified or row.last_modified
             row.last_status, row.last_http_status = outcome.status.value, outcome.http_status
             row.last_checked_at = row.last_success_at = now
             row.error_count, row.last_error = 0, None

@@ -253,6 +253,20 @@ def test_retry_after_defers_the_feed_without_counting_an_error(
     assert site.hits("/rss") == 2
 
 
+def test_a_manual_crawl_honours_retry_after_and_backoff_unless_forced(
+    site: Site, store: Store, settings: Settings
+) -> None:
+    deferring = outlet("alba24", site.serve_bytes("/rss", b"", status=429, headers={"Retry-After": "3600"}))
+    failing = outlet("unirea", site.serve_bytes("/broken", b"", status=500))
+    crawl_once(store, settings, deferring, failing)
+    later = NOW + timedelta(minutes=1)
+    manual = crawl_once(store, settings, deferring, failing, now=later)  # `monitor crawl --once`: not due_only
+    assert (site.hits("/rss"), site.hits("/broken")) == (1, 1)  # neither was asked again
+    assert manual.deferred == 2 and manual.failed == 0
+    forced = crawl_once(store, settings, deferring, failing, now=later, force=True)
+    assert (site.hits("/rss"), site.hits("/broken")) == (2, 2) and forced.failed == 1
+
+
 def test_failures_back_off_geometrically_up_to_the_cap_and_the_feed_is_never_disabled(
     site: Site, store: Store, settings: Settings
 ) -> None:

@@ -54,7 +54,7 @@ def summarize(summary: CrawlSummary) -> str:
     """The closing summary of a cycle, in Romanian."""
     text = f"Fluxuri: {summary.feeds_ok} ok, {summary.not_modified} nemodificate, {summary.failed} eșuate"
     if summary.deferred:
-        text += f", {summary.deferred} amânate"
+        text += f", {summary.deferred} amânate (--force le citește acum)"
     return text + f". Articole noi: {summary.new_articles}. Duplicate: {summary.duplicates}."
 
 
@@ -77,10 +77,20 @@ def _run_cycle(
     only: Collection[str] | None,
     due_only: bool,
     pool: Executor | None,
+    *,
+    force: bool = False,
 ) -> CrawlSummary:
     def run(progress: Callable[[FeedResult], None], on_start: Callable[[int], None] | None = None) -> CrawlSummary:
         return crawl_sync(
-            store, sources, settings, only=only, due_only=due_only, executor=pool, progress=progress, on_start=on_start
+            store,
+            sources,
+            settings,
+            only=only,
+            due_only=due_only,
+            force=force,
+            executor=pool,
+            progress=progress,
+            on_start=on_start,
         )
 
     if not sys.stderr.isatty():
@@ -133,6 +143,12 @@ def _extraction_pool(workers: int) -> Iterator[Executor | None]:
 
 @cli.command("crawl")
 @click.option("--once", is_flag=True, help="Un singur ciclu peste toate fluxurile, apoi ieșire.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Citește și fluxurile amânate (Retry-After al publicației sau pauza după erori); atenție: o publicație "
+    "poate bloca accesul biroului.",
+)
 @click.option("--source", "source_ids", multiple=True, metavar="ID", help="Doar publicația ID (se poate repeta).")
 @click.option(
     "--workers",
@@ -148,7 +164,9 @@ def _extraction_pool(workers: int) -> Iterator[Executor | None]:
     help="După colectare, analizează articolele noi pentru fiecare profil din pipelines/.",
 )
 @click.pass_context
-def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], workers: int, analyze: bool) -> None:
+def crawl_command(
+    ctx: click.Context, once: bool, force: bool, source_ids: tuple[str, ...], workers: int, analyze: bool
+) -> None:
     """Citește fluxurile publicațiilor și salvează articolele noi."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request is noise here
     settings = settings_of(ctx)
@@ -162,12 +180,12 @@ def crawl_command(ctx: click.Context, once: bool, source_ids: tuple[str, ...], w
     try:
         with _extraction_pool(workers) as pool:
             if once:
-                click.echo(summarize(_run_cycle(store, sources, settings, only, False, pool)))
+                click.echo(summarize(_run_cycle(store, sources, settings, only, False, pool, force=force)))
                 _analyse(store, sources, settings, analyze)
                 return
             click.echo("Monitorizare continuă: fiecare flux la intervalul lui (Ctrl+C pentru oprire).")
             while True:
-                click.echo(summarize(_run_cycle(store, sources, settings, only, True, pool)))
+                click.echo(summarize(_run_cycle(store, sources, settings, only, True, pool, force=force)))
                 _analyse(store, sources, settings, analyze)
                 time.sleep(_seconds_to_next_check(store, sources, only))
     except KeyboardInterrupt:

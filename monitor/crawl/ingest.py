@@ -27,6 +27,7 @@ from monitor.config import Outlet, Sources
 from monitor.crawl.extract import Page, complete_article, extract_page
 from monitor.crawl.feeds import FeedError, parse_feed
 from monitor.crawl.fetch import Fetcher
+from monitor.deliver.render import BUCHAREST
 from monitor.record import Article, FetchOutcome, FetchStatus
 from monitor.settings import Settings
 from monitor.store import Store
@@ -395,21 +396,37 @@ class _Cycle:
 
 
 def _feeds_to_crawl(
-    store: Store, outlets: dict[str, Outlet], due_only: bool, now: datetime
-) -> list[tuple[_FeedState, Outlet]]:
+    store: Store, outlets: dict[str, Outlet], due_only: bool, force: bool, now: datetime
+) -> tuple[list[tuple[_FeedState, Outlet]], list[FeedResult]]:
+    """The feeds to fetch now, and those held back: not due (`due_only`), or deferred by the outlet's Retry-After
+    or by the backoff after errors (unless `force`: an operator who polls by hand must not get the office
+    blocked)."""
     configured = {url: outlet for outlet in outlets.values() for url in outlet.feeds}
     chosen: list[tuple[_FeedState, Outlet]] = []
+    held: list[FeedResult] = []
     with store.session() as session:
         for chunk in _chunks(list(configured)):
             for row in session.scalars(select(FeedRow).where(FeedRow.url.in_(chunk)).order_by(FeedRow.id)):
-                if due_only and row.next_check_at is not None and row.next_check_at > now:
+                next_check = row.next_check_at
+                waiting = next_check is not None and next_check > now
+                deferred = row.error_count > 0 or row.last_status == FetchStatus.RETRY_LATER.value
+                if next_check is not None and waiting and deferred and not force:
+                    until = next_check.astimezone(BUCHAREST).strftime("%d.%m.%Y %H:%M")
+                    why = row.last_error or f"HTTP {row.last_http_status}"
+                    held.append(
+                        FeedResult(
+                            row.url, row.outlet_id, FetchStatus.RETRY_LATER, error=f"amânat până la {until} ({why})"
+                        )
+                    )
+                    continue
+                if due_only and waiting:
                     continue
                 outlet = configured[row.url]
                 state = _FeedState(
                     row.id, row.url, outlet.id, row.etag, row.last_modified, row.error_count, outlet.poll
                 )
                 chosen.append((state, outlet))
-    return chosen
+    return chosen, held
 
 
 async def crawl(
@@ -420,11 +437,13 @@ async def crawl(
     now: datetime | None = None,
     only: Collection[str] | None = None,
     due_only: bool = False,
+    force: bool = False,
     progress: Callable[[FeedResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     executor: Executor | None = None,
 ) -> CrawlSummary:
-    """One cycle over the enabled outlets' feeds (`only`: outlet ids; `due_only`: feeds whose time has come).
+    """One cycle over the enabled outlets' feeds (`only`: outlet ids; `due_only`: feeds whose time has come;
+    `force`: also the feeds an outlet's Retry-After or the error backoff holds back).
 
     `now` fixes the clock (the demo's simulated time); None means real time. `executor` runs page extraction
     (a process pool spreads it over cores); None extracts in this thread.
@@ -439,7 +458,11 @@ async def crawl(
         return now if now is not None else datetime.now(UTC)
 
     outlets = {o.id: o for o in sources.outlets if o.enabled and (only is None or o.id in only)}
-    feeds = _feeds_to_crawl(store, outlets, due_only, clock())
+    feeds, held = _feeds_to_crawl(store, outlets, due_only, force, clock())
+    for result in held:
+        log.info("feed %s of %s held back: %s", result.feed_url, result.outlet_id, result.error)
+        if progress is not None:
+            progress(result)
     if on_start is not None:
         on_start(len(feeds))
     async with Fetcher(settings) as fetcher:
@@ -452,7 +475,7 @@ async def crawl(
             return result
 
         results = await asyncio.gather(*(one(feed, outlet) for feed, outlet in feeds))
-    return CrawlSummary.of(results)
+    return CrawlSummary.of([*results, *held])
 
 
 def _blocking(run: Callable[_P, Coroutine[Any, Any, _R]]) -> Callable[_P, _R]:

@@ -92,6 +92,16 @@ def profile() -> Profile:
     return load_profile(REPO / "pipelines" / "alba.yaml")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_robots_memory() -> Iterator[None]:
+    """robots.txt is kept per origin for the whole process; a test's loopback port may be another test's."""
+    from monitor.crawl import fetch
+
+    fetch._ROBOTS.clear()
+    yield
+    fetch._ROBOTS.clear()
+
+
 # --- HTTP site ---------------------------------------------------------------------------------
 
 Handler = Callable[[BaseHTTPRequestHandler], None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import threading
+import time
 from collections.abc import Coroutine
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
@@ -24,7 +25,8 @@ def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
 
 
 async def fetch(settings: Settings, url: str, **options: Any) -> FetchOutcome:
-    async with Fetcher(settings) as fetcher:
+    """One fetch by a new Fetcher with a robots.txt memory of its own (the process-wide one outlives a test)."""
+    async with Fetcher(settings, robots={}) as fetcher:
         return await fetcher.fetch(url, **options)
 
 
@@ -210,7 +212,7 @@ def test_robots_txt_is_honoured_for_pages_and_read_once(site: Site, settings: Se
     allowed = [site.serve_bytes(f"/stiri/{n}", b"ok") for n in range(3)]
 
     async def go() -> list[FetchOutcome]:
-        async with Fetcher(settings) as fetcher:
+        async with Fetcher(settings, robots={}) as fetcher:
             pages = [fetcher.fetch(url, check_robots=True) for url in [site.url("/privat/a"), *allowed]]
             return list(await asyncio.gather(*pages))
 
@@ -226,6 +228,28 @@ def test_unreachable_robots_txt_disallows_pages_but_a_missing_one_allows(site: S
     site.serve_bytes("/robots.txt", b"", status=500)
     assert run(fetch(settings, page, check_robots=True)).status is FetchStatus.FAILED
     assert run(fetch(settings, page)).status is FetchStatus.OK  # feeds do not ask robots.txt
+
+
+def test_a_hanging_robots_txt_is_asked_once_and_its_pages_wait_with_backoff(site: Site, settings: Settings) -> None:
+    def hang(request: BaseHTTPRequestHandler) -> None:
+        site.closing.wait(10)  # never answers within the deadline
+
+    site.add("/robots.txt", hang)
+    pages = [site.serve_bytes(f"/stiri/{n}", b"ok") for n in range(30)]
+    settings = replace(settings, request_deadline=1.0)
+    memory: dict[str, Any] = {}
+
+    async def crawl() -> list[FetchOutcome]:
+        async with Fetcher(settings, robots=memory) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch(url, check_robots=True) for url in pages)))
+
+    started = time.monotonic()
+    first = run(crawl())
+    assert time.monotonic() - started < 5  # one robots deadline, not one per page (30 s)
+    assert all(o.status is FetchStatus.FAILED and "robots.txt nu a răspuns în 1 s" in (o.error or "") for o in first)
+    second = run(crawl())  # the next cycle, within the backoff: robots.txt is not asked again
+    assert all(o.status is FetchStatus.FAILED for o in second)
+    assert site.hits("/robots.txt") == 1 and all(site.hits(f"/stiri/{n}") == 0 for n in range(30))
 
 
 def test_per_host_concurrency_limit(site: Site, settings: Settings) -> None:

@@ -16,7 +16,8 @@ import unicodedata
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -194,16 +195,40 @@ def _no_store(headers: httpx.Headers) -> bool:
     return when <= datetime.now(UTC)
 
 
+ROBOTS_DEADLINE = 10.0  # seconds for robots.txt, whatever the page deadline
+ROBOTS_KEEP = timedelta(hours=24)  # RFC 9309: a robots.txt read may be kept up to a day
+
+
+@dataclass(frozen=True)
+class _Robots:
+    """One origin's robots.txt as last read: its rules, until when they hold, and why pages wait if it failed."""
+
+    parser: RobotFileParser
+    expires: datetime
+    reason: str | None  # None: read; otherwise why every page of the origin is held back for now
+    failures: int  # consecutive failures (the backoff grows with them)
+
+
+# robots.txt per origin, for every crawl of this process (the daemon makes a Fetcher per cycle).
+_ROBOTS: dict[str, _Robots] = {}
+
+
 class Fetcher:
     """An HTTP client for one crawl: `async with Fetcher(settings) as fetcher: await fetcher.fetch(url)`."""
 
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        robots: dict[str, _Robots] | None = None,
+    ) -> None:
         self.settings = settings
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._total = asyncio.Semaphore(settings.total_limit)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots = robots if robots is not None else _ROBOTS
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -244,9 +269,11 @@ class Fetcher:
         deadline = self.settings.request_deadline
         async with slot, self._total:
             try:
+                if check_robots:
+                    refusal = await self._robots_refusal(url)
+                    if refusal is not None:
+                        return FetchOutcome(url, FetchStatus.FAILED, error=refusal)
                 async with asyncio.timeout(deadline):
-                    if check_robots and not await self._robots_allow(url):
-                        return FetchOutcome(url, FetchStatus.FAILED, error="robots.txt nu permite această pagină")
                     return await self._follow(url, headers)
             except TimeoutError:
                 error = f"termen depășit: răspunsul nu s-a încheiat în {deadline:g} s"
@@ -344,29 +371,50 @@ class Fetcher:
         charset = response.charset_encoding
         return FetchOutcome(url, FetchStatus.OK, body=body, content_type=content_type, charset=charset, **common)
 
-    async def _robots_allow(self, url: str) -> bool:
+    async def _robots_refusal(self, url: str) -> str | None:
+        """Why robots.txt keeps us from `url`, or None. Each origin's robots.txt is read once and kept (a day when
+        read, with backoff when unreachable), for every crawl of this process: a hanging robots.txt costs one
+        ROBOTS_DEADLINE, not one per page."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         async with self._robots_locks.setdefault(origin, asyncio.Lock()):
-            parser = self._robots.get(origin)
-            if parser is None:
-                parser = self._robots[origin] = await self._load_robots(origin)
-        return parser.can_fetch(self.settings.user_agent, url)
+            now = datetime.now(UTC)
+            entry = self._robots.get(origin)
+            if entry is None or entry.expires <= now:
+                entry = self._robots[origin] = await self._read_robots(origin, entry, now)
+        if entry.parser.can_fetch(self.settings.user_agent, url):
+            return None
+        return entry.reason or "robots.txt nu permite această pagină"
 
-    async def _load_robots(self, origin: str) -> RobotFileParser:
-        """RFC 9309: a missing robots.txt allows all; an unreachable one (5xx, network) disallows all for now."""
+    async def _read_robots(self, origin: str, previous: _Robots | None, now: datetime) -> _Robots:
+        deadline = min(ROBOTS_DEADLINE, self.settings.request_deadline)
+        try:
+            async with asyncio.timeout(deadline):
+                parser, reason = await self._load_robots(origin)
+        except TimeoutError:
+            parser, reason = RobotFileParser(origin + "/robots.txt"), f"robots.txt nu a răspuns în {deadline:g} s"
+            parser.parse(_DISALLOW_ALL)
+        if reason is None:
+            return _Robots(parser, now + ROBOTS_KEEP, None, 0)
+        failures = (previous.failures if previous is not None else 0) + 1
+        wait = min(self.settings.backoff_base * 2 ** (failures - 1), self.settings.backoff_cap)
+        log.info("robots.txt of %s unavailable (%s): pages held back for %s", origin, reason, wait)
+        return _Robots(parser, now + wait, f"{reason}; paginile publicației așteaptă", failures)
+
+    async def _load_robots(self, origin: str) -> tuple[RobotFileParser, str | None]:
+        """RFC 9309: a missing robots.txt allows all; an unreachable one (5xx, network) disallows all for now (the
+        reason is returned with it)."""
         parser = RobotFileParser(origin + "/robots.txt")
         try:
             outcome = await self._follow(origin + "/robots.txt", {})
         except (_Refused, httpx.HTTPError, socket.gaierror) as exc:
-            log.info("robots.txt unreachable for %s: %s", origin, exc)
             parser.parse(_DISALLOW_ALL)
-            return parser
+            return parser, f"robots.txt inaccesibil: {exc}"
         if outcome.status is FetchStatus.OK:
             parser.parse(decode_text(outcome.body, outcome.charset).splitlines())
         elif outcome.http_status is not None and 400 <= outcome.http_status < 500 and outcome.http_status != 429:
             parser.parse([])
         else:
-            log.info("robots.txt unavailable for %s (%s): pages disallowed this cycle", origin, outcome.error)
             parser.parse(_DISALLOW_ALL)
-        return parser
+            return parser, f"robots.txt indisponibil ({outcome.error})"
+        return parser, None

@@ -127,6 +127,7 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     SAVED = "saved"  # no SMTP server configured: written as an .eml file
     FAILED = "failed"
+    UNCERTAIN = "uncertain"  # the server may have it: the connection broke after the message, twice; not resent
 
 
 class TargetKind(enum.StrEnum):

@@ -262,7 +262,7 @@ class Daemon:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.watchdog = Watchdog(store, settings)
         self.stop = threading.Event()
-        self.pipeline = threading.Lock()  # analysis, alerts and mail run one at a time across crawl jobs
+        self.pipeline = threading.Lock()  # analysis and alerts run one at a time across crawl jobs (mail outside)
         # APScheduler's shutdown holds its job store lock while it waits for running jobs, so a job may change
         # its schedule only while shutdown has not begun: both sides take this lock.
         self._rescheduling = threading.Lock()
@@ -351,7 +351,8 @@ class Daemon:
         crawl_due(self.store, self.sources, scope, self.settings, now=now, report=report, only=[outlet_id])
         with self.pipeline:
             analyze_and_check(self.store, self.sources, scope, self.settings, now=self.clock(), report=report)
-            report.mail = send_pending(self.store, self.settings, now=self.clock())
+        # outside the lock: a slow or hanging SMTP server never holds up another outlet's analysis and alerts
+        report.mail = send_pending(self.store, self.settings, now=self.clock())
         report.seconds = wallclock.perf_counter() - started
         log.info("%s [%s]", report.health, outlet_id)
         poll = self.sources.outlet(outlet_id).poll
@@ -368,7 +369,7 @@ class Daemon:
         now = self.clock()
         with self.pipeline:
             report = run_dated_jobs(self.store, self.sources, self.profiles, self.settings, now=now)
-            report.mail = send_pending(self.store, self.settings, now=now)
+        report.mail = send_pending(self.store, self.settings, now=now)
         if report.digests or report.reports or report.mail.sent or report.mail.retried or report.mail.failed:
             log.info("%s", report.health)
         return report

@@ -80,6 +80,7 @@ class Settings:
     user_agent: str = USER_AGENT
     max_body_bytes: int = 15 * 1024 * 1024
     request_deadline: float = 30.0  # seconds for a whole request, body included
+    smtp_timeout: float = 30.0  # seconds per SMTP socket operation
     per_host_limit: int = 2
     total_limit: int = 16
     backoff_base: timedelta = timedelta(minutes=5)

@@ -118,6 +118,15 @@ def problems(status: Status) -> list[Problem]:
     if status.outlets and (status.last_success is None or status.now - status.last_success > STALE_AFTER):
         since = "niciodată" if status.last_success is None else f"din {datetime_ro(status.last_success)}"
         found.append(Problem("collection", f"Colectarea s-a oprit: nicio preluare reușită {since}."))
+    uncertain = status.outbox.get(OutboxStatus.UNCERTAIN, 0)
+    if uncertain:
+        found.append(
+            Problem(
+                "mail",
+                f"E-mail: {uncertain} mesaje cu rezultat necunoscut (conexiunea s-a întrerupt după trimitere): "
+                "verificați la destinatar dacă au ajuns.",
+            )
+        )
     failed = status.outbox.get(OutboxStatus.FAILED, 0)
     if failed or status.mail_struggling:
         found.append(

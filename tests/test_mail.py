@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,6 +20,7 @@ from sqlalchemy import select
 from monitor.deliver.mail import Attachment, enqueue, message_id_for, parse_smtp_url, send_pending
 from monitor.errors import MailConfigError
 from monitor.settings import Settings
+from monitor.status import read_status
 from monitor.store import Store
 from monitor.store.models import OutboxRow
 
@@ -90,8 +95,10 @@ def test_smtp_down_then_up_delivers_each_message_once_across_restarts(tmp_path: 
         _queue(first, settings, f"alert:alba:{n}:0:presa@prefectura-alba.example")
     down = send_pending(first, settings, now=NOW)
     first.close()  # the process stops while the server is down
-    assert (down.sent, down.retried, down.pending) == (0, 3, 3)
-    assert all(row.status == "pending" and row.next_attempt_at > NOW and row.last_error for row in _rows(Store(url)))
+    assert (down.sent, down.retried, down.pending) == (0, 1, 3)  # one refused connection ends the pass
+    rows = _rows(Store(url))
+    assert all(row.status == "pending" for row in rows)
+    assert sorted(bool(row.last_error) for row in rows) == [False, False, True]
 
     received: list[EmailMessage] = []
 
@@ -111,7 +118,7 @@ def test_smtp_down_then_up_delivers_each_message_once_across_restarts(tmp_path: 
         second.close()
     finally:
         controller.stop()
-    assert (too_early.sent, up.sent, after.sent, up.pending) == (0, 3, 0, 0)
+    assert (too_early.sent, up.sent, after.sent, up.pending) == (2, 1, 0, 0)  # the backed-off one waits its turn
     assert sorted(str(m["Message-ID"]) for m in received) == sorted(
         message_id_for(f"alert:alba:{n}:0:presa@prefectura-alba.example", settings) for n in range(3)
     )
@@ -158,8 +165,9 @@ def test_421_is_retried_and_550_fails_for_good(store: Store, settings: Settings)
         second = send_pending(store, settings, now=NOW + timedelta(hours=1))
     finally:
         controller.stop()
-    assert (first.sent, first.retried, first.failed) == (0, 1, 1)
-    assert (second.sent, second.failed) == (1, 0)
+    # the 421 closes the channel: the pass stops there, and the 550 is answered in the next one
+    assert (first.sent, first.retried, first.failed) == (0, 1, 0)
+    assert (second.sent, second.failed) == (1, 1)
     assert received == ["421@example.com"]
     assert {row.key: row.status for row in _rows(store)} == {"k:421": "sent", "k:550": "failed"}
 
@@ -248,3 +256,67 @@ def test_a_long_romanian_subject_keeps_every_space(store: Store, settings: Setti
     _queue(store, settings, "alert:alba:7:2:x", subject=subject)
     send_pending(store, settings, now=NOW)
     assert smtp.messages[0]["Subject"] == subject
+
+
+def test_a_connection_cut_after_the_message_is_resent_once_then_left_for_a_person(
+    store: Store, settings: Settings
+) -> None:
+    """The server takes the whole message, then the connection drops before its reply (five copies of one digest
+    arrived this way): at most one resend, then `uncertain`, shown by `monitor status`."""
+    port = free_port()
+    received: list[str] = []
+
+    class CutAfterData:
+        async def handle_DATA(self, server: Any, session: object, envelope: object) -> str:
+            received.append(str(message_from_bytes(envelope.content, policy=policy.SMTP)["Message-ID"]))  # type: ignore[attr-defined,arg-type]
+            server.transport.close()  # the reply never leaves
+            return "250 OK"
+
+    settings = replace(settings, smtp_url=f"smtp://127.0.0.1:{port}")
+    _queue(store, settings, "digest:alba:2026-11-20:presa@prefectura-alba.example")
+    controller = Controller(CutAfterData(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        passes = [send_pending(store, settings, now=NOW + timedelta(hours=hour)) for hour in range(5)]
+    finally:
+        controller.stop()
+    assert len(received) == 2 and len(set(received)) == 1  # sent once, resent once, same Message-ID
+    assert [(p.retried, p.uncertain) for p in passes[:2]] == [(1, 0), (0, 1)]
+    (row,) = _rows(store)
+    assert (row.status, row.uncertain) == ("uncertain", 2) and "verificați la destinatar" in (row.last_error or "")
+    status = read_status(store, settings, now=NOW)
+    assert any("rezultat necunoscut" in problem.text for problem in status.problems)
+
+
+def test_a_hanging_server_costs_one_timeout_per_pass_not_one_per_message(store: Store, settings: Settings) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)  # accepts connections, never says a word
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    settings = replace(settings, smtp_url=f"smtp://127.0.0.1:{listener.getsockname()[1]}", smtp_timeout=0.5)
+    for n in range(10):
+        _queue(store, settings, f"alert:alba:{n}:0:x")
+    try:
+        started = time.monotonic()
+        summary = send_pending(store, settings, now=NOW)
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join()
+        for connection in accepted:
+            connection.close()
+        listener.close()
+    assert took < 3  # one 0.5 s timeout, not ten
+    assert len(accepted) == 1 and (summary.retried, summary.pending) == (1, 10)

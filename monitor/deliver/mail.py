@@ -1,13 +1,16 @@
 """The outbox and SMTP delivery: messages are queued in the caller's transaction and sent at most once per key.
 
-Delivery guarantee, and its one remaining window. A row is claimed (status ``sending`` with a lease) in its own
-committed transaction, handed to the SMTP server, and marked ``sent`` in a transaction committed right after the
-server answers 250. A crash after the claim but before the server accepts leaves a ``sending`` row whose lease
-expires: it is sent again later (nothing lost). The one window in which a message can reach the recipient twice
-is a crash (or a lost connection) between the server's 250 and our commit, a few milliseconds: the retry then sends
-the byte-identical message with the same Message-ID (derived from the key), which mail stores and clients that
-deduplicate by Message-ID show once. Closing that window entirely would need the SMTP server to deduplicate,
-which SMTP does not offer; losing the message instead is worse for a crisis alert.
+Delivery guarantee. A row is claimed (status ``sending`` with a lease) in its own committed transaction, handed to
+the SMTP server, and marked ``sent`` in a transaction committed right after the server answers 250. A failure before
+the message's last byte left us (connect, MAIL, RCPT, a 4xx) is known: the row goes back to ``pending`` with backoff.
+A failure after it (the connection drops before the server's reply, or this process dies and its claim expires) is
+an unknown outcome: the server may have the message. Such a row is sent once more (the byte-identical message, same
+Message-ID, which mail stores and clients show once); a second unknown outcome leaves it ``uncertain``, never sent
+again, and `monitor status` shows it to a person. So a message reaches a recipient at most twice, and never
+five times because one server keeps dropping connections after accepting.
+
+One pass uses one connection and at most PASS_SECONDS: after a network failure (a hanging or vanished server) the
+rest of the queue waits for the next pass untouched, instead of one timeout (settings.smtp_timeout) per message.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import logging
 import re
 import smtplib
 import ssl
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,7 +48,7 @@ from monitor.store.models import OutboxRow
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=10)  # a 'sending' row older than this was abandoned by a crashed sender
-SMTP_TIMEOUT = 30.0  # seconds, per socket operation
+PASS_SECONDS = 60.0  # one sending pass stops taking new messages after this long
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 
 
@@ -64,6 +68,7 @@ class SendSummary:
     saved: list[Path] = field(default_factory=list)  # .eml files written when no SMTP server is configured
     retried: int = 0
     failed: int = 0
+    uncertain: int = 0  # left unsent after a second unknown outcome
     pending: int = 0  # rows still waiting after this pass
     errors: list[str] = field(default_factory=list)
     eml_dir: Path | None = None  # set when no SMTP server is configured and mail went to .eml files
@@ -276,14 +281,24 @@ def _claim(store: Store, row_id: int, now: datetime) -> OutboxRow | None:
         row = session.get(OutboxRow, row_id)
         if row is None or row.status not in (OutboxStatus.PENDING, OutboxStatus.SENDING) or row.next_attempt_at > now:
             return None
-        if row.status == OutboxStatus.SENDING:
-            log.warning(
-                "outbox %s: the previous send attempt did not finish; sending again with the same Message-ID", row.key
-            )
+        uncertain = row.uncertain
+        if row.status == OutboxStatus.SENDING:  # its sender died mid-dialogue: the server may have it
+            uncertain += 1
+            if uncertain > 1:
+                row.status, row.last_error = OutboxStatus.UNCERTAIN, _UNCERTAIN_NOTE
+                row.uncertain = uncertain
+                log.error("outbox %s to %s: outcome unknown twice; not sent again", row.key, row.recipient)
+                return None
+            log.warning("outbox %s: the previous attempt did not finish; sending once more, same Message-ID", row.key)
         claimed = session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == row_id, OutboxRow.status == row.status, OutboxRow.attempts == row.attempts)
-            .values(status=OutboxStatus.SENDING, attempts=OutboxRow.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+            .values(
+                status=OutboxStatus.SENDING,
+                attempts=OutboxRow.attempts + 1,
+                uncertain=uncertain,
+                next_attempt_at=now + CLAIM_LEASE,
+            )
         ).rowcount  # type: ignore[attr-defined]
         if claimed != 1:
             return None
@@ -313,13 +328,13 @@ def _eml_path(settings: Settings, row: OutboxRow) -> Path:
     return settings.output_dir / "mail" / f"{safe}.eml"
 
 
-def _connect(config: SmtpConfig) -> smtplib.SMTP:
+def _connect(config: SmtpConfig, timeout: float) -> smtplib.SMTP:
     context = ssl.create_default_context()
     client: smtplib.SMTP
     if config.ssl:
-        client = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
+        client = smtplib.SMTP_SSL(config.host, config.port, timeout=timeout, context=context)
     else:
-        client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
+        client = smtplib.SMTP(config.host, config.port, timeout=timeout)
     try:
         client.ehlo()
         secure = config.ssl
@@ -341,7 +356,7 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
 
 def send_direct(settings: Settings, recipient: str, subject: str, text: str, *, now: datetime) -> None:
     """Send one plain message now, without the outbox (the operator's warnings: the database may be what fails);
-    bounded by SMTP_TIMEOUT; raises on failure. Without MONITOR_SMTP_URL the message is written as an .eml file."""
+    bounded by settings.smtp_timeout; raises on failure. Without MONITOR_SMTP_URL it is written as an .eml file."""
     message = build_message(
         sender=settings.mail_from,
         recipient=recipient,
@@ -357,7 +372,7 @@ def send_direct(settings: Settings, recipient: str, subject: str, text: str, *, 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(raw)
         return
-    client = _connect(parse_smtp_url(settings.smtp_url))
+    client = _connect(parse_smtp_url(settings.smtp_url), settings.smtp_timeout)
     try:
         client.sendmail(parseaddr(settings.mail_from)[1], [recipient], raw)
     finally:
@@ -401,32 +416,31 @@ def send_pending(store: Store, settings: Settings, *, now: datetime, limit: int 
     config = parse_smtp_url(settings.smtp_url)
     sender = parseaddr(settings.mail_from)[1]
     client: smtplib.SMTP | None = None
-    connect_error: BaseException | None = None
+    started = time.monotonic()
     try:
         for row_id in _due(store, now, limit):
+            if time.monotonic() - started > PASS_SECONDS:
+                break  # the rest waits for the next pass
             row = _claim(store, row_id, now)
             if row is None:
                 continue
-            if client is None and connect_error is None:
-                try:
-                    client = _connect(config)
-                except (OSError, smtplib.SMTPException, MailConfigError) as exc:
-                    connect_error = exc  # fail the rest of this pass fast instead of one timeout per message
-            if client is None:
-                _record_failure(
-                    store, row, connect_error or ConnectionError("no SMTP connection"), settings, now, summary
-                )
-                continue
             try:
-                client.sendmail(sender, [row.recipient], row.message)
-            except (OSError, smtplib.SMTPException) as exc:
-                _record_failure(store, row, exc, settings, now, summary)
-                _close(client, polite=False)  # smtplib closes on 421, and after a timeout the state is unknown
+                if client is None:
+                    client = _connect(config, settings.smtp_timeout)
+                _deliver(client, sender, row.recipient, row.message)
+            except _UnknownOutcome as exc:
+                _record_unknown(store, row, exc.__cause__ or exc, settings, now, summary)
+                _drop(client)
                 client = None
+                break  # the connection is gone: one connection per pass
+            except (OSError, smtplib.SMTPException, MailConfigError) as exc:
+                _record_failure(store, row, exc, settings, now, summary)
+                if _network(exc):
+                    _drop(client)
+                    client = None
+                    break  # a hanging or vanished server: not one timeout per message
                 continue
-            _finish(
-                store, row.id, status=OutboxStatus.SENT, now=now, error=None, retry_at=now
-            )  # committed right after the 250
+            _finish(store, row.id, status=OutboxStatus.SENT, now=now, error=None, retry_at=now)  # right after the 250
             summary.sent += 1
             log.info("sent %s to %s via %s:%s", row.key, row.recipient, config.host, config.port)
     finally:
@@ -434,6 +448,85 @@ def send_pending(store: Store, settings: Settings, *, now: datetime, limit: int 
             _close(client, polite=True)
     summary.pending = _count_waiting(store)
     return summary
+
+
+class _UnknownOutcome(Exception):
+    """The message's last byte was sent, the server's reply never came: it may or may not have the message."""
+
+
+def _deliver(client: smtplib.SMTP, sender: str, recipient: str, message: bytes) -> None:
+    """MAIL, RCPT and DATA, telling a failure before the message was handed over (raised as is) from one after
+    it (raised as _UnknownOutcome)."""
+    code, reply = client.mail(sender)
+    if code != 250:
+        _reset(client)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = client.rcpt(recipient)
+    if code not in (250, 251):
+        _reset(client)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    client.putcmd("data")
+    code, reply = client.getreply()
+    if code != 354:
+        _reset(client)
+        raise smtplib.SMTPDataError(code, reply)
+    body = re.sub(rb"(?m)^\.", b"..", message)  # RFC 5321 dot-stuffing; the message already ends lines in CRLF
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    try:
+        client.send(body + b".\r\n")
+        code, reply = client.getreply()
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:
+        raise _UnknownOutcome(str(exc)) from exc
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)  # the transaction is over: no RSET needed
+
+
+def _reset(client: smtplib.SMTP) -> None:
+    """End a refused transaction so the connection can carry the next message (as smtplib.sendmail does)."""
+    try:
+        client.rset()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.debug("SMTP RSET failed: %s", exc)
+
+
+def _network(exc: BaseException) -> bool:
+    """A failure of the connection itself (refused, timed out, dropped), not the server's answer to a message."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):  # 421: the server is closing the channel
+        return any(code == 421 for code, _ in exc.recipients.values())
+    return isinstance(exc, OSError | smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError) or (
+        isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
+    )
+
+
+def _drop(client: smtplib.SMTP | None) -> None:
+    if client is not None:
+        _close(client, polite=False)
+
+
+_UNCERTAIN_NOTE = (
+    "rezultat necunoscut de două ori (conexiunea s-a întrerupt după mesaj): poate a ajuns; nu se mai retrimite "
+    "automat, verificați la destinatar"
+)
+
+
+def _record_unknown(
+    store: Store, row: OutboxRow, exc: BaseException, settings: Settings, now: datetime, summary: SendSummary
+) -> None:
+    """After an unknown outcome: once more later, or, the second time, `uncertain` for a person to check."""
+    error = header_text(f"rezultat necunoscut: {type(exc).__name__}: {exc}", limit=1000)
+    summary.errors.append(f"{row.key}: {error}")
+    with store.session() as session:
+        session.execute(update(OutboxRow).where(OutboxRow.id == row.id).values(uncertain=OutboxRow.uncertain + 1))
+    if row.uncertain >= 1:
+        _finish(store, row.id, status=OutboxStatus.UNCERTAIN, now=now, error=_UNCERTAIN_NOTE, retry_at=now)
+        summary.uncertain += 1
+        log.error("outbox %s to %s: outcome unknown twice; not sent again", row.key, row.recipient)
+        return
+    retry_at = now + backoff(row.attempts, settings)
+    _finish(store, row.id, status=OutboxStatus.PENDING, now=now, error=error, retry_at=retry_at)
+    summary.retried += 1
+    log.warning("outbox %s to %s: %s; sending once more at %s", row.key, row.recipient, error, retry_at.isoformat())
 
 
 def _record_failure(

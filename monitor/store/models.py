@@ -212,6 +212,7 @@ class OutboxRow(Base):
     # pending | sending (claimed, lease in next_attempt_at) | sent | saved (.eml, no SMTP) | failed (5xx)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    uncertain: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # attempts of unknown outcome
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -1,4 +1,5 @@
-"""learned tone: each mention's confidence («de verificat» below a threshold), and per-profile tone models
+"""learned tone: each mention's confidence («de verificat» below a threshold), per-profile tone models; and the
+outbox's count of sends whose outcome is unknown (at most one resend after one)
 
 Revision ID: 0005
 Revises: 0004
@@ -30,7 +31,13 @@ def upgrade() -> None:
     )
 
 
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("uncertain", sa.Integer(), nullable=False, server_default="0"))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("uncertain")
     op.drop_table("tone_models")
     with op.batch_alter_table("mentions") as batch:
         batch.drop_column("confidence")

@@ -229,6 +229,33 @@ def test_a_304_never_erases_a_validator_and_no_store_drops_them(
     assert "if-none-match" not in site.requests[-1][1]  # after Expires: 0 the request was unconditional
 
 
+def _article_html(title: str, paragraph: str) -> bytes:
+    body = "".join(f"<p>{paragraph} Paragraful {n} spune mai multe despre subiect.</p>" for n in range(6))
+    head = f"<html><head><title>{title}</title></head>"
+    return f"{head}<body><article><h1>{title}</h1>{body}</article></body></html>".encode()
+
+
+def test_a_trailing_slash_twin_with_the_same_text_is_one_article(site: Site, store: Store, settings: Settings) -> None:
+    same = _article_html("Prefectul la Aiud", "Prefectul Horia Vlădescu a vizitat șantierul de la Aiud.")
+    site.serve_bytes("/stiri/aiud", same)
+    site.serve_bytes("/stiri/aiud/", same)
+    site.serve_bytes("/rubrica", _article_html("Rubrica", "O pagină de rubrică, cu alt conținut decât știrea."))
+    site.serve_bytes("/rubrica/", _article_html("Rubrica nouă", "Altă pagină: pe acest site slash-ul contează."))
+    day = "Fri, 20 Nov 2026 07:15:00 GMT"
+    items = [
+        ("Aiud", "/stiri/aiud", day),
+        ("Aiud", "/stiri/aiud/", day),
+        ("R1", "/rubrica", day),
+        ("R2", "/rubrica/", day),
+    ]
+    alba24 = outlet("alba24", site.serve_bytes("/rss", rss(site, items), RSS))
+    summary = crawl_once(store, settings, alba24)
+    with store.session() as session:
+        urls = sorted(session.scalars(select(ArticleRow.url)))
+    assert summary.new_articles == 3
+    assert len(urls) == 3 and sum(url.endswith("/stiri/aiud") or url.endswith("/stiri/aiud/") for url in urls) == 1
+
+
 # --- feed failures and their state ----------------------------------------------------------------
 
 

@@ -18,8 +18,10 @@ from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ParamSpec, TypeVar, cast
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Table, bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,6 +46,9 @@ _ARTICLES, _URLS, _SOURCES = (cast(Table, row.__table__) for row in (ArticleRow,
 _OWNERS = select(_URLS.c.url, _URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
 _FIND = select(_ARTICLES.c.id).where(_ARTICLES.c.url == bindparam("url"))
 _INSERT = _ARTICLES.insert().returning(_ARTICLES.c.id)
+_SAME_TEXT = select(_ARTICLES.c.id).where(
+    _ARTICLES.c.url == bindparam("url"), _ARTICLES.c.content_hash == bindparam("content_hash")
+)
 _LINKED = select(_SOURCES.c.article_id).where(
     _SOURCES.c.article_id == bindparam("article_id"), _SOURCES.c.feed_id == bindparam("feed_id")
 )
@@ -334,7 +339,12 @@ class _Cycle:
         connection = session.connection()  # Core statements: the ORM's unit of work costs more than the SQL here
         urls = {article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])}
         owned: dict[str, int] = {url: owner for url, owner in connection.execute(_OWNERS, {"urls": list(urls)})}
-        article_id = connection.execute(_FIND, {"url": article.url}).scalar() or owned.get(article.link)
+        article_id = (
+            connection.execute(_FIND, {"url": article.url}).scalar()
+            or owned.get(article.link)
+            or (owned.get(final_url) if final_url else None)  # a page another address already led to
+            or self._slash_twin(connection, article)
+        )
         created = article_id is None
         if article_id is None:
             article_id = connection.execute(_INSERT, _article_values(article)).scalar_one()
@@ -346,6 +356,21 @@ class _Cycle:
             source = {"article_id": article_id, "feed_id": feed.id, "outlet_id": feed.outlet_id}
             connection.execute(_SOURCES.insert(), {**source, "first_seen_at": self.clock()})
         return article_id, created, linked
+
+    @staticmethod
+    def _slash_twin(connection: Connection, article: Article) -> int | None:
+        """The stored article at the same address but for a trailing slash, when its text is the same: one page.
+        (Not every slash is stripped: on some sites "/stiri" and "/stiri/" are different pages.)"""
+        parts = urlsplit(article.url)
+        if not parts.path or parts.path == "/":
+            return None
+        path = parts.path[:-1] if parts.path.endswith("/") else parts.path + "/"
+        twin = urlunsplit(parts._replace(path=path))
+        values = {"url": twin, "content_hash": content_hash(article.text or article.title)}
+        found = connection.execute(_SAME_TEXT, values).scalar()
+        if found is not None:
+            log.info("%s is %s with a trailing slash toggled (same text): one article", article.url, twin)
+        return found
 
     def _record_success(self, feed: _FeedState, outcome: FetchOutcome) -> None:
         now = self.clock()

@@ -1,4 +1,7 @@
-"""Romanian text normalisation shared by every stage: cedilla folding, diacritic stripping."""
+"""Romanian text normalisation shared by every stage: cedilla folding, diacritic stripping.
+
+Articles are stored as published (NFC, cedillas kept for display); everything that matches or compares folds.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,11 @@ from functools import cache
 
 # Legacy cedilla letters (ISO-8859-2 era) to the correct comma-below forms.
 _CEDILLA = str.maketrans({"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"})
+
+
+def nfc(text: str) -> str:
+    """NFC-normalised, spelling kept as published (cedillas included): what people are shown."""
+    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:

@@ -28,6 +28,7 @@ from monitor.record import DateSource, Extraction
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
+from monitor.text import fold
 from tests.conftest import REPO, Site
 
 SITE_DIR = Path(__file__).parent / "fixtures" / "site"
@@ -377,17 +378,16 @@ def test_romanian_charsets_and_cedillas_are_stored_right(site: Site, any_store: 
     assert (summary.feeds_ok, summary.new_articles) == (2, 2)
     stored = articles(any_store)
     winter = stored["articles/iarna-8859-16.html"]  # windows-1250 feed sent as "UTF-8"; ISO-8859-16 page, no charset
-    assert winter.title == "Ședință la Prefectură: pregătiri pentru sezonul de iarnă"
+    assert fold(winter.title) == "Ședință la Prefectură: pregătiri pentru sezonul de iarnă"  # the feed is cp1250
     assert winter.extraction == Extraction.PAGE.value
     assert winter.lead == (
         "Comitetul Județean pentru Situații de Urgență Alba s-a întrunit joi la sediul Prefecturii "
         "pentru a analiza pregătirile pentru sezonul rece."
     )
     hospital = stored["articles/spital-cedilla.html"]  # UTF-8 with cedilla letters
-    assert hospital.title == "Spitalul Județean primește aparatură nouă"
-    assert "Spitalul Județean de Urgență Alba Iulia" in hospital.text
-    for row in stored.values():
-        assert not CEDILLAS & set(row.title + row.text + row.lead + row.summary)
+    assert CEDILLAS & set(hospital.title + hospital.text)  # shown as the outlet wrote it
+    assert fold(hospital.title) == "Spitalul Județean primește aparatură nouă"
+    assert "Spitalul Județean de Urgență Alba Iulia" in fold(hospital.text)
 
 
 def test_page_redirected_to_a_private_address_keeps_the_summary(site: Site, store: Store, settings: Settings) -> None:

@@ -15,7 +15,7 @@ import trafilatura
 
 from monitor.crawl.fetch import decode_text
 from monitor.record import Article, DateSource, Extraction
-from monitor.text import fold
+from monitor.text import nfc
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ _PAGE_ZONE = ZoneInfo("Europe/Bucharest")  # a page date without zone is local t
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """What trafilatura found on an article page (text already cedilla-folded)."""
+    """What trafilatura found on an article page (spelling as published; matching folds it)."""
 
     text: str
     title: str = ""
@@ -73,15 +73,15 @@ def extract_page(html: bytes, url: str, charset: str | None = None) -> Page | No
     document = trafilatura.bare_extraction(decode_text(html, charset), url=url, **TRAFILATURA_OPTIONS)
     if document is None or isinstance(document, dict) or not (document.text or "").strip():
         return None
-    title = fold(document.title or "")
-    text = fold(document.text or "").strip()
+    title = nfc(document.title or "")
+    text = nfc(document.text or "").strip()
     heading, _, rest = text.partition("\n")
     if heading.strip() == title.strip() and rest.strip():  # the headline is the title, not body text
         text = rest.strip()
     return Page(
         text=text,
         title=title,
-        author=fold(document.author) if document.author else None,
+        author=nfc(document.author) if document.author else None,
         published_at=_parse_date(document.date),
         lead=first_paragraph(text, title),
     )

@@ -1,4 +1,4 @@
-"""Feed bytes -> Article records (feedparser), with Romanian charsets decoded right and cedillas folded.
+"""Feed bytes -> Article records (feedparser), with Romanian charsets decoded right and the spelling kept.
 
 A response that is not a feed (HTML, JSON, empty, unparseable) raises FeedError: it is recorded on the feed,
 never taken for "no news".
@@ -22,7 +22,7 @@ from monitor.crawl.fetch import decode_text
 from monitor.crawl.urls import canonical_url
 from monitor.errors import FeedError
 from monitor.record import Article, DateSource
-from monitor.text import fold
+from monitor.text import nfc
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def clean_text(value: str) -> str:
-    """Markup to plain text: tags dropped, entities decoded, whitespace collapsed, cedillas folded."""
+    """Markup to plain text: tags dropped, entities decoded, whitespace collapsed; the spelling kept."""
     if "<" in value or "&" in value:
         with suppress(ParserError):  # not markup after all (e.g. only whitespace): keep the string as it is
             value = lxml.html.fragment_fromstring(value, create_parent="div").text_content()
-    return fold(_SPACES.sub(" ", value).strip())
+    return nfc(_SPACES.sub(" ", value).strip())
 
 
 def _utc(value: struct_time | None) -> datetime | None:

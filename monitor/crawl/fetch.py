@@ -89,7 +89,7 @@ async def _read_capped(response: httpx.Response, cap: int) -> bytes:
 # --- text decoding -----------------------------------------------------------------------------
 
 _DECLARED = re.compile(rb"""(?:<\?xml[^>]*?encoding|<meta[^>]*?charset)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_FALLBACKS = ("windows-1250", "iso-8859-16", "iso-8859-2", "windows-1252")
+_FALLBACKS = ("iso-8859-16", "windows-1250", "iso-8859-2", "windows-1252")  # ties: comma-below first
 _ROMANIAN = frozenset("ăâîșțşţĂÂÎȘȚŞŢ")
 # What Romanian single-byte text looks like when decoded with the wrong Western code page.
 _MOJIBAKE = frozenset("ºªþÞãÃ¹¼½¾¤¦¨¬¯±´¸¿×÷")

@@ -34,6 +34,7 @@ from monitor.record import Article, FetchOutcome, FetchStatus
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
+from monitor.text import fold
 
 log = logging.getLogger(__name__)
 _P = ParamSpec("_P")
@@ -138,8 +139,8 @@ def backoff_delay(settings: Settings, errors: int, rng: random.Random) -> timede
 
 
 def content_hash(text: str) -> str:
-    """The same text, whatever its spacing or case (the text is already cedilla-folded), hashes the same."""
-    return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
+    """The same text, whatever its spacing, case or cedilla spelling, hashes the same."""
+    return hashlib.sha256(" ".join(fold(text).split()).casefold().encode("utf-8")).hexdigest()
 
 
 def _article_values(article: Article) -> dict[str, object]:

@@ -11,6 +11,7 @@ counted) against CPU per article of extraction alone. Goals: >= 15 articles/s, C
 from __future__ import annotations
 
 import argparse
+import asyncio
 import html
 import multiprocessing
 import os
@@ -18,7 +19,6 @@ import random
 import tempfile
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -30,8 +30,9 @@ import trafilatura
 from sqlalchemy import func, select
 
 from monitor.config import Outlet, Sources
-from monitor.crawl.extract import TRAFILATURA_OPTIONS, extract_page
+from monitor.crawl.extract import TRAFILATURA_OPTIONS
 from monitor.crawl.ingest import crawl_sync
+from monitor.crawl.workers import ExtractionPool
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow
@@ -152,21 +153,19 @@ def _serve(pages: dict[str, bytes], outlets: dict[str, list[int]], ready: Connec
     server.serve_forever(poll_interval=0.1)
 
 
-def _worker_cpu(pool: ProcessPoolExecutor) -> float:
-    """CPU seconds (user + system) of the pool's worker processes, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in list(pool._processes):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children: the extraction workers, once reaped."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
-def _warm(pool: ProcessPoolExecutor, workers: int, sample: bytes) -> None:
+def _warm(pool: ExtractionPool, workers: int, sample: bytes) -> None:
     """Start every worker and import trafilatura in it before measuring."""
-    futures = [pool.submit(extract_page, sample, "https://example.ro/warm") for _ in range(workers * 4)]
-    for future in futures:
-        future.result()
+
+    async def warm() -> None:
+        await asyncio.gather(*(pool.extract(sample, "https://example.ro/warm", "utf-8") for _ in range(workers * 4)))
+
+    asyncio.run(warm())
 
 
 def main() -> None:
@@ -218,20 +217,18 @@ def main() -> None:
                 Outlet(id=name, name=name, kind="national", feeds=(f"{base}/{name}/rss.xml",)) for name in names
             )
         )
-        pool = (
-            ProcessPoolExecutor(max_workers=args.workers, mp_context=multiprocessing.get_context("forkserver"))
-            if args.workers > 0
-            else None
-        )
-        if pool is not None:
-            _warm(pool, args.workers, items[0][1])
-        workers0 = _worker_cpu(pool) if pool is not None else 0.0
+        # The workers' CPU is read when they are reaped: a warm-up pool is closed first, then the measured one.
+        if args.workers > 0:
+            with ExtractionPool(args.workers) as warmup:
+                _warm(warmup, args.workers, items[0][1])
+        workers0 = _children_cpu()
         cpu0, wall0 = time.process_time(), time.perf_counter()
-        summary = crawl_sync(store, sources, settings, now=NOW, executor=pool)
+        pool = ExtractionPool(args.workers) if args.workers > 0 else None
+        summary = crawl_sync(store, sources, settings, now=NOW, pool=pool)
         main_cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-        workers_cpu = (_worker_cpu(pool) - workers0) if pool is not None else 0.0
         if pool is not None:
-            pool.shutdown()
+            pool.close()
+        workers_cpu = _children_cpu() - workers0  # includes the workers' start-up (imports): a little pessimistic
         with store.session() as session:
             stored = session.scalar(select(func.count()).select_from(ArticleRow))
             from_pages = session.scalar(select(func.count()).where(ArticleRow.extraction == "page"))

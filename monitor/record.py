@@ -49,6 +49,7 @@ class Extraction(enum.StrEnum):
     PAGE = "page"  # extracted from the article page
     SUMMARY = "summary"  # page failed or was empty: the feed's summary is kept
     EMPTY = "empty"  # neither page nor summary gave text
+    FAILED = "failed"  # the page was fetched, its extraction crashed or ran out of time: the summary is kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from monitor.archive.learning import LearnResult, learn, needs_learning
 from monitor.archive.search import index_missing
 from monitor.config import Profile, Sources
 from monitor.crawl.ingest import crawl_sync, sync_outlets
+from monitor.crawl.workers import ExtractionPool
 from monitor.deliver.alerts import AlertNotice, check_alerts
 from monitor.deliver.digest import DigestResult, run_digest
 from monitor.deliver.mail import SendSummary, send_pending
@@ -118,12 +119,13 @@ def crawl_due(
     now: datetime,
     report: CycleReport,
     only: Sequence[str] | None = None,
+    pool: ExtractionPool | None = None,
 ) -> None:
-    """Crawl the due feeds of `only`, or of every outlet the profiles watch."""
+    """Crawl the due feeds of `only`, or of every outlet the profiles watch (pages extracted in `pool`)."""
     scope = watched(sources, profiles)
     if only is not None:  # each outlet's job writes only its own outlet's rows: concurrent jobs never collide
         scope = Sources(outlets=tuple(outlet for outlet in scope.outlets if outlet.id in only))
-    summary = crawl_sync(store, scope, settings, now=now, only=only, due_only=True)
+    summary = crawl_sync(store, scope, settings, now=now, only=only, due_only=True, pool=pool)
     report.outlets = tuple(only) if only is not None else tuple(o.id for o in scope.outlets)
     report.feeds_ok += summary.feeds_ok + summary.not_modified
     report.feeds_failed += summary.failed
@@ -261,6 +263,7 @@ class Daemon:
         self.clock = clock
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.watchdog = Watchdog(store, settings)
+        self.extraction: ExtractionPool | None = None
         self.stop = threading.Event()
         self.pipeline = threading.Lock()  # analysis and alerts run one at a time across crawl jobs (mail outside)
         # APScheduler's shutdown holds its job store lock while it waits for running jobs, so a job may change
@@ -284,6 +287,8 @@ class Daemon:
             return
         log.info("scheduler lease taken by %s", self.owner)
         sync_outlets(self.store, watched(self.sources, self.profiles))  # before the crawl jobs run side by side
+        workers = self.settings.extraction_workers
+        self.extraction = ExtractionPool(workers) if workers > 0 else None  # a pathological page costs its text only
         self._schedule()
         self.scheduler.start()
         try:
@@ -293,6 +298,8 @@ class Daemon:
             with self._rescheduling:
                 self._closing = True
             self.scheduler.shutdown(wait=True)
+            if self.extraction is not None:
+                self.extraction.close()
             release_lease(self.store, self.owner)
             log.info("scheduler stopped, lease released")
 
@@ -348,7 +355,16 @@ class Daemon:
         now = self.clock()
         report = CycleReport(now=now)
         scope = [profile for profile in self.profiles if profile.watches(self.sources.outlet(outlet_id))]
-        crawl_due(self.store, self.sources, scope, self.settings, now=now, report=report, only=[outlet_id])
+        crawl_due(
+            self.store,
+            self.sources,
+            scope,
+            self.settings,
+            now=now,
+            report=report,
+            only=[outlet_id],
+            pool=self.extraction,
+        )
         with self.pipeline:
             analyze_and_check(self.store, self.sources, scope, self.settings, now=self.clock(), report=report)
         # outside the lock: a slow or hanging SMTP server never holds up another outlet's analysis and alerts

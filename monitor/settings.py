@@ -81,6 +81,7 @@ class Settings:
     max_body_bytes: int = 15 * 1024 * 1024
     request_deadline: float = 30.0  # seconds for a whole request, body included
     smtp_timeout: float = 30.0  # seconds per SMTP socket operation
+    extraction_workers: int = 2  # the daemon's page-extraction processes (0: in its own threads, no time limit)
     per_host_limit: int = 2
     total_limit: int = 16
     backoff_base: timedelta = timedelta(minutes=5)
@@ -112,6 +113,7 @@ class Settings:
             templates_dir=templates if templates is not None and templates.is_dir() else None,
             operator_email=env.get("MONITOR_OPERATOR_EMAIL") or None,
             health_address=env.get("MONITOR_HEALTH") or None,
+            extraction_workers=int(env.get("MONITOR_EXTRACTION_WORKERS") or cls.extraction_workers),
             config=home,
         )
         return replace(settings, **overrides)

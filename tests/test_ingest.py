@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
@@ -23,6 +24,7 @@ from sqlalchemy import func, select
 from monitor.cli import cli
 from monitor.config import Outlet, Sources, load_sources
 from monitor.crawl.ingest import CrawlSummary, backoff_delay, crawl_sync, sync_outlets
+from monitor.crawl.workers import ExtractionPool
 from monitor.deliver.render import count_ro
 from monitor.record import DateSource, Extraction
 from monitor.settings import Settings
@@ -601,24 +603,84 @@ def test_feed_lines_count_in_romanian(count: int, text: str) -> None:
     assert count_ro(count, "articol nou", "articole noi") == text
 
 
-def test_a_dead_extraction_worker_keeps_the_summaries_and_the_cycle_goes_on(
-    site: Site, store: Store, settings: Settings, caplog: pytest.LogCaptureFixture
+def test_a_page_past_its_extraction_time_limit_costs_its_own_text_only(
+    site: Site, store: Store, settings: Settings
 ) -> None:
-    from concurrent.futures import ProcessPoolExecutor
+    """A 3 MB table page in a worker process with a 0.5 s limit: that article keeps its feed summary and is marked
+    failed; the other pages of the cycle are extracted; the feed is not in error."""
+    cells = "".join(f"<td>celula {n} din tabelul primăriei</td>" for n in range(40))
+    table = f"<html><body><table>{f'<tr>{cells}</tr>' * 3000}</table></body></html>".encode()
+    site.serve_bytes("/tabel", table)
+    normal = _article_html("Prefectul la Aiud", "Prefectul Horia Vlădescu a vizitat șantierul de la Aiud.")
+    site.serve_bytes("/stiri/aiud", normal)
+    day = "Fri, 20 Nov 2026 07:15:00 GMT"
+    feed = site.serve_bytes("/rss", rss(site, [("Tabel", "/tabel", day), ("Aiud", "/stiri/aiud", day)]), RSS)
+    with ExtractionPool(1, timeout=0.5) as pool:
+        summary = crawl_once(store, settings, outlet("alba24", feed), pool=pool)
+    assert (summary.failed, summary.new_articles) == (0, 2)
+    stored = {row.title: row for row in articles(store).values()}
+    assert stored["Tabel"].extraction == Extraction.FAILED.value and stored["Tabel"].text == "Rezumat: Tabel."
+    assert stored["Aiud"].extraction == Extraction.PAGE.value and "șantierul" in stored["Aiud"].text
+    assert feed_row(store, feed).error_count == 0
 
-    newsroom(site)
-    pool = ProcessPoolExecutor(max_workers=1)
-    pool.submit(int, "1").result()  # start the worker, then kill it as the OOM killer would
-    for process in list(pool._processes.values()):  # the pool has no public handle on its workers
-        os.kill(process.pid, signal.SIGKILL)
-        process.join()
+
+def test_extraction_workers_die_with_a_killed_crawl(site: Site, tmp_path: Path) -> None:
+    """SIGKILL to `monitor crawl` alone (not its process group) while a worker is busy on a big page: the workers
+    go with it at once, none is left to finish on its own."""
+    cells = "".join(f"<td>celula {n} din tabelul primăriei</td>" for n in range(40))
+    site.serve_bytes("/tabel", f"<html><body><table>{f'<tr>{cells}</tr>' * 6000}</table></body></html>".encode())
+    feed = site.serve_bytes("/feeds/alba24.xml", rss(site, [("Tabel", "/tabel", None)]), RSS)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        f"outlets:\n  - id: alba24\n    name: Alba24\n    kind: local\n    county: Alba\n    feeds: ['{feed}']\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "MONITOR_SOURCES": str(sources),
+        "MONITOR_DATABASE_URL": f"sqlite:///{tmp_path / 'kill.db'}",
+        "MONITOR_ALLOW_HOSTS": site.base.removeprefix("http://"),
+    }
+    crawl = subprocess.Popen([sys.executable, "-m", "monitor", "crawl", "--once", "--workers", "1"], cwd=REPO, env=env)
     try:
-        summary = crawl_once(store, settings, outlet("alba24", site.url("/feeds/alba24.xml")), executor=pool)
+        deadline = time.monotonic() + 60
+        busy: list[int] = []
+        while time.monotonic() < deadline and not busy:
+            busy = [pid for pid in _children(crawl.pid) if _cpu_ticks(pid) > 20]  # a worker extracting the table
+            time.sleep(0.05)
+        assert busy, f"no worker got busy: {_children(crawl.pid)}"
+        os.kill(crawl.pid, signal.SIGKILL)
+        crawl.wait(10)
+        time.sleep(1.0)  # the table takes seconds more to extract: a worker still alive now was orphaned
+        assert not [pid for pid in busy if _alive(pid)], "an extraction worker outlived the crawl"
     finally:
-        pool.shutdown(wait=False)
-    assert summary.failed == 0 and summary.new_articles >= 3
-    stored = articles(store)
-    assert all(row.text for row in stored.values())  # nothing lost: the feed summary stands in, or the page
-    assert {row.extraction for row in stored.values()} <= {Extraction.SUMMARY.value, Extraction.PAGE.value}
-    assert feed_row(store, site.url("/feeds/alba24.xml")).error_count == 0
-    assert "extraction worker died" in caplog.text
+        if crawl.poll() is None:
+            crawl.kill()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Collection, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -22,6 +20,7 @@ from monitor.archive.search import index_missing
 from monitor.cli.common import cli, load_config, open_store, settings_of
 from monitor.config import Sources, load_all
 from monitor.crawl.ingest import CrawlSummary, FeedResult, crawl_sync
+from monitor.crawl.workers import ExtractionPool
 from monitor.deliver.render import count_ro
 from monitor.record import FetchStatus
 from monitor.settings import Settings
@@ -76,7 +75,7 @@ def _run_cycle(
     settings: Settings,
     only: Collection[str] | None,
     due_only: bool,
-    pool: Executor | None,
+    pool: ExtractionPool | None,
     *,
     force: bool = False,
 ) -> CrawlSummary:
@@ -88,7 +87,7 @@ def _run_cycle(
             only=only,
             due_only=due_only,
             force=force,
-            executor=pool,
+            pool=pool,
             progress=progress,
             on_start=on_start,
         )
@@ -132,12 +131,12 @@ def _analyse(store: Store, sources: Sources, settings: Settings, enabled: bool) 
 
 
 @contextmanager
-def _extraction_pool(workers: int) -> Iterator[Executor | None]:
-    """Page extraction is the CPU cost of a crawl: spread it over processes (forkserver: no threads inherited)."""
+def _extraction_pool(workers: int) -> Iterator[ExtractionPool | None]:
+    """Page extraction is the CPU cost of a crawl: spread it over worker processes, each page time-limited."""
     if workers <= 0:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    with ExtractionPool(workers) as pool:
         yield pool
 
 

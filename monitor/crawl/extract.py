@@ -87,16 +87,19 @@ def extract_page(html: bytes, url: str, charset: str | None = None) -> Page | No
     )
 
 
-def complete_article(article: Article, page: Page | None, now: datetime) -> Article:
+def complete_article(article: Article, page: Page | None, now: datetime, *, failed: bool = False) -> Article:
     """Merge the feed entry with its page: text or the summary as fallback, and a published date always set.
 
     A page that extracts to less than the feed's summary (a paywall, a cookie wall, a menu) counts as failed.
+    `failed`: the page was fetched but its extraction crashed or ran out of time (Extraction.FAILED, summary kept).
 
     Dates: the feed's, else the page's, else the fetch time (flagged FETCHED); a date more than an hour
     after `now` is clamped to `now` (flagged CLAMPED).
     """
     if page is not None and len(page.text) >= len(article.summary):
         text, lead, extraction = page.text, page.lead, Extraction.PAGE
+    elif failed:
+        text, lead, extraction = article.summary, first_paragraph(article.summary), Extraction.FAILED
     elif article.summary:
         text, lead, extraction = article.summary, first_paragraph(article.summary), Extraction.SUMMARY
     else:

@@ -14,10 +14,9 @@ import hashlib
 import logging
 import random
 from collections.abc import Callable, Collection, Coroutine, Iterable, Sequence
-from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, NamedTuple, ParamSpec, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Table, bindparam, select
@@ -29,6 +28,7 @@ from monitor.config import Outlet, Sources
 from monitor.crawl.extract import Page, complete_article, extract_page
 from monitor.crawl.feeds import FeedError, parse_feed
 from monitor.crawl.fetch import Fetcher
+from monitor.crawl.workers import ExtractionFailed, ExtractionPool
 from monitor.deliver.render import BUCHAREST
 from monitor.record import Article, FetchOutcome, FetchStatus
 from monitor.settings import Settings
@@ -163,6 +163,14 @@ def _article_values(article: Article) -> dict[str, object]:
     }
 
 
+class _Fetched(NamedTuple):
+    """An article's page: its extracted text (None: none), where it ended up, and whether extraction failed."""
+
+    page: Page | None
+    final_url: str | None
+    failed: bool = False
+
+
 class _Cycle:
     """One crawl cycle: shared fetcher, clock, in-flight page extractions and store writes."""
 
@@ -172,15 +180,15 @@ class _Cycle:
         settings: Settings,
         fetcher: Fetcher,
         clock: Callable[[], datetime],
-        executor: Executor | None,
+        pool: ExtractionPool | None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.fetcher = fetcher
         self.clock = clock
-        self.executor = executor
+        self.pool = pool
         self.rng = random.Random()
-        self._pages: dict[str, asyncio.Task[tuple[Page | None, str | None]]] = {}
+        self._pages: dict[str, asyncio.Task[_Fetched]] = {}
 
     # --- one feed ---
 
@@ -231,8 +239,9 @@ class _Cycle:
         new_ids: list[int] = []
         pending = [self._with_page(article) for article in fresh]
         for next_done in asyncio.as_completed(pending):
-            article, page, final_url = await next_done
-            article_id, created, linked = self._save(complete_article(article, page, self.clock()), feed, final_url)
+            article, fetched = await next_done
+            complete = complete_article(article, fetched.page, self.clock(), failed=fetched.failed)
+            article_id, created, linked = self._save(complete, feed, fetched.final_url)
             if created:
                 new_ids.append(article_id)
             else:
@@ -271,14 +280,13 @@ class _Cycle:
 
     # --- pages ---
 
-    async def _with_page(self, article: Article) -> tuple[Article, Page | None, str | None]:
+    async def _with_page(self, article: Article) -> tuple[Article, _Fetched]:
         task = self._pages.get(article.url)
         if task is None:  # the same story in two feeds of this cycle is fetched once
             task = self._pages[article.url] = asyncio.create_task(self._page(article))
-        page, final_url = await task
-        return article, page, final_url
+        return article, await task
 
-    async def _page(self, article: Article) -> tuple[Page | None, str | None]:
+    async def _page(self, article: Article) -> _Fetched:
         outcome = await self.fetcher.fetch(article.link, check_robots=True)
         if outcome.status is not FetchStatus.OK:
             log.info(
@@ -287,38 +295,31 @@ class _Cycle:
                 article.outlet_id,
                 outcome.error,
             )
-            return None, None
+            return _Fetched(None, None)
         content_type = (outcome.content_type or "text/html").split(";")[0].strip().lower()
         if content_type not in _HTML_TYPES:
             log.info(
                 "page %s of %s is %s, not HTML: keeping the feed summary", article.link, article.outlet_id, content_type
             )
-            return None, outcome.final_url
+            return _Fetched(None, outcome.final_url)
         try:
-            if self.executor is None:
+            if self.pool is None:
                 page = extract_page(outcome.body, article.link, outcome.charset)
             else:
-                loop = asyncio.get_running_loop()
-                page = await loop.run_in_executor(
-                    self.executor, extract_page, outcome.body, article.link, outcome.charset
-                )
-        except BrokenExecutor as exc:  # a worker died (a crash in lxml, the OOM killer): this page is not retried
-            log.error(
-                "extraction worker died on %s of %s (%s): keeping the feed summary; extracting in-process from now on",
-                article.link,
-                article.outlet_id,
-                exc,
+                page = await self.pool.extract(outcome.body, article.link, outcome.charset)
+        except ExtractionFailed as exc:  # past the time limit, or the worker died: this page only
+            log.warning(
+                "extraction of %s of %s failed (%s): keeping the feed summary", article.link, article.outlet_id, exc
             )
-            self.executor = None
-            page = None
+            return _Fetched(None, outcome.final_url, failed=True)
         except (ValueError, TypeError, LookupError, RecursionError) as exc:  # trafilatura/lxml on hostile markup
             log.warning(
                 "extraction failed for %s of %s: %s: keeping the feed summary", article.link, article.outlet_id, exc
             )
-            page = None
+            return _Fetched(None, outcome.final_url, failed=True)
         if page is None:
             log.info("page %s of %s has no main text: keeping the feed summary", article.link, article.outlet_id)
-        return page, outcome.final_url
+        return _Fetched(page, outcome.final_url)
 
     # --- store writes ---
 
@@ -466,13 +467,13 @@ async def crawl(
     force: bool = False,
     progress: Callable[[FeedResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
-    executor: Executor | None = None,
+    pool: ExtractionPool | None = None,
 ) -> CrawlSummary:
     """One cycle over the enabled outlets' feeds (`only`: outlet ids; `due_only`: feeds whose time has come;
     `force`: also the feeds an outlet's Retry-After or the error backoff holds back).
 
-    `now` fixes the clock (the demo's simulated time); None means real time. `executor` runs page extraction
-    (a process pool spreads it over cores); None extracts in this thread.
+    `now` fixes the clock (the demo's simulated time); None means real time. `pool` extracts pages in worker
+    processes with a time limit per page; None extracts in this thread.
     """
     if only is not None:
         unknown = sorted(set(only) - {outlet.id for outlet in sources.outlets})
@@ -492,7 +493,7 @@ async def crawl(
     if on_start is not None:
         on_start(len(feeds))
     async with Fetcher(settings) as fetcher:
-        cycle = _Cycle(store, settings, fetcher, clock, executor)
+        cycle = _Cycle(store, settings, fetcher, clock, pool)
 
         async def one(feed: _FeedState, outlet: Outlet) -> FeedResult:
             result = await cycle.run_feed(feed, outlet)

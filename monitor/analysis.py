@@ -4,8 +4,11 @@ current version, storing one analyses row and its mentions rows per article."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -16,10 +19,12 @@ from monitor.dedup import assign_clusters
 from monitor.nlp import analyze, profile_fingerprint
 from monitor.record import Analysis
 from monitor.store import Store
+from monitor.store.jobs import acquire_lease, release_lease
 from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, MentionRow
 
 log = logging.getLogger(__name__)
 
+ANALYSIS_LEASE = timedelta(minutes=10)  # one process analyses a profile at a time; renewed after every batch
 BATCH = 50  # articles written per transaction: a kill loses at most one batch of work, never half an article
 CLUSTER_BATCH = 1000  # new articles clustered per transaction
 
@@ -104,6 +109,8 @@ def analyze_pending(
     Pending: an article of an outlet the profile watches with no analyses row for the profile, or one made
     by another version of the profile (profile_fingerprint). Each batch of BATCH articles is analysed outside
     any transaction and written in one, replacing older rows; corrections live apart and are never touched.
+    One process at a time analyses a profile (a lease): two crawls started at once never analyse the same
+    articles twice; the second leaves them to the first.
     """
     cluster_new_articles(store, now=now)
     outlets = {outlet.id: outlet for outlet in sources.outlets}
@@ -111,6 +118,26 @@ def analyze_pending(
     if not watched:
         log.warning("profile %s watches no outlet: nothing to analyse", profile.id)
         return 0
+    lease, owner = f"analysis:{profile.id}", f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    if not acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=lease):
+        log.info("profile %s is being analysed by another process: leaving it to that one", profile.id)
+        return 0
+    try:
+        return _analyze_pending(store, profile, outlets, watched, now=now, limit=limit, lease=(lease, owner))
+    finally:
+        release_lease(store, owner, name=lease)
+
+
+def _analyze_pending(
+    store: Store,
+    profile: Profile,
+    outlets: dict[str, Outlet],
+    watched: list[str],
+    *,
+    now: datetime,
+    limit: int | None,
+    lease: tuple[str, str],
+) -> int:
     fingerprint = profile_fingerprint(profile)
     model = profile_model(store, profile.id)  # retrained with the office's corrections, if it has any
     with store.session() as session:
@@ -144,5 +171,6 @@ def analyze_pending(
         with store.session() as session:
             _replace(session, profile.id, fingerprint, results, now)
         done += len(results)
+        acquire_lease(store, lease[1], now=now, ttl=ANALYSIS_LEASE, name=lease[0])  # still ours: renew it
     log.info("profile %s: %d articles analysed", profile.id, done)
     return done

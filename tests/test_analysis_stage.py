@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from monitor.archive.corrections import record_correction
 from monitor.config import Profile, Sources
 from monitor.nlp import analyze
 from monitor.store import Store
+from monitor.store.jobs import acquire_lease, release_lease
 from monitor.store.models import AnalysisRow, ArticleRow, MentionRow
 from monitor.store.queries import mentions_between
 
@@ -142,3 +144,31 @@ def test_article_seen_in_a_watched_feed_is_analysed(any_store: Store, profile: P
             select(func.count()).select_from(AnalysisRow).where(AnalysisRow.article_id == ids["other"])
         )
     assert count == 1
+
+
+def test_two_crawls_at_once_never_analyse_the_same_articles_twice(tmp_path: Path, profile: Profile) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    _articles(Store(url))
+    other = Store(url)  # another process's connection
+    later = T0 + timedelta(hours=7)
+    assert acquire_lease(other, "another-crawl", now=later, ttl=timedelta(minutes=10), name="analysis:alba")
+    mine = Store(url)
+    assert analyze_pending(mine, profile, SOURCES, now=later) == 0  # left to the other crawl
+    with mine.session() as session:
+        assert session.scalar(select(func.count()).select_from(AnalysisRow)) == 0
+    release_lease(other, "another-crawl", name="analysis:alba")
+    results: list[int] = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(analyze_pending(Store(url), profile, SOURCES, now=T0 + timedelta(hours=7)))
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 4]  # one analysed them; the other found them taken or done
+    with mine.session() as session:
+        analyses = session.scalars(select(AnalysisRow.analyzed_at)).all()
+    assert len(analyses) == 4

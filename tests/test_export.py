@@ -90,7 +90,8 @@ def test_csv_command(store: Store, month: Month, env: dict[str, str], tmp_path: 
     assert "3 rânduri exportate" in result.output
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets then read the diacritics right
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert raw.decode("utf-8-sig").splitlines()[0].count(";") == 19  # semicolons: one column each in a Romanian Excel
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert [row["Publicație"] for row in rows] == ["Ziarul Unirea", "Alba24", "Hotnews"]
     assert rows[1]["Preluat și de"] == "Pagina de Alba; Ziarul Unirea"
     assert rows[1]["Ton"] == "negativ" and rows[1]["Corectat de biroul de presă"] == "nu"
@@ -100,6 +101,32 @@ def test_csv_command(store: Store, month: Month, env: dict[str, str], tmp_path: 
     assert bad.exit_code == 1 and "publicația «nimeni» nu există" in bad.output
     assert target.read_bytes() == raw  # the earlier file is untouched, no partial file
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_xlsx_has_the_appearances_and_the_stories(
+    store: Store, month: Month, env: dict[str, str], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "aparitii.xlsx"
+    args = ["export", "--format", "xlsx", "--output", str(target), "--from", "01.10.2026", "--to", "31.10.2026"]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    book = load_workbook(target)
+    assert book.sheetnames == ["Apariții", "Subiecte"]
+    appearances = list(book["Apariții"].iter_rows(values_only=True))
+    header = appearances[0]
+    assert header[:4] == ("Articol", "Subiect (grup de preluări)", "Publicație (id)", "Publicație")
+    assert len(appearances) == 1 + 9  # the nine mentions of October
+    published = appearances[1][header.index("Data publicării")]
+    assert isinstance(published, datetime)  # a real date, sortable in Excel
+    stories = list(book["Subiecte"].iter_rows(values_only=True))
+    assert stories[0][0] == "Subiect (id)" and len(stories) - 1 == len(
+        {row[1] for row in appearances[1:]}
+    )
+    assert any("Horia Vlădescu: negativ" in (row[5] or "") for row in stories[1:])
+    no_file = CliRunner().invoke(cli, ["export", "--format", "xlsx"], env=env)
+    assert no_file.exit_code == 2 and "adăugați --output" in no_file.output
 
 
 def test_tag_survives_reanalysis_and_is_exported(

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from sqlalchemy import func, select
@@ -130,6 +131,88 @@ def iter_mentions(store: Store, profile: Profile, where: ExportFilter) -> Iterat
     return generate()
 
 
+def _for_people(record: dict[str, Any]) -> dict[str, Any]:
+    """Tones in Romanian, yes/no as «da»/«nu», lists joined: a row as a spreadsheet shows it."""
+    record = dict(record)
+    record["tone"] = tone_ro(record["tone"])
+    record["auto_tone"] = tone_ro(record["auto_tone"])
+    for key in ("date_guessed", "corrected", "to_review"):
+        record[key] = "da" if record[key] else "nu"
+    for key in ("topics", "also_in"):
+        record[key] = "; ".join(record[key])
+    return record
+
+
+STORY_FIELDS = (
+    ("cluster_id", "Subiect (id)"),
+    ("first_seen", "Prima apariție"),
+    ("title", "Titlu"),
+    ("outlets", "Publicații"),
+    ("appearances", "Apariții"),
+    ("targets", "Ținte și ton"),
+    ("url", "URL"),
+)
+
+
+def write_xlsx(store: Store, profile: Profile, path: Path, where: ExportFilter) -> int:
+    """An Excel workbook: the appearances (one row per article and target), and the stories (one row per story,
+    every target with its tone); written beside `path` and moved into place when complete. Returns the rows."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Apariții"
+    sheet.append([label for _, label in FIELDS])
+    stories: dict[int, dict[str, Any]] = {}
+    written = 0
+    for view in iter_mentions(store, profile, where):
+        record = _for_people(export_record(view, profile))
+        record["published"] = view.published_at.astimezone(profile.zone).replace(tzinfo=None)  # a real Excel date
+        sheet.append([record[key] for key, _ in FIELDS])
+        written += 1
+        story = stories.setdefault(
+            view.cluster_id,
+            {
+                "cluster_id": view.cluster_id,
+                "first_seen": record["published"],
+                "title": view.title,
+                "url": view.url,
+                "outlets": {view.outlet_name, *view.also_in},
+                "appearances": 0,
+                "targets": {},
+            },
+        )
+        story["appearances"] += 1
+        story["outlets"] |= {view.outlet_name, *view.also_in}
+        story["targets"][record["target"]] = record["tone"]
+    stories_sheet = book.create_sheet("Subiecte")
+    stories_sheet.append([label for _, label in STORY_FIELDS])
+    for story in sorted(stories.values(), key=lambda s: (-len(s["outlets"]), s["first_seen"])):
+        story = {
+            **story,
+            "outlets": len(story["outlets"]),
+            "targets": "; ".join(f"{name}: {tone}" for name, tone in sorted(story["targets"].items())),
+        }
+        stories_sheet.append([story[key] for key, _ in STORY_FIELDS])
+    for each in (sheet, stories_sheet):
+        each.freeze_panes = "A2"
+        for index, column in enumerate(each.iter_cols(max_row=min(each.max_row, 200)), start=1):
+            width = max(len(str(cell.value or "")) for cell in column)
+            each.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
+    when = [key for key, _ in FIELDS].index("published") + 1
+    for row in sheet.iter_rows(min_row=2, min_col=when, max_col=when):
+        for cell in row:
+            cell.number_format = "dd.mm.yyyy hh:mm"
+    partial = path.with_name(path.name + ".part")
+    try:
+        book.save(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written
+
+
 def write_export(store: Store, profile: Profile, out: TextIO, fmt: Format, where: ExportFilter) -> int:
     """Write the filtered mentions to `out` as CSV or JSON lines; returns the number of rows."""
     if fmt not in ("csv", "jsonl"):
@@ -137,17 +220,11 @@ def write_export(store: Store, profile: Profile, out: TextIO, fmt: Format, where
     views = iter_mentions(store, profile, where)
     written = 0
     if fmt == "csv":
-        writer = csv.writer(out)
+        writer = csv.writer(out, delimiter=";")  # what a Romanian Excel splits into columns (with the UTF-8 BOM)
         writer.writerow([label for _, label in FIELDS])
         for view in views:
-            record = export_record(view, profile)
-            record["tone"] = tone_ro(record["tone"])
-            record["auto_tone"] = tone_ro(record["auto_tone"])
+            record = _for_people(export_record(view, profile))
             record["confidence"] = number_ro(record["confidence"], 2)
-            for key in ("date_guessed", "corrected", "to_review"):
-                record[key] = "da" if record[key] else "nu"
-            for key in ("topics", "also_in"):
-                record[key] = "; ".join(record[key])
             writer.writerow([record[key] for key, _ in FIELDS])
             written += 1
     else:

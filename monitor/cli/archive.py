@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from monitor.archive.corrections import export_corrections, record_correction
-from monitor.archive.export import ExportFilter, write_export
+from monitor.archive.export import ExportFilter, write_export, write_xlsx
 from monitor.archive.learning import learn
 from monitor.archive.search import SearchHit, search_articles
 from monitor.cli.common import Day, Month, cli, open_store, profile_option, resolve_profile, settings_of
@@ -185,7 +185,13 @@ def search_command(selection: _Selection, query: str, limit: int) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True, help="Formatul fișierului.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "jsonl"]),
+    required=True,
+    help="csv (Excel în română: «;» și BOM), xlsx (foile Apariții și Subiecte; cere --output) sau jsonl.",
+)
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fișierul (implicit: ieșirea standard)."
 )
@@ -193,6 +199,12 @@ def search_command(selection: _Selection, query: str, limit: int) -> None:
 def export_command(selection: _Selection, fmt: str, output: Path | None) -> None:
     """Exportă aparițiile (o linie pe articol și țintă, cu toate publicațiile care l-au preluat)."""
     store = open_store(selection.settings)
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("XLSX se scrie într-un fișier: adăugați --output FIȘIER.xlsx")
+        count = write_xlsx(store, selection.profile, output, selection.where)
+        click.echo(f"{count} rânduri exportate în {output} (foile Apariții și Subiecte).", err=True)
+        return
     with _output(output, bom=fmt == "csv") as out:
         count = write_export(store, selection.profile, out, "csv" if fmt == "csv" else "jsonl", selection.where)
     if output is not None:

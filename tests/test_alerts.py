@@ -12,9 +12,10 @@ from rows import Newsroom
 from sqlalchemy import func, select
 
 from monitor.config import Profile
-from monitor.deliver.alerts import AlertNotice, alert_subject, check_alerts, keyword_patterns, poisson_tail
+from monitor.deliver.alerts import AlertNotice, alert_subject, check_alerts, keyword_patterns
 from monitor.deliver.mail import send_pending
 from monitor.settings import Settings
+from monitor.stats import poisson_tail
 from monitor.store import Store
 from monitor.store.models import AlertRow, OutboxRow
 
@@ -49,6 +50,10 @@ def test_poisson_tail_matches_the_closed_form() -> None:
     assert poisson_tail(3, 0.5) == pytest.approx(1 - math.exp(-0.5) * (1 + 0.5 + 0.125), rel=1e-12)
     assert poisson_tail(1, 2.0) == pytest.approx(1 - math.exp(-2.0), rel=1e-12)
     assert (poisson_tail(0, 4.0), poisson_tail(5, 0.0)) == (1.0, 0.0)
+    # the far tail the report's old sum lost to cancellation (0.0): the alerts and the report now share this one
+    assert poisson_tail(20, 1.0) == pytest.approx(
+        math.exp(-1) * sum(1 / math.factorial(i) for i in range(20, 60)), rel=1e-9
+    )
     assert 0 < poisson_tail(400, 100.0) < 1e-60  # far tail: no underflow to a wrong zero, no overflow
     assert poisson_tail(100, 120.0) == pytest.approx(0.97, abs=0.01)
     stats = pytest.importorskip("scipy.stats")

@@ -15,9 +15,9 @@ from monitor.deliver.imagology import (
     compute_month,
     find_bursts,
     month_bounds,
-    poisson_tail,
 )
 from monitor.record import MentionView
+from monitor.stats import poisson_tail
 
 ZONE = ZoneInfo("Europe/Bucharest")
 TARGETS = (

@@ -15,7 +15,6 @@ articles, of any story, and the new copies of the alert's stories become updates
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -34,6 +33,7 @@ from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, environment, number_ro
 from monitor.record import AlertRule, MentionView, Prominence, Tone
 from monitor.settings import Settings
+from monitor.stats import poisson_tail
 from monitor.store.models import AlertRow
 from monitor.store.queries import mentions_between
 from monitor.text import search_key
@@ -41,31 +41,6 @@ from monitor.text import search_key
 log = logging.getLogger(__name__)
 
 # --- statistics --------------------------------------------------------------------------------
-
-
-def poisson_tail(k: int, mean: float) -> float:
-    """P(X >= k) for X ~ Poisson(mean), summed term by term in log space (no scipy: it is a 10-line sum).
-
-    Above the mean the upper terms are summed until they vanish; below it, one minus the lower terms. Either way
-    no catastrophic cancellation, and no overflow for large k or mean.
-    """
-    if k <= 0:
-        return 1.0
-    if mean <= 0:
-        return 0.0
-
-    def term(i: int) -> float:
-        return math.exp(i * math.log(mean) - mean - math.lgamma(i + 1))
-
-    if k > mean:
-        total, i = 0.0, k
-        while True:
-            value = term(i)
-            total += value
-            if value <= total * 1e-17 or value == 0.0:
-                return min(total, 1.0)
-            i += 1
-    return max(0.0, 1.0 - math.fsum(term(i) for i in range(k)))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ Definitions (the report's annex repeats them in Romanian):
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from zoneinfo import ZoneInfo
 from monitor.config import BurstRule, Target
 from monitor.record import MentionView as Mention
 from monitor.record import OutletKind, Prominence, Tone
+from monitor.stats import poisson_tail
 
 _SIGN = {Tone.POSITIVE: 1, Tone.NEUTRAL: 0, Tone.NEGATIVE: -1}
 
@@ -100,18 +100,6 @@ def share(part: int, whole: int) -> float | None:
 def change(current: float, previous: float) -> float | None:
     """Relative change; undefined when the previous value is 0."""
     return (current - previous) / previous if previous else None
-
-
-def poisson_tail(count: int, rate: float) -> float:
-    """P(X >= count) for X ~ Poisson(rate)."""
-    if count <= 0:
-        return 1.0
-    term = math.exp(-rate)
-    below = term
-    for k in range(1, count):
-        term *= rate / k
-        below += term
-    return max(0.0, 1.0 - below)
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def bench_render(mentions: int) -> None:
             renders.append(time.perf_counter() - built)
         store.close()
     total = statistics.median(b + r for b, r in zip(builds, renders, strict=True))
-    print(f"digest, {digest.mentions} mentions, {digest.stories} stories, HTML {len(html) // 1024} KiB:")
+    print(f"digest, {digest.mentions} mentions, {digest.story_count} stories, HTML {len(html) // 1024} KiB:")
     print(f"  build (queries + figures) median {statistics.median(builds) * 1000:.0f} ms")
     print(f"  render (HTML + text)      median {statistics.median(renders) * 1000:.0f} ms")
     print(f"  total                     median {total * 1000:.0f} ms  (goal <= 1000 ms) -> {_verdict(total <= 1.0)}")

@@ -68,6 +68,48 @@ class Status:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class CollectionHealth:
+    """Whether collection worked, for the digest's health line (and the workspace's banner)."""
+
+    now: datetime
+    last_success: datetime | None
+    failing: tuple[str, ...]  # names of the outlets whose last fetch failed
+
+    @property
+    def working(self) -> bool:
+        return self.last_success is not None and self.now - self.last_success <= STALE_AFTER  # or after `now`
+
+    def line(self) -> str:
+        """One line in Romanian: when collection last worked, and which outlets fail."""
+        if self.last_success is None:
+            text = "Colectarea nu a rulat încă: sinteza nu poate spune ce a publicat presa."
+        elif not self.working:
+            text = (
+                f"Colectarea s-a oprit: ultima preluare reușită la {datetime_ro(self.last_success)}; "
+                "ce a apărut de atunci lipsește din sinteză."
+            )
+        else:
+            text = f"Ultima colectare reușită: {datetime_ro(self.last_success)}."
+        if self.failing:
+            shown = ", ".join(self.failing[:5]) + (" …" if len(self.failing) > 5 else "")
+            text += f" Publicații cu erori: {len(self.failing)} ({shown})."
+        return text
+
+
+def collection_health(session: Session, now: datetime) -> CollectionHealth:
+    """When a feed last answered, and the outlets whose feeds are failing (as of `now`)."""
+    last = session.scalar(select(func.max(FeedRow.last_success_at)))
+    failing = session.scalars(
+        select(OutletRow.name)
+        .join(FeedRow, FeedRow.outlet_id == OutletRow.id)
+        .where(FeedRow.error_count > 0)
+        .distinct()
+        .order_by(OutletRow.name)
+    ).all()
+    return CollectionHealth(now, last, tuple(failing))
+
+
 def read_status(store: Store, settings: Settings, *, now: datetime) -> Status:
     """Read the deployment's state in a few queries."""
     with store.session() as session:

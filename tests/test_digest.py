@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SmtpSink
-from rows import Newsroom
+from rows import Newsroom, add_outlets
 
 from monitor.config import Profile, load_profile
 from monitor.deliver.digest import build_digest, digest_window, highlight, render_digest, run_digest
@@ -16,6 +16,7 @@ from monitor.deliver.mail import send_pending
 from monitor.deliver.render import count_ro
 from monitor.settings import Settings
 from monitor.store import Store
+from monitor.store.models import ArticleRow, FeedRow
 
 DAY = date(2026, 11, 20)
 END = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # 07:30 in Bucharest (EET, UTC+2)
@@ -70,18 +71,18 @@ def test_figures_grouping_and_order(store: Store, profile: Profile, newsroom: Ne
         digest = build_digest(session, profile, DAY)
 
     assert digest_window(profile, DAY) == (END - timedelta(hours=24), END)
-    assert (digest.mentions, digest.articles, digest.stories) == (5, 5, 4)
+    assert (digest.mentions, digest.articles, digest.story_count) == (5, 5, 4)
     assert digest.average == pytest.approx(13 / 7)  # 6 days x 2 targets + the article just before the window
     assert digest.tones == {"negative": 2, "neutral": 2, "positive": 1}
     assert digest.top_outlets[0] == ("Alba24", 2)
     assert ("Proteste și conflicte sociale", 1) in digest.top_topics
-    [prefect, subprefect] = digest.sections
-    assert (prefect.target.id, subprefect.target.id) == ("prefect", "subprefect")
-    titles = [item.title for item in prefect.items]
-    assert titles[0].startswith("Protest la Prefectura Alba: prefectul")  # negative first, the title copy leads
-    assert titles[1:] == [HOSTILE, "Ședința colegiului prefectural"]  # then lead before body
-    assert prefect.items[0].also_in == ("Alba24",)
-    assert prefect.items[0].topics == ("Proteste și conflicte sociale",)
+    assert [(t.target.id, t.mentions) for t in digest.targets] == [("prefect", 4), ("subprefect", 1)]
+    [react] = digest.react  # negative toward the prefect in a title: the office must react
+    assert react.title.startswith("Protest la Prefectura Alba: prefectul") and react.reaction == "negativ în titlu"
+    assert react.also_in == ("Alba24",) and react.topics == ("Proteste și conflicte sociale",)
+    assert [(t.target.id, t.tone) for t in react.targets] == [("prefect", "negative")]
+    titles = [item.title for item in digest.stories]
+    assert titles == [HOSTILE, "Ședința colegiului prefectural", "Subprefecta la ceremonia de 1 Decembrie"]  # reach
     assert digest.summary.startswith(
         "În cele 24 de ore până la 20 noiembrie 2026, 07:30 au apărut 5 mențiuni în 5 articole"
     )
@@ -94,7 +95,9 @@ def test_a_story_about_two_targets_counts_once(store: Store, profile: Profile) -
     room.publish("alba24", "Prefectul și Prefectura", END - timedelta(hours=2), targets=["prefect", "institutia"])
     with store.session() as session:
         digest = build_digest(session, profile, DAY)
-    assert (digest.mentions, digest.articles, digest.stories) == (2, 1, 1)
+    assert (digest.mentions, digest.articles, digest.story_count) == (2, 1, 1)
+    (story,) = digest.stories  # one item, every target on it
+    assert [t.target.id for t in story.targets] == ["prefect", "institutia"]
     assert digest.subject == "Sinteza presei, 20 noiembrie 2026: 2 mențiuni, 0 negative"
 
 
@@ -120,15 +123,59 @@ def test_highlight_escapes_first() -> None:
 
 
 def test_an_empty_day_still_has_a_short_digest(store: Store, profile: Profile, settings: Settings) -> None:
+    quiet = datetime(2026, 1, 5, 5, 30, tzinfo=UTC)  # the digest time of 5 January
     with store.session() as session:
-        result = run_digest(session, profile, settings, day=date(2026, 1, 5), now=END, send=True)
+        add_outlets(session)
+        session.add(
+            FeedRow(
+                outlet_id="alba24", url="https://alba24.example.ro/rss", last_success_at=quiet - timedelta(minutes=20)
+            )
+        )
+    with store.session() as session:
+        result = run_digest(session, profile, settings, day=date(2026, 1, 5), now=quiet, send=True)
 
-    assert result.digest.empty and result.digest.sections == ()
+    assert result.digest.empty and result.digest.react == result.digest.stories == ()
     assert result.digest.subject == "Sinteza presei, 5 ianuarie 2026: nicio mențiune"
     assert "nu a publicat niciun articol" in result.digest.summary
     assert result.path == settings.output_dir / "digest-alba-2026-01-05.html"
     assert "nu a publicat niciun articol" in result.path.read_text(encoding="utf-8")
     assert result.queued == ("presa@prefectura-alba.example",)
+
+
+def test_a_stopped_collection_is_never_reported_as_a_quiet_press(
+    store: Store, profile: Profile, settings: Settings
+) -> None:
+    with store.session() as session:
+        add_outlets(session)
+        session.add(
+            FeedRow(outlet_id="alba24", url="https://alba24.example.ro/rss", last_success_at=END - timedelta(days=2))
+        )
+        session.add(
+            FeedRow(outlet_id="digi24", url="https://digi24.example.ro/rss", error_count=4, last_error="HTTP 503")
+        )
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+    assert digest.empty and not digest.health.working
+    assert digest.subject == "Sinteza presei, 20 noiembrie 2026: colectarea nu a funcționat"
+    assert "nu a publicat" not in digest.summary and "colectarea nu a funcționat" in digest.summary
+    assert "Colectarea s-a oprit: ultima preluare reușită la 18 noiembrie 2026, 07:30" in digest.health.line()
+    assert "Publicații cu erori: 1 (Digi24)" in digest.health.line()
+    html, text = render_digest(digest)
+    assert "Colectarea s-a oprit" in html and "Colectarea s-a oprit" in text
+
+
+def test_an_article_collected_days_after_its_date_is_in_todays_digest(store: Store, profile: Profile) -> None:
+    room = Newsroom(store)
+    old = room.publish(
+        "alba24", "Prefectul, criticat de primari", END - timedelta(days=3), tone="negative", prominence="title"
+    )
+    with store.session() as session:  # the feed brought it only this morning
+        session.get_one(ArticleRow, old).fetched_at = END - timedelta(hours=1)
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+    assert [item.title for item in digest.react] == ["Prefectul, criticat de primari"]
+    _, text = render_digest(digest)
+    assert "publicat 17 noiembrie 2026" in text  # its own date, shown
 
 
 def test_digest_arrives_once_by_smtp(
@@ -145,7 +192,7 @@ def test_digest_arrives_once_by_smtp(
     [message] = smtp.messages
     assert smtp.envelopes[0][1] == ["presa@prefectura-alba.example"]
     assert message["To"] == "presa@prefectura-alba.example"
-    assert message["Subject"] == "Sinteza presei, 20 noiembrie 2026: 5 mențiuni, 2 negative"
+    assert message["Subject"] == "Sinteza presei, 20 noiembrie 2026: 5 mențiuni, 2 negative; 1 de reacționat"
     parts = {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
     assert "&lt;script&gt;" in parts["text/html"] and "<script" not in parts["text/html"]
     assert "Preluat și de: Alba24" in parts["text/plain"]

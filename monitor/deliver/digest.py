@@ -18,8 +18,9 @@ from monitor.config import Profile, Target
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, number_ro
 from monitor.nlp import topic_labels
-from monitor.record import MentionView, Tone
+from monitor.record import MentionView, Prominence, Tone
 from monitor.settings import Settings
+from monitor.status import CollectionHealth, collection_health
 from monitor.store.queries import mentions_between
 from monitor.text import fold, strip_diacritics
 
@@ -95,28 +96,51 @@ def importance(view: MentionView) -> tuple[int, int, int, float]:
 
 
 @dataclass(frozen=True)
-class DigestItem:
-    """One story about one target: the most important copy, and the other outlets that ran it."""
+class TargetTone:
+    """How one story presents one target."""
 
+    target: Target
+    tone: Tone
+    corrected: bool
+    to_review: bool  # «de verificat»: the automatic tone is unsure
+
+
+@dataclass(frozen=True)
+class StoryItem:
+    """One story, once: its most important copy, every target it names with its tone, the other outlets."""
+
+    cluster_id: int
     article_id: int
     title: str
     url: str
     outlet: str
     published_at: datetime
-    tone: str
-    corrected: bool
-    to_review: bool  # «de verificat»: the automatic tone is unsure
     prominence: str
+    targets: tuple[TargetTone, ...]
     topics: tuple[str, ...]  # Romanian labels
     evidence: str
     evidence_html: Markup
     also_in: tuple[str, ...]
+    reaction: str | None  # why it needs a reaction («De reacționat»), or None
+
+    @property
+    def to_review(self) -> bool:
+        return any(t.to_review for t in self.targets)
+
+    @property
+    def tones_text(self) -> str:
+        """'Horia Vlădescu: negativ; Instituția Prefectului: neutru (de verificat)'."""
+        return "; ".join(
+            f"{t.target.name}: {t.tone.label}"
+            + (" (corectat)" if t.corrected else "")
+            + (" (de verificat)" if t.to_review else "")
+            for t in self.targets
+        )
 
 
 @dataclass(frozen=True)
-class TargetSection:
+class TargetCount:
     target: Target
-    items: tuple[DigestItem, ...]
     mentions: int
     tones: dict[str, int]
 
@@ -131,12 +155,14 @@ class Digest:
     end: datetime  # UTC, the digest time
     mentions: int  # article-target appearances
     articles: int
-    stories: int
     average: float  # appearances per day over the previous AVERAGE_DAYS days
     tones: dict[str, int]
     top_topics: tuple[tuple[str, int], ...]
     top_outlets: tuple[tuple[str, int], ...]
-    sections: tuple[TargetSection, ...]
+    react: tuple[StoryItem, ...]  # «De reacționat», most important first
+    stories: tuple[StoryItem, ...]  # the rest, most important first
+    targets: tuple[TargetCount, ...]
+    health: CollectionHealth
     summary: str
 
     @property
@@ -144,13 +170,20 @@ class Digest:
         return self.mentions == 0
 
     @property
+    def story_count(self) -> int:
+        return len(self.react) + len(self.stories)
+
+    @property
     def subject(self) -> str:
         when = date_ro(self.day)
         if self.empty:
-            return f"Sinteza presei, {when}: nicio mențiune"
+            return f"Sinteza presei, {when}: " + (
+                "nicio mențiune" if self.health.working else "colectarea nu a funcționat"
+            )
         negative = self.tones.get(Tone.NEGATIVE, 0)
         mentions = count_ro(self.mentions, "mențiune", "mențiuni")
-        return f"Sinteza presei, {when}: {mentions}, {count_ro(negative, 'negativă', 'negative')}"
+        subject = f"Sinteza presei, {when}: {mentions}, {count_ro(negative, 'negativă', 'negative')}"
+        return subject + (f"; {len(self.react)} de reacționat" if self.react else "")
 
 
 def digest_window(profile: Profile, day: date) -> tuple[datetime, datetime]:
@@ -160,16 +193,17 @@ def digest_window(profile: Profile, day: date) -> tuple[datetime, datetime]:
 
 
 def build_digest(session: Session, profile: Profile, day: date) -> Digest:
-    """Read the day's mentions and the week before, and compute the digest's figures and items."""
+    """Read the mentions in articles first collected in the day's window (a late feed or a back-dated item is in
+    the first digest after it arrived, with its publication date shown) and the week before."""
     start, end = digest_window(profile, day)
-    views = mentions_between(session, profile.id, start, end)
-    previous = mentions_between(session, profile.id, start - timedelta(days=AVERAGE_DAYS), start)
+    views = mentions_between(session, profile.id, start, end, by_seen=True)
+    previous = mentions_between(session, profile.id, start - timedelta(days=AVERAGE_DAYS), start, by_seen=True)
     labels = topic_labels(profile)
     articles = {view.article_id: view for view in views}
     topics = Counter(labels.get(topic, topic) for view in articles.values() for topic in dict.fromkeys(view.topics))
     outlets = Counter(view.outlet_name for view in articles.values())
     tones = Counter(view.tone for view in views)
-    sections = tuple(_sections(profile, views, labels))
+    items = _stories(profile, views, labels)
     digest = Digest(
         profile=profile,
         day=day,
@@ -177,60 +211,82 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
         end=end,
         mentions=len(views),
         articles=len(articles),
-        stories=len({view.cluster_id for view in views}),  # a story about two targets is one story
         average=len(previous) / AVERAGE_DAYS,
         tones={tone: tones.get(tone, 0) for tone in TONE_RANK},
         top_topics=tuple(topics.most_common(TOP)),
         top_outlets=tuple(outlets.most_common(TOP)),
-        sections=sections,
+        react=tuple(item for item in items if item.reaction),
+        stories=tuple(item for item in items if not item.reaction),
+        targets=tuple(_target_counts(profile, views)),
+        health=collection_health(session, end),
         summary="",
     )
     return _with_summary(digest)
 
 
-def _sections(profile: Profile, views: Sequence[MentionView], labels: dict[str, str]) -> Iterable[TargetSection]:
+def _target_counts(profile: Profile, views: Sequence[MentionView]) -> Iterable[TargetCount]:
     by_target: dict[str, list[MentionView]] = defaultdict(list)
     for view in views:
         by_target[view.target_id].append(view)
     order = sorted(enumerate(profile.targets), key=lambda pair: (ROLE_RANK[pair[1].role], pair[0]))
     for _, target in order:
         mine = by_target.get(target.id)
-        if not mine:
-            continue
-        stories: dict[int, list[MentionView]] = defaultdict(list)
-        for view in mine:
-            stories[view.cluster_id].append(view)
-        items = [_item(sorted(copies, key=importance), target, labels) for copies in stories.values()]
-        ranked = sorted(
-            zip(items, stories.values(), strict=True), key=lambda pair: importance(min(pair[1], key=importance))
-        )
-        yield TargetSection(
-            target=target,
-            items=tuple(item for item, _ in ranked),
-            mentions=len(mine),
-            tones=dict(Counter(view.tone for view in mine)),
-        )
+        if mine:
+            yield TargetCount(target, len(mine), dict(Counter(view.tone for view in mine)))
 
 
-def _item(copies: list[MentionView], target: Target, labels: dict[str, str]) -> DigestItem:
+def _stories(profile: Profile, views: Sequence[MentionView], labels: dict[str, str]) -> list[StoryItem]:
+    """One item per story (cluster), the most important first."""
+    clusters: dict[int, list[MentionView]] = defaultdict(list)
+    for view in views:
+        clusters[view.cluster_id].append(view)
+    ranked = sorted(clusters.values(), key=lambda copies: importance(min(copies, key=importance)))
+    return [_story(sorted(copies, key=importance), profile, labels) for copies in ranked]
+
+
+def _reaction(view: MentionView, profile: Profile) -> str | None:
+    """Why a mention needs the office to react: negative toward a target in the title or lead, or in a high-reach
+    outlet."""
+    if view.tone != Tone.NEGATIVE:
+        return None
+    if view.prominence == Prominence.TITLE:
+        return "negativ în titlu"
+    if view.prominence == Prominence.LEAD:
+        return "negativ în introducere"
+    if view.outlet_reach >= profile.alerts.high_reach:
+        return "negativ, publicație cu audiență mare"
+    return None
+
+
+def _story(copies: list[MentionView], profile: Profile, labels: dict[str, str]) -> StoryItem:
     lead = copies[0]
+    by_target: dict[str, MentionView] = {}
+    for view in copies:  # the most important copy speaks for each target
+        by_target.setdefault(view.target_id, view)
+    order = {target.id: index for index, target in enumerate(profile.targets)}
+    targets = tuple(
+        TargetTone(profile.target(view.target_id), view.tone, view.corrected, view.to_review)
+        for view in sorted(by_target.values(), key=lambda v: order.get(v.target_id, len(order)))
+    )
     others = {view.outlet_name for view in copies} | {name for view in copies for name in view.also_in}
     others.discard(lead.outlet_name)
-    evidence = next((sentence for view in copies for sentence in view.evidence if sentence.strip()), "")
-    return DigestItem(
+    evidence_view = next((view for view in copies if any(s.strip() for s in view.evidence)), lead)
+    evidence = next((s for s in evidence_view.evidence if s.strip()), "")
+    reasons = [reason for view in copies if (reason := _reaction(view, profile))]
+    return StoryItem(
+        cluster_id=lead.cluster_id,
         article_id=lead.article_id,
         title=lead.title or lead.url,
         url=lead.url,
         outlet=lead.outlet_name,
         published_at=lead.published_at,
-        tone=lead.tone,
-        corrected=lead.corrected,
-        to_review=lead.to_review,
         prominence=lead.prominence,
-        topics=tuple(labels.get(topic, topic) for topic in dict.fromkeys(lead.topics)),
+        targets=targets,
+        topics=tuple(labels.get(topic, topic) for topic in dict.fromkeys(t for v in copies for t in v.topics)),
         evidence=evidence,
-        evidence_html=highlight(evidence, target),
-        also_in=tuple(sorted(others)),
+        evidence_html=highlight(evidence, profile.target(evidence_view.target_id)),
+        also_in=tuple(sorted(others, key=str.casefold)),
+        reaction=reasons[0] if reasons else None,
     )
 
 
@@ -238,6 +294,13 @@ def _with_summary(digest: Digest) -> Digest:
     """A short factual paragraph written only from the digest's figures."""
     when = datetime_ro(digest.end, digest.profile.zone)
     average = number_ro(digest.average, 1)
+    if digest.empty and not digest.health.working:  # never "nothing was published" when nothing was collected
+        text = (
+            f"În cele 24 de ore până la {when} nu a fost colectat niciun articol care să menționeze "
+            f"{digest.profile.institution} sau conducerea instituției, dar colectarea nu a funcționat: nu se poate "
+            "spune ce a publicat presa. " + digest.health.line()
+        )
+        return replace(digest, summary=text)
     if digest.empty:
         text = (
             f"În cele 24 de ore până la {when}, presa monitorizată nu a publicat niciun articol care să menționeze "
@@ -248,7 +311,7 @@ def _with_summary(digest: Digest) -> Digest:
     sentences = [
         f"În cele 24 de ore până la {when} au apărut {count_ro(digest.mentions, 'mențiune', 'mențiuni')} "
         f"în {count_ro(digest.articles, 'articol', 'articole')}, "
-        f"despre {count_ro(digest.stories, 'subiect', 'subiecte')}; "
+        f"despre {count_ro(digest.story_count, 'subiect', 'subiecte')}; "
         f"{_against_average(digest.mentions, digest.average)}.",
         "Tonul mențiunilor: "
         + ", ".join(
@@ -260,7 +323,9 @@ def _with_summary(digest: Digest) -> Digest:
         )
         + ".",
     ]
-    busiest = max(digest.sections, key=lambda section: section.mentions)
+    if digest.react:
+        sentences.append(f"De reacționat: {count_ro(len(digest.react), 'subiect', 'subiecte')}.")
+    busiest = max(digest.targets, key=lambda count: count.mentions)
     sentences.append(f"Cele mai multe mențiuni: {busiest.target.name} ({busiest.mentions}).")
     if digest.top_topics:
         sentences.append("Teme principale: " + ", ".join(f"{label} ({n})" for label, n in digest.top_topics[:3]) + ".")

@@ -29,7 +29,10 @@ class _Corrections:
     topics: dict[int, list[str]]
 
 
-def _mention_rows(profile_id: str, start: datetime, end: datetime, target_id: str | None) -> Select[*tuple[Any, ...]]:
+def _mention_rows(
+    profile_id: str, start: datetime, end: datetime, target_id: str | None, by_seen: bool = False
+) -> Select[*tuple[Any, ...]]:
+    when = ArticleRow.fetched_at if by_seen else ArticleRow.published_at
     stmt = (
         select(
             MentionRow.article_id,
@@ -58,7 +61,7 @@ def _mention_rows(profile_id: str, start: datetime, end: datetime, target_id: st
             AnalysisRow,
             and_(AnalysisRow.article_id == MentionRow.article_id, AnalysisRow.profile_id == MentionRow.profile_id),
         )
-        .where(MentionRow.profile_id == profile_id, ArticleRow.published_at >= start, ArticleRow.published_at < end)
+        .where(MentionRow.profile_id == profile_id, when >= start, when < end)
     )
     if target_id is not None:
         stmt = stmt.where(MentionRow.target_id == target_id)
@@ -112,10 +115,17 @@ def cluster_outlets(session: Session, cluster_ids: Iterable[int]) -> dict[int, l
 
 
 def mentions_between(
-    session: Session, profile_id: str, start: datetime, end: datetime, *, target_id: str | None = None
+    session: Session,
+    profile_id: str,
+    start: datetime,
+    end: datetime,
+    *,
+    target_id: str | None = None,
+    by_seen: bool = False,
 ) -> list[MentionView]:
-    """Every mention of the profile's targets in articles published in [start, end), earliest first."""
-    base = _mention_rows(profile_id, start, end, target_id)
+    """Every mention of the profile's targets in articles published in [start, end), earliest first; with
+    `by_seen`, in articles first collected in [start, end) (the digest: a late or back-dated item is never lost)."""
+    base = _mention_rows(profile_id, start, end, target_id, by_seen)
     clusters = base.with_only_columns(ArticleRow.cluster_id).where(ArticleRow.cluster_id.is_not(None)).distinct()
     rows = session.execute(base.order_by(ArticleRow.published_at, ArticleRow.id, MentionRow.target_id)).all()
     if not rows:

@@ -95,6 +95,9 @@ def test_burst_over_crawl_cycles_gives_one_alert_then_one_update(
         "Alertă: criză mediatică – Horia Vlădescu (3 articole)",
         "Actualizare 1 – alertă: criză mediatică – Horia Vlădescu (2 articole noi)",
     ]
+    first, update = smtp.messages
+    assert "In-Reply-To" not in first  # the update answers the alert: one conversation in the mail client
+    assert update["In-Reply-To"] == update["References"] == first["Message-ID"]
     assert all(envelope[1] == ["purtator.cuvant@prefectura-alba.example"] for envelope in smtp.envelopes)
     parts = {p.get_content_type(): p.get_content() for p in smtp.messages[0].walk() if not p.is_multipart()}
     for part in parts.values():

@@ -318,9 +318,9 @@ def _evidence(view: MentionView, target: Target) -> tuple[str, Markup]:
     return sentence, highlight(sentence, target)
 
 
-def alert_key(profile_id: str, notice: AlertNotice) -> str:
-    """The outbox key of an alert or update, less the recipient."""
-    return f"alert:{profile_id}:{notice.alert_id}:{notice.number}"
+def alert_key(profile_id: str, alert_id: int, number: int) -> str:
+    """The outbox key of an alert (number 0) or of its update `number`, less the recipient."""
+    return f"alert:{profile_id}:{alert_id}:{number}"
 
 
 def _queue(session: Session, profile: Profile, notice: AlertNotice, settings: Settings, now: datetime) -> None:
@@ -331,7 +331,7 @@ def _queue(session: Session, profile: Profile, notice: AlertNotice, settings: Se
     enqueue_each(
         session,
         profile.alerts.recipients,
-        key_prefix=alert_key(profile.id, notice),
+        key_prefix=alert_key(profile.id, notice.alert_id, notice.number),
         kind="alert",
         profile_id=profile.id,
         subject=subject,
@@ -339,4 +339,5 @@ def _queue(session: Session, profile: Profile, notice: AlertNotice, settings: Se
         text=text,
         settings=settings,
         now=now,
+        thread_prefix=alert_key(profile.id, notice.alert_id, 0) if notice.number else None,  # updates: one thread
     )

@@ -131,14 +131,19 @@ def build_message(
     message_id: str,
     date: datetime,
     attachments: Iterable[Attachment] = (),
+    reply_to_id: str | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message (text, then HTML), built with the SMTP policy; headers are sanitised."""
+    """A multipart/alternative message (text, then HTML), built with the SMTP policy; headers are sanitised.
+    `reply_to_id`: the Message-ID of the thread's first message (In-Reply-To and References)."""
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = header_text(sender)
     message["To"] = header_text(recipient)
     message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
+    if reply_to_id is not None:  # mail clients show the crisis and its updates as one conversation
+        message["In-Reply-To"] = reply_to_id
+        message["References"] = reply_to_id
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
@@ -187,8 +192,10 @@ def enqueue(
     settings: Settings,
     now: datetime,
     attachments: Iterable[Attachment] = (),
+    thread: str | None = None,
 ) -> bool:
-    """Queue one message in the caller's transaction; False when a message with this key was already queued."""
+    """Queue one message in the caller's transaction; False when a message with this key was already queued.
+    `thread`: the key of the thread's first message to the same recipient (its Message-ID is derived from it)."""
     message_id = message_id_for(key, settings)
     message = build_message(
         sender=settings.mail_from,
@@ -199,6 +206,7 @@ def enqueue(
         message_id=message_id,
         date=now,
         attachments=attachments,
+        reply_to_id=message_id_for(thread, settings) if thread is not None else None,
     )
     values = {
         "key": key,
@@ -235,8 +243,10 @@ def enqueue_each(
     settings: Settings,
     now: datetime,
     attachments: Iterable[Attachment] = (),
+    thread_prefix: str | None = None,
 ) -> tuple[list[str], list[str]]:
-    """One message per recipient under the key `KEY_PREFIX:RECIPIENT`; returns (newly queued, already queued)."""
+    """One message per recipient under the key `KEY_PREFIX:RECIPIENT`; returns (newly queued, already queued).
+    `thread_prefix`: the key prefix of the thread's first message (each recipient's copy replies to theirs)."""
     queued: list[str] = []
     already: list[str] = []
     attached = tuple(attachments)
@@ -253,6 +263,7 @@ def enqueue_each(
             settings=settings,
             now=now,
             attachments=attached,
+            thread=f"{thread_prefix}:{recipient}" if thread_prefix is not None else None,
         )
         (queued if fresh else already).append(recipient)
     return queued, already

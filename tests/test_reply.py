@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -82,6 +83,40 @@ def test_letter_names_outlet_article_and_passages(
 
     again = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW)
     assert again.reply_id == draft.reply_id  # an unsent draft is redrafted, not duplicated
+
+
+def test_the_docx_opens_with_the_letter_on_the_office_letterhead(
+    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    letterhead = Document()
+    letterhead.sections[0].header.paragraphs[0].text = "ROMÂNIA – INSTITUȚIA PREFECTULUI – JUDEȚUL ALBA"
+    letterhead.add_paragraph("text de model, înlocuit")
+    templates = tmp_path / "config" / "reports" / "templates"
+    templates.mkdir(parents=True)
+    letterhead.save(str(templates / "reply.docx"))
+    settings = replace(settings, templates_dir=templates)
+    draft = draft_reply(store, profile, sources, settings, month.hospital, "prefect", now=NOW, registration="1234/7")
+    document = Document(str(draft.docx_path))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Nr. 1234/7 din 7 octombrie 2026" in paragraphs
+    assert f"  1. „{PASSAGE}”" in paragraphs and "text de model, înlocuit" not in paragraphs
+    assert document.sections[0].header.paragraphs[0].text == "ROMÂNIA – INSTITUȚIA PREFECTULUI – JUDEȚUL ALBA"
+
+
+def test_a_factual_headline_is_not_proposed_as_a_contested_passage(
+    store: Store, settings: Settings, sources: Sources, profile: Profile
+) -> None:
+    title = "Prefectul Horia Vlădescu, audiat la DNA"
+    with store.session() as session:
+        seed_month(session)
+        article = add_article(session, "ziarul-unirea", title, f"{title}. {PASSAGE}", at(10, 8))
+        article.cluster_id = article.id
+        add_mention(session, article, "prefect", "negative", evidence=[title, PASSAGE])
+        article_id = article.id
+    draft = draft_reply(store, profile, sources, settings, article_id, "prefect", now=NOW)
+    assert draft.passages == (PASSAGE,)
 
 
 def test_missing_contact_is_flagged_and_copies_listed(

@@ -302,16 +302,29 @@ def learn_command(ctx: click.Context, profile_ref: str | None) -> None:
 @cli.command("reply")
 @click.argument("article", type=int)
 @click.option("--target", required=True, metavar="T", help="Ținta care cere dreptul la replică.")
+@click.option("--nr", "registration", metavar="NR", help="Numărul de înregistrare al scrisorii, dacă există deja.")
 @profile_option
 @click.pass_context
-def reply_command(ctx: click.Context, article: int, target: str, profile_ref: str | None) -> None:
-    """Redactează o scrisoare de drept la replică (text și HTML) pentru un articol."""
+def reply_command(
+    ctx: click.Context, article: int, target: str, registration: str | None, profile_ref: str | None
+) -> None:
+    """Redactează o scrisoare de drept la replică (text, HTML și DOCX pe antetul biroului) pentru un articol."""
     settings = settings_of(ctx)
     sources, profile = resolve_profile(settings, profile_ref)
-    draft = draft_reply(open_store(settings), profile, sources, settings, article, target, now=datetime.now(UTC))
+    draft = draft_reply(
+        open_store(settings),
+        profile,
+        sources,
+        settings,
+        article,
+        target,
+        now=datetime.now(UTC),
+        registration=registration,
+    )
     click.echo(f"Scrisoarea de replică nr. {draft.reply_id} către {draft.outlet} a fost redactată:")
     click.echo(f"  {draft.text_path}")
     click.echo(f"  {draft.html_path}")
+    click.echo(f"  {draft.docx_path} (de editat în Word)")
     click.echo(f"  pasaje contestate citate: {len(draft.passages)}")
     for warning in draft.warnings:
         click.echo(f"Atenție: {warning}", err=True)

@@ -318,7 +318,7 @@ def _evidence(view: MentionView, target: Target) -> tuple[str, Markup]:
     return sentence, highlight(sentence, target)
 
 
-def alert_key(profile_id: str, alert_id: int, number: int) -> str:
+def alert_key(profile_id: str, alert_id: int | None, number: int) -> str:
     """The outbox key of an alert (number 0) or of its update `number`, less the recipient."""
     return f"alert:{profile_id}:{alert_id}:{number}"
 

@@ -34,6 +34,7 @@ class ReplyDraft:
     reply_id: int
     text_path: Path
     html_path: Path
+    docx_path: Path
     outlet: str
     contact: str | None
     passages: tuple[str, ...]
@@ -69,8 +70,22 @@ def describe_target(profile: Profile, target_id: str) -> str:
     return f"{target.name}, {role} {profile.county}" if role and profile.county else target.name
 
 
+def contested(view: MentionView) -> tuple[str, ...]:
+    """The passages proposed by default: the sentences that judge the target, not the headline that reports the
+    news (the press officer adds or removes passages in the letter)."""
+    if view.tone != Tone.NEGATIVE:
+        return ()
+    title = " ".join(view.title.split()).casefold()
+    return tuple(s for s in view.evidence if s.strip() and " ".join(s.split()).casefold() != title)
+
+
 def letter_context(
-    profile: Profile, view: MentionView, outlet: tuple[str, str, str | None], *, now: datetime
+    profile: Profile,
+    view: MentionView,
+    outlet: tuple[str, str, str | None],
+    *,
+    now: datetime,
+    registration: str | None = None,
 ) -> dict[str, Any]:
     name, kind, contact = outlet
     return {
@@ -86,8 +101,9 @@ def letter_context(
         "also_in": view.also_in,
         "target": describe_target(profile, view.target_id),
         "person": profile.target(view.target_id).kind == "person",
-        "passages": view.evidence if view.tone == Tone.NEGATIVE else (),
+        "passages": contested(view),
         "today": now.astimezone(profile.zone),
+        "registration": registration,
     }
 
 
@@ -95,6 +111,23 @@ def _paths(settings: Settings, profile: Profile, reply_id: int, article_id: int,
     stem = f"drept-la-replica-{reply_id}-{profile.id}-{article_id}-{target_id}"
     folder = settings.output_dir / "replici"
     return folder / f"{stem}.txt", folder / f"{stem}.html"
+
+
+def write_docx(text: str, path: Path, letterhead: Path | None) -> None:
+    """The letter as an editable Word document, on the office's letterhead when its configuration folder has
+    reports/templates/reply.docx (its header, footer and styles are kept; its body is replaced)."""
+    from docx import Document
+
+    document = Document(str(letterhead)) if letterhead is not None else Document()
+    body = document.element.body
+    for element in list(body):
+        if not element.tag.endswith("sectPr"):  # keep the page setup, header and footer of the letterhead
+            body.remove(element)
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    partial = path.with_name(path.name + ".part")
+    document.save(str(partial))
+    partial.replace(path)
 
 
 def draft_reply(
@@ -106,8 +139,10 @@ def draft_reply(
     target_id: str,
     *,
     now: datetime,
+    registration: str | None = None,
 ) -> ReplyDraft:
-    """Draft (or redraft, while still unsent) the letter for `article_id` and `target_id`; saved as text and HTML."""
+    """Draft (or redraft, while still unsent) the letter for `article_id` and `target_id`; saved as text, HTML and
+    DOCX. `registration`: the office's registration number, when it has one already."""
     try:
         profile.target(target_id)
     except KeyError:
@@ -119,7 +154,7 @@ def draft_reply(
             raise ReplyError(f"articolul {article_id} nu există în baza de date")
         view = _mention(session, profile, article, target_id)
         outlet = _outlet(session, sources, article.outlet_id)
-        context = letter_context(profile, view, outlet, now=now)
+        context = letter_context(profile, view, outlet, now=now, registration=registration)
         row = session.scalars(
             select(ReplyRow).where(
                 ReplyRow.profile_id == profile.id,
@@ -144,8 +179,12 @@ def draft_reply(
         text_path, html_path = _paths(settings, profile, row.id, article_id, target_id)
         text_path.parent.mkdir(parents=True, exist_ok=True)
         env = environment(settings.templates_dir)
-        text_path.write_text(env.get_template("reply.txt.j2").render(**context), encoding="utf-8")
+        text = env.get_template("reply.txt.j2").render(**context)
+        text_path.write_text(text, encoding="utf-8")
         html_path.write_text(env.get_template("reply.html.j2").render(**context), encoding="utf-8")
+        docx_path = text_path.with_suffix(".docx")
+        letterhead = settings.templates_dir / "reply.docx" if settings.templates_dir is not None else None
+        write_docx(text, docx_path, letterhead if letterhead is not None and letterhead.is_file() else None)
         row.text_path, row.html_path, row.updated_at = str(text_path), str(html_path), now
         reply_id = row.id
     warnings = []
@@ -156,12 +195,14 @@ def draft_reply(
             f"aprecierea articolului pentru această țintă nu este negativă ({view.tone}): "
             "completați manual pasajele contestate"
         )
-    elif not view.evidence:
-        warnings.append("analiza nu a reținut fraze negative: completați manual pasajele contestate")
+    elif not context["passages"]:
+        warnings.append("analiza nu a reținut fraze care judecă ținta: completați manual pasajele contestate")
     log.info(
         "right-of-reply letter %s drafted for article %s, target %s: %s", reply_id, article_id, target_id, text_path
     )
-    return ReplyDraft(reply_id, text_path, html_path, outlet[0], outlet[2], tuple(context["passages"]), tuple(warnings))
+    return ReplyDraft(
+        reply_id, text_path, html_path, docx_path, outlet[0], outlet[2], tuple(context["passages"]), tuple(warnings)
+    )
 
 
 def set_reply_status(

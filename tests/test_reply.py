@@ -70,7 +70,7 @@ def test_letter_names_outlet_article_and_passages(
         assert "https://ziarul-unirea.example.ro/" in letter
         assert f"„{PASSAGE}”" in letter
         assert "Horia Vlădescu, prefectul județului Alba" in letter
-        assert "Codul civil" in letter and "504/2002" not in letter
+        assert "art. 30 alin. (6) și (8) din Constituția României" in letter and "504/2002" not in letter
         assert "Instituția Prefectului – Județul Alba" in letter
         assert "drept la replică" in letter.lower()
         assert "ş" not in letter and "ţ" not in letter
@@ -140,7 +140,7 @@ def test_broadcaster_gets_the_audiovisual_law(
         add_mention(session, article, "subprefect", "negative", evidence=("Subprefectul a mințit.",))
         article_id = article.id
     text = draft_reply(store, profile, sources, settings, article_id, "subprefect", now=NOW).text_path.read_text()
-    assert "art. 41 din Legea audiovizualului nr. 504/2002" in text
+    assert "Decizia CNA nr. 220/2011, art. 49–54" in text and "în cel mult 30 de zile de la difuzare" in text
     assert "Ioana Câmpeanu, subprefectul județului Alba" in text and "„Subprefectul a mințit.”" in text
 
 

@@ -70,6 +70,29 @@ def describe_target(profile: Profile, target_id: str) -> str:
     return f"{target.name}, {role} {profile.county}" if role and profile.county else target.name
 
 
+# The legal basis by outlet kind (researched 2026-12; the office's legal adviser checks each letter). Written and
+# online press: no statute of its own for the right of reply; the Constitution's limits of free expression, the
+# press's deontological codes, and the courts (Civil Code art. 253). Radio and TV: the CNA's audiovisual content
+# code (Decision 220/2011, art. 49-54), under the audiovisual law 504/2002.
+LEGAL_BASIS = {
+    False: (
+        "Solicitarea se întemeiază pe art. 30 alin. (6) și (8) din Constituția României (libertatea de exprimare nu "
+        "poate prejudicia demnitatea, onoarea și dreptul la propria imagine; răspunderea pentru informația adusă la "
+        "cunoștința publică) și pe art. 31 alin. (4) (obligația mijloacelor de informare în masă de a asigura "
+        "informarea corectă a opiniei publice). Pentru presa scrisă și online nu există o lege specială a dreptului "
+        "la replică: publicarea replicii este o obligație deontologică a presei, iar apărarea în instanță a "
+        "drepturilor nepatrimoniale este reglementată de art. 253 din Codul civil."
+    ),
+    True: (
+        "Solicitarea se întemeiază pe dreptul la replică prevăzut de Codul de reglementare a conținutului "
+        "audiovizual (Decizia CNA nr. 220/2011, art. 49–54), adoptat în temeiul Legii audiovizualului nr. 504/2002. "
+        "Dreptul la replică privește faptele neadevărate prezentate în program, nu opiniile. Vă rugăm să înregistrați "
+        "cererea cu data și ora primirii și să ne comunicați dovada înregistrării; în caz de refuz, ne putem adresa "
+        "Consiliului Național al Audiovizualului în cel mult 30 de zile de la difuzare (art. 54)."
+    ),
+}
+
+
 def contested(view: MentionView) -> tuple[str, ...]:
     """The passages proposed by default: the sentences that judge the target, not the headline that reports the
     news (the press officer adds or removes passages in the letter)."""
@@ -92,6 +115,7 @@ def letter_context(
         "institution": profile.institution,
         "outlet": name,
         "broadcaster": kind in BROADCASTERS,
+        "legal_basis": LEGAL_BASIS[kind in BROADCASTERS],
         "contact": contact,
         "contact_missing": CONTACT_MISSING,
         "title": view.title,

@@ -6,7 +6,7 @@ One reading serves `monitor status`, the daemon's /health endpoint and the opera
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -151,13 +151,13 @@ def read_status(store: Store, settings: Settings, *, now: datetime) -> Status:
         database_bytes=size,
         free_disk_bytes=_free_disk(settings.data_dir),
     )
-    return Status(**{**status.__dict__, "problems": tuple(problems(status))})
+    return replace(status, problems=tuple(problems(status)))
 
 
 def problems(status: Status) -> list[Problem]:
     """What needs the operator, in Romanian; empty when all is well."""
     found: list[Problem] = []
-    if status.outlets and (status.last_success is None or status.now - status.last_success > STALE_AFTER):
+    if status.outlets and not CollectionHealth(status.now, status.last_success, ()).working:
         since = "niciodată" if status.last_success is None else f"din {datetime_ro(status.last_success)}"
         found.append(Problem("collection", f"Colectarea s-a oprit: nicio preluare reușită {since}."))
     uncertain = status.outbox.get(OutboxStatus.UNCERTAIN, 0)

@@ -65,6 +65,13 @@ def allowed_services(value: str) -> frozenset[str]:
     return frozenset(entries)
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name) or str(default)
+    if not value.isdigit():
+        raise ConfigError([f"{name}: «{value}» trebuie să fie un număr întreg, 0 sau mai mare"])
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a run needs that is not in sources.yaml or a profile."""
@@ -113,7 +120,7 @@ class Settings:
             templates_dir=templates if templates is not None and templates.is_dir() else None,
             operator_email=env.get("MONITOR_OPERATOR_EMAIL") or None,
             health_address=env.get("MONITOR_HEALTH") or None,
-            extraction_workers=int(env.get("MONITOR_EXTRACTION_WORKERS") or cls.extraction_workers),
+            extraction_workers=_count(env, "MONITOR_EXTRACTION_WORKERS", cls.extraction_workers),
             config=home,
         )
         return replace(settings, **overrides)

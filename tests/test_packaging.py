@@ -100,3 +100,10 @@ def test_days_are_read_as_the_office_writes_them() -> None:
     assert Day().convert("01.11.2026", None, None) == date(2026, 11, 1)
     assert Day().convert("2026-11-01", None, None) == date(2026, 11, 1)
     assert Month().convert("10.2026", None, None) == Month().convert("2026-10", None, None) == date(2026, 10, 1)
+
+
+def test_bad_environment_values_are_named_in_romanian() -> None:
+    result = CliRunner().invoke(
+        cli, ["status"], env={"MONITOR_EXTRACTION_WORKERS": "doi", "MONITOR_DATABASE_URL": "sqlite://"}
+    )
+    assert result.exit_code == 1 and "MONITOR_EXTRACTION_WORKERS: «doi» trebuie să fie un număr întreg" in result.output

@@ -90,6 +90,9 @@ def test_monthly_report_pdf_and_mail(store: Store, settings: Settings, profile: 
     ):
         assert heading in flat, heading
     assert "9 apariții în presă" in flat  # the summary, from the figures
+    assert "Tonul presei a fost" in flat and "iar au fost" not in flat and " a 0 apariții" not in flat
+    summary = flat.split("Rezumat", 1)[1].split("Volumul aparițiilor", 1)[0]
+    assert "Janis" not in summary  # the specialist index stays on the later pages and in the annex
     assert "+0,00" not in flat and "0,00" in flat  # net tone (2 - 2) / 9 is shown unsigned
     assert "Horia Vlădescu" in flat and "Ziarul Unirea" in flat
     assert "ton net" in flat.lower() and "(P − N) / (P + N + U)" in flat

@@ -56,6 +56,13 @@ def percent_or_dash(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else percent_ro(value, digits)
 
 
+def _leaning(net: float | None) -> str:
+    """The net tone in words, for the prefect (the index itself is on the specialist pages)."""
+    if net is None or abs(net) < 0.1:
+        return "mai degrabă echilibrat"
+    return "mai degrabă favorabil" if net > 0 else "mai degrabă critic"
+
+
 def _change_phrase(change: float | None) -> str:
     if change is None:
         return "fără termen de comparație (nicio apariție în luna anterioară)"
@@ -82,10 +89,10 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
         f"({count_ro(indicators.stories, 'subiect distinct', 'subiecte distincte')}) din "
         f"{count_ro(len(indicators.outlets), 'publicație', 'publicații')}; volumul este "
         f"{_change_phrase(overall_change)}.",
-        f"Tonul aparițiilor: {number_ro(tone.positive)} pozitive ({percent_or_dash(tone.positive / tone.total)}), "
-        f"{number_ro(tone.neutral)} neutre și {number_ro(tone.negative)} negative "
-        f"({percent_or_dash(tone.negative / tone.total)}); tonul net este {signed_ro(tone.net)}, iar coeficientul "
-        f"Janis–Fadner {signed_ro(tone.janis_fadner)}.",
+        f"Tonul presei a fost {_leaning(tone.net)}: "
+        f"{count_ro(tone.positive, 'apariție pozitivă', 'apariții pozitive')} "
+        f"({percent_or_dash(tone.positive / tone.total)}), {count_ro(tone.neutral, 'neutră', 'neutre')} și "
+        f"{count_ro(tone.negative, 'negativă', 'negative')} ({percent_or_dash(tone.negative / tone.total)}).",
     ]
     leader = max(indicators.targets, key=lambda t: t.appearances)
     lines.append(
@@ -109,16 +116,24 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
         else "nu au fost identificate explozii de apariții"
     )
     if not indicators.alerts:
-        alerts = "nu a fost emisă nicio alertă de criză"
+        alerts = "Nu a fost emisă nicio alertă de criză."
     elif len(indicators.alerts) == 1:
-        alerts = "a fost emisă o alertă de criză"
+        alerts = "A fost emisă o alertă de criză."
     else:
-        alerts = f"au fost emise {count_ro(len(indicators.alerts), 'alertă de criză', 'alerte de criză')}"
-    lines.append(f"În cursul lunii {bursts}, iar {alerts}.")
-    lines.append(
-        f"Biroul de presă a corectat manual aprecierea a {count_ro(indicators.corrected, 'apariție', 'apariții')} "
-        f"din lună ({count_ro(corrections_made, 'corecție înregistrată', 'corecții înregistrate')} în cursul lunii)."
-    )
+        alerts = f"Au fost emise {count_ro(len(indicators.alerts), 'alertă de criză', 'alerte de criză')}."
+    lines.append(f"În cursul lunii {bursts}. {alerts}")
+    if indicators.corrected == 0:
+        lines.append("Biroul de presă nu a corectat nicio apreciere automată a aparițiilor din lună.")
+    else:
+        fixed = (
+            "unei apariții"
+            if indicators.corrected == 1
+            else f"a {count_ro(indicators.corrected, '', 'apariții').strip()}"
+        )
+        lines.append(
+            f"Biroul de presă a corectat manual aprecierea {fixed} din lună "
+            f"({count_ro(corrections_made, 'corecție înregistrată', 'corecții înregistrate')} în cursul lunii)."
+        )
     if indicators.date_guessed:
         lines.append(
             f"La {count_ro(indicators.date_guessed, 'apariție', 'apariții')} data publicării lipsea din sursă "

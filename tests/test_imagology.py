@@ -214,6 +214,15 @@ def test_bursts_against_the_baseline() -> None:
     assert bursts[1].baseline == pytest.approx(1 / 14)
 
 
+def test_no_burst_without_fourteen_days_of_monitoring_before_it() -> None:
+    rule = BurstRule(baseline_days=14, alpha=0.01, min_mentions=3)
+    first = date(2026, 10, 1)
+    days = [first + timedelta(days=n) for n in range(31)]
+    daily = {first: 6, days[10]: 6, days[20]: 6}  # monitoring began on 1 October: no history before
+    bursts = find_bursts("prefect", daily, days, rule, since=first)
+    assert [b.day for b in bursts] == [days[20]]  # the 1st and the 11th only look like bursts for lack of history
+
+
 def test_bursts_found_in_the_month() -> None:
     burst = [View(100 + n, 100 + n, "b", at(12, 8 + n), "subprefect", "body", "negative") for n in range(4)]
     month = compute_month(

@@ -113,13 +113,20 @@ class Burst:
     p_value: float
 
 
-def find_bursts(target_id: str, daily: dict[date, int], days: Sequence[date], rule: BurstRule) -> list[Burst]:
-    """The burst days among `days`, each tested against the `rule.baseline_days` days before it."""
+MIN_HISTORY = timedelta(days=14)  # a day is tested for a burst only after this much monitoring before it
+
+
+def find_bursts(
+    target_id: str, daily: dict[date, int], days: Sequence[date], rule: BurstRule, since: date | None = None
+) -> list[Burst]:
+    """The burst days among `days`, each tested against the `rule.baseline_days` days before it; `since`: the first
+    day monitored (None: long enough ago). A day with less than MIN_HISTORY of monitoring before it is never a
+    burst: without history, any coverage would look like one."""
     bursts = []
     floor = 1 / rule.baseline_days
     for day in days:
         count = daily.get(day, 0)
-        if count < rule.min_mentions:
+        if count < rule.min_mentions or (since is not None and day < since + MIN_HISTORY):
             continue
         history = [daily.get(day - timedelta(days=back), 0) for back in range(1, rule.baseline_days + 1)]
         rate = max(sum(history) / rule.baseline_days, floor)
@@ -360,8 +367,10 @@ def compute_month(
     rule: BurstRule,
     alerts: Sequence[MonthAlert] = (),
     story_limit: int = 10,
+    since: date | None = None,
 ) -> MonthlyIndicators:
-    """Every indicator of the month; `previous` holds the previous month's mentions (comparison and baseline)."""
+    """Every indicator of the month; `previous` holds the previous month's mentions (comparison and baseline);
+    `since`: the first day of monitoring (bursts need MIN_HISTORY before them)."""
     days = month_days(month)
     previous_days = month_days(previous_month(month))
     start, end = month_bounds(month, zone)
@@ -392,7 +401,7 @@ def compute_month(
         daily = _daily(items, days, zone)
         previous_daily = _daily(earlier, previous_days, zone)
         series = dict(zip(previous_days, previous_daily, strict=True)) | dict(zip(days, daily, strict=True))
-        bursts += find_bursts(target_id, series, days, rule)
+        bursts += find_bursts(target_id, series, days, rule, since)
         prominence = Counter(m.prominence for m in items)
         indicators.append(
             TargetIndicators(

@@ -242,8 +242,16 @@ def run_monthly(
         previous = mentions_between(session, profile.id, previous_start, start)
         alerts = _alerts(session, profile, start, end)
         corrections_made = _corrections_made(session, profile, start, end)
+        began = session.scalar(select(func.min(ArticleRow.fetched_at)))  # when collection began
     indicators = compute_month(
-        current, previous, targets=profile.targets, month=month, zone=zone, rule=profile.alerts.burst, alerts=alerts
+        current,
+        previous,
+        targets=profile.targets,
+        month=month,
+        zone=zone,
+        rule=profile.alerts.burst,
+        alerts=alerts,
+        since=began.astimezone(zone).date() if began is not None else None,
     )
     context = build_context(
         indicators, profile, topics=topic_labels(profile), corrections_made=corrections_made, now=now

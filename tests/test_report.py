@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
-from rows import PROFILE, seed_month
+from rows import PROFILE, add_mention, add_story, at, seed_month
 from sqlalchemy import select
 
 from monitor.archive.corrections import record_correction
@@ -147,3 +147,19 @@ def test_report_command(store: Store, settings: Settings) -> None:
     assert "9 apariții în presă" in result.output
     result = CliRunner().invoke(cli, ["report", "--month", "10/2026"], env=env)
     assert result.exit_code == 2 and "lună invalidă «10/2026»" in result.output
+
+
+def test_a_former_holder_is_reported_apart_and_never_in_the_totals(
+    store: Store, settings: Settings, profile: Profile
+) -> None:
+    sources = load_sources(REPO / "sources.yaml")
+    with store.session() as session:
+        seed_month(session)
+        former = add_story(session, "alba24", "Fostul prefect Dorin Mărculescu, audiat", "Text.", at(10, 14))
+        add_mention(session, former, "prefect-anterior", "negative", prominence="title")
+    result = run_monthly(store, profile, sources, settings, date(2026, 10, 1), now=NOW, send=False)
+    assert result.indicators.appearances == 9  # as without him
+    assert "prefect-anterior" not in {t.target_id for t in result.indicators.targets}
+    html = result.html_path.read_text(encoding="utf-8")
+    assert "Dorin Mărculescu, fost prefect: 1 apariție" in " ".join(html.split())
+    assert "nu intră în totalurile de mai sus" in html

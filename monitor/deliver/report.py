@@ -15,7 +15,15 @@ from weasyprint import HTML
 
 from monitor.config import Profile, Sources
 from monitor.deliver.charts import draw_charts
-from monitor.deliver.imagology import MonthAlert, MonthlyIndicators, compute_month, month_bounds, previous_month
+from monitor.deliver.imagology import (
+    MonthAlert,
+    MonthlyIndicators,
+    ToneCounts,
+    compute_month,
+    count_tones,
+    month_bounds,
+    previous_month,
+)
 from monitor.deliver.mail import Attachment, enqueue_each
 from monitor.deliver.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
 from monitor.errors import ReportError
@@ -27,6 +35,18 @@ from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
 from monitor.store.queries import mentions_between
 
 log = logging.getLogger(__name__)
+
+
+FORMER_ROLE = {"prefect": "fost prefect", "subprefect": "fost subprefect"}
+
+
+@dataclass(frozen=True)
+class FormerHolder:
+    """A former office holder's appearances this month, shown apart from the current holders' totals."""
+
+    name: str
+    label: str  # «fost prefect»
+    tone: ToneCounts
 
 
 @dataclass(frozen=True)
@@ -182,9 +202,11 @@ def build_context(
     topics: dict[str, str],
     corrections_made: int,
     now: datetime,
+    former: Sequence[FormerHolder] = (),
 ) -> dict[str, Any]:
     """Everything the template shows, already in words and Romanian number formats where it matters."""
     return {
+        "former": former,
         "profile": profile,
         "m": indicators,
         "month_name": month_ro(indicators.month),
@@ -243,10 +265,22 @@ def run_monthly(
         alerts = _alerts(session, profile, start, end)
         corrections_made = _corrections_made(session, profile, start, end)
         began = session.scalar(select(func.min(ArticleRow.fetched_at)))  # when collection began
+    # Former office holders (mandate over before the month) are reported apart, never in the current totals.
+    former = [t for t in profile.targets if t.to is not None and t.to < month]
+    gone = {t.id for t in former}
+    former_rows = [
+        FormerHolder(
+            t.name, FORMER_ROLE.get(t.role, "fost titular"), count_tones(m for m in current if m.target_id == t.id)
+        )
+        for t in former
+        if any(m.target_id == t.id for m in current)
+    ]
+    current = [m for m in current if m.target_id not in gone]
+    previous = [m for m in previous if m.target_id not in gone]
     indicators = compute_month(
         current,
         previous,
-        targets=profile.targets,
+        targets=[t for t in profile.targets if t.id not in gone],
         month=month,
         zone=zone,
         rule=profile.alerts.burst,
@@ -254,7 +288,12 @@ def run_monthly(
         since=began.astimezone(zone).date() if began is not None else None,
     )
     context = build_context(
-        indicators, profile, topics=topic_labels(profile), corrections_made=corrections_made, now=now
+        indicators,
+        profile,
+        topics=topic_labels(profile),
+        corrections_made=corrections_made,
+        now=now,
+        former=former_rows,
     )
     html = render_html(context, settings.templates_dir)
     html_path, pdf_path = report_paths(settings, profile, month)

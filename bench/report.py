@@ -144,7 +144,7 @@ def seed(store: Store, rng: random.Random) -> None:
                     "profile_id": profile.id,
                     "target_id": targets[0],
                     "cluster_id": PREVIOUS_ARTICLES + 5 * n,
-                    "rule": "negative_burst",
+                    "rule": "burst",
                     "started_at": first_day + timedelta(days=4 + 7 * n),
                     "last_update_at": first_day + timedelta(days=4 + 7 * n, hours=1),
                     "updates": 1,

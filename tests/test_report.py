@@ -85,7 +85,9 @@ def test_monthly_report_pdf_and_mail(store: Store, settings: Settings, profile: 
         "Cele mai active publicații",
         "Alerte de criză",
         "Corecții operate de biroul de presă",
-        "Anexă: metodologie și formule",
+        "Comentariul biroului de presă",
+        "Anexa 1: lista aparițiilor",
+        "Anexa 2: metodologie și formule",
         "Janis–Fadner",
     ):
         assert heading in flat, heading
@@ -163,3 +165,30 @@ def test_a_former_holder_is_reported_apart_and_never_in_the_totals(
     html = result.html_path.read_text(encoding="utf-8")
     assert "Dorin Mărculescu, fost prefect: 1 apariție" in " ".join(html.split())
     assert "nu intră în totalurile de mai sus" in html
+
+
+def test_the_docx_the_comment_and_the_list_of_appearances(store: Store, settings: Settings, profile: Profile) -> None:
+    from docx import Document
+
+    sources = load_sources(REPO / "sources.yaml")
+    with store.session() as session:
+        seed_month(session)
+    comment = "Luna a fost dominată de subiectul spitalului.\n\nRecomandăm o conferință de presă."
+    result = run_monthly(store, profile, sources, settings, date(2026, 10, 1), now=NOW, send=False, comment=comment)
+    document = Document(str(result.docx_path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings == [
+        "Monitorizarea lunară a aparițiilor în presă – octombrie 2026",
+        "1. Rezumat",
+        "2. Aparițiile pe ținte",
+        "3. Comentariul biroului de presă",
+        "Anexa 1: lista aparițiilor",
+    ]
+    texts = [p.text for p in document.paragraphs]
+    listing = texts[texts.index("Anexa 1: lista aparițiilor") + 1 :]
+    assert len(listing) == 9  # every appearance of October, one line each
+    assert all(line.split(" · ")[-1].split(" (")[0] in ("pozitiv", "neutru", "negativ") for line in listing)
+    html = " ".join(result.html_path.read_text(encoding="utf-8").split())
+    assert "Comentariul biroului de presă" in html and "Recomandăm o conferință de presă." in html
+    annex = html.split("Anexa 1: lista aparițiilor", 1)[1].split("Anexa 2", 1)[0]
+    assert annex.count("<p>") == 9 and "Ziarul Unirea" in annex

@@ -117,17 +117,26 @@ def _output(path: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
 @profile_option
 @click.option("--month", type=Month(), help="Luna raportului, ll.aaaa sau aaaa-ll (implicit: luna trecută).")
 @click.option("--send", is_flag=True, help="Trimite raportul (PDF atașat) destinatarilor din profil.")
+@click.option(
+    "--comment",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Un fișier text cu comentariul biroului de presă (secțiunea lui din raport).",
+)
 @click.pass_context
-def report_command(ctx: click.Context, profile_ref: str | None, month: date | None, send: bool) -> None:
-    """Raportul lunar de imagologie: HTML și PDF, cu grafice."""
+def report_command(
+    ctx: click.Context, profile_ref: str | None, month: date | None, send: bool, comment: Path | None
+) -> None:
+    """Raportul lunar de imagologie: HTML și PDF cu grafice, și DOCX de editat."""
     settings = settings_of(ctx)
     sources, profile = resolve_profile(settings, profile_ref)
     now = datetime.now(UTC)
     chosen = month or previous_month(now.astimezone(profile.zone).date())
-    result = run_monthly(open_store(settings), profile, sources, settings, chosen, now=now, send=send)
+    text = comment.read_text(encoding="utf-8") if comment is not None else ""
+    result = run_monthly(open_store(settings), profile, sources, settings, chosen, now=now, send=send, comment=text)
     click.echo(f"Raportul lunar pentru {month_ro(chosen)} ({profile.id}):")
     click.echo(f"  {result.html_path}")
     click.echo(f"  {result.pdf_path}")
+    click.echo(f"  {result.docx_path} (de editat în Word)")
     for line in result.summary:
         click.echo(f"  {line}")
     if send:

@@ -25,10 +25,19 @@ from monitor.deliver.imagology import (
     previous_month,
 )
 from monitor.deliver.mail import Attachment, enqueue_each
-from monitor.deliver.render import TEMPLATES, count_ro, date_ro, environment, month_ro, number_ro, percent_ro
+from monitor.deliver.render import (
+    TEMPLATES,
+    count_ro,
+    date_ro,
+    datetime_ro,
+    environment,
+    month_ro,
+    number_ro,
+    percent_ro,
+)
 from monitor.errors import ReportError
 from monitor.nlp import topic_labels
-from monitor.record import AlertRule, OutletKind
+from monitor.record import AlertRule, MentionView, OutletKind, Tone
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
@@ -55,6 +64,7 @@ class ReportResult:
 
     html_path: Path
     pdf_path: Path
+    docx_path: Path
     indicators: MonthlyIndicators
     summary: tuple[str, ...]
     queued: int
@@ -203,10 +213,14 @@ def build_context(
     corrections_made: int,
     now: datetime,
     former: Sequence[FormerHolder] = (),
+    appearances: Sequence[MentionView] = (),
+    comment: str = "",
 ) -> dict[str, Any]:
     """Everything the template shows, already in words and Romanian number formats where it matters."""
     return {
         "former": former,
+        "appearances": sorted(appearances, key=lambda a: (a.published_at, a.article_id, a.target_id)),
+        "comment": comment.strip(),
         "profile": profile,
         "m": indicators,
         "month_name": month_ro(indicators.month),
@@ -231,6 +245,42 @@ def render_html(context: dict[str, Any], templates: Path | None = None) -> str:
     return environment(templates).get_template("monthly.html.j2").render(**context)
 
 
+def write_docx(context: dict[str, Any], path: Path) -> None:
+    """The report as an editable Word document: the summary, the figures per target, former holders, the press
+    office's comment (to complete) and the list of appearances; the charts stay in the PDF."""
+    from docx import Document
+
+    m: MonthlyIndicators = context["m"]
+    document = Document()
+    document.add_heading(f"Monitorizarea lunară a aparițiilor în presă – {context['month_name']}", level=0)
+    document.add_paragraph(context["profile"].institution)
+    document.add_heading("1. Rezumat", level=1)
+    for line in context["summary"]:
+        document.add_paragraph(line)
+    for former in context["former"]:
+        document.add_paragraph(
+            f"{former.name}, {former.label}: {count_ro(former.tone.total, 'apariție', 'apariții')} "
+            "(prezentat separat, nu intră în totaluri)."
+        )
+    document.add_heading("2. Aparițiile pe ținte", level=1)
+    table = document.add_table(rows=1, cols=5)
+    for cell, label in zip(table.rows[0].cells, ("Ținta", "Apariții", "Pozitive", "Neutre", "Negative"), strict=True):
+        cell.text = label
+    for target in m.targets:
+        values = (target.name, target.appearances, target.tone.positive, target.tone.neutral, target.tone.negative)
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = str(value)
+    document.add_heading("3. Comentariul biroului de presă", level=1)
+    document.add_paragraph(context["comment"] or "[Comentariul și concluziile biroului de presă.]")
+    document.add_heading("Anexa 1: lista aparițiilor", level=1)
+    for a in context["appearances"]:  # one line each: a table of thousands of rows takes Word and python-docx long
+        fields = (datetime_ro(a.published_at), a.outlet_name, a.title or a.url, context["target_name"](a.target_id))
+        document.add_paragraph(" · ".join((*fields, Tone(a.tone).label)) + (" (corectat)" if a.corrected else ""))
+    partial = path.with_name(path.name + ".part")
+    document.save(str(partial))
+    partial.replace(path)
+
+
 def write_pdf(html: str, path: Path) -> None:
     """Render `html` to a PDF file with WeasyPrint (written next to a temp name, then moved into place)."""
     partial = path.with_suffix(".pdf.part")
@@ -252,8 +302,10 @@ def run_monthly(
     *,
     now: datetime,
     send: bool,
+    comment: str = "",
 ) -> ReportResult:
-    """Build, render and save the month's report; with `send`, queue it (PDF attached) to the report recipients."""
+    """Build, render and save the month's report (HTML, PDF and an editable DOCX); with `send`, queue it (PDF
+    attached) to the report recipients. `comment`: the press office's comment, shown in its own section."""
     if send and not profile.report.recipients:
         raise ReportError(f"profilul {profile.id} nu are destinatari pentru raportul lunar (report.recipients)")
     zone = profile.zone
@@ -294,16 +346,19 @@ def run_monthly(
         corrections_made=corrections_made,
         now=now,
         former=former_rows,
+        appearances=current,
+        comment=comment,
     )
     html = render_html(context, settings.templates_dir)
     html_path, pdf_path = report_paths(settings, profile, month)
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     html_path.write_text(html, encoding="utf-8")
     write_pdf(html, pdf_path)
+    write_docx(context, pdf_path.with_suffix(".docx"))
     log.info("monthly report of %s for %s written to %s", profile.id, f"{month:%Y-%m}", pdf_path)
     summary = tuple(context["summary"])
     queued = _send_report(store, profile, settings, indicators.month, summary, pdf_path, now=now) if send else 0
-    return ReportResult(html_path, pdf_path, indicators, summary, queued)
+    return ReportResult(html_path, pdf_path, pdf_path.with_suffix(".docx"), indicators, summary, queued)
 
 
 def _send_report(

@@ -229,6 +229,18 @@ class Profile(_Frozen):
                 return target
         raise KeyError(target_id)
 
+    def find_target(self, ref: str) -> Target | None:
+        """A target by id, or by its name, an alias or (when only one target has it) its surname, in any case and
+        with or without diacritics ("Vladescu", "Horia Vlădescu", "prefect")."""
+        from monitor.text import search_key
+
+        key = search_key(ref.strip())
+        for target in self.targets:
+            if ref.strip() == target.id or key in {search_key(n) for n in (target.name, *target.aliases)}:
+                return target
+        by_surname = [t for t in self.targets if t.kind == "person" and key == search_key(t.name.split()[-1])]
+        return by_surname[0] if len(by_surname) == 1 else None
+
     def watches(self, outlet: Outlet) -> bool:
         """True when this profile follows `outlet`."""
         if outlet.id in self.sources.exclude:

@@ -48,7 +48,7 @@ def test_analyze_reads_stdin_and_writes_one_line_per_article_in_order() -> None:
     first = out[0]
     assert set(first) == {"id", "mentions", "topics"}
     [mention] = first["mentions"]
-    assert set(mention) == {"target", "count", "prominence", "tone", "score", "evidence"}
+    assert set(mention) == {"target", "count", "prominence", "tone", "score", "confidence", "evidence"}
     assert (mention["target"], mention["prominence"], mention["tone"]) == ("prefect", "title", "negative")
     assert mention["count"] == 2
     assert -1 <= mention["score"] < 0

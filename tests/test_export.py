@@ -98,7 +98,7 @@ def test_csv_command(store: Store, month: Month, env: dict[str, str], tmp_path: 
     assert rows[2]["Țintă"] == "Ioana Câmpeanu"
 
     bad = CliRunner().invoke(cli, [*args, "--outlet", "nimeni"], env=env)
-    assert bad.exit_code == 1 and "publicația «nimeni» nu există" in bad.output
+    assert bad.exit_code == 1 and "Publicația «nimeni» nu există în sources.yaml" in bad.output
     assert target.read_bytes() == raw  # the earlier file is untouched, no partial file
     assert not list(tmp_path.glob("*.part"))
 

@@ -56,6 +56,7 @@ def _corrected(store: Store, profile: Profile) -> None:
         ids = [
             add_story(session, "alba24", *_story(place), T0 + timedelta(hours=i)).id for i, place in enumerate(PLACES)
         ]
+    analyze_pending(store, profile, SOURCES, now=T0 + timedelta(hours=len(PLACES)))  # the office corrects what it read
     for article_id in ids:
         record_correction(
             store,

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from monitor.cli import cli
 from monitor.cli.common import version
 from monitor.config import load_all
 from monitor.deliver.render import environment
 from monitor.settings import DEFAULTS, Settings, find_config
+from monitor.store import Store
 
 
 def test_the_package_carries_sources_the_example_profile_and_the_templates() -> None:
@@ -107,3 +109,31 @@ def test_bad_environment_values_are_named_in_romanian() -> None:
         cli, ["status"], env={"MONITOR_EXTRACTION_WORKERS": "doi", "MONITOR_DATABASE_URL": "sqlite://"}
     )
     assert result.exit_code == 1 and "MONITOR_EXTRACTION_WORKERS: «doi» trebuie să fie un număr întreg" in result.output
+
+
+def test_targets_by_name_topics_and_outlets_are_checked(store: Store, settings: Settings, tmp_path: Path) -> None:
+    """--target by name or surname; a topic outside the taxonomy, a target the story does not mention and an
+    unknown outlet are refused, saying what was not done."""
+    from rows import add_mention, add_story, at, seed_month
+
+    with store.session() as session:
+        seed_month(session)
+        article = add_story(session, "alba24", "Prefectul, criticat", "Prefectul Horia Vlădescu, criticat.", at(10, 9))
+        add_mention(session, article, "prefect", "negative")
+        article_id = article.id
+    env = {
+        "MONITOR_DATABASE_URL": settings.database_url,
+        "MONITOR_SOURCES": str(REPO / "sources.yaml"),
+        "MONITOR_PIPELINES": str(REPO / "pipelines"),
+    }
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["tag", str(article_id), "--target", "Vladescu", "--tone", "neutru"], env=env)
+    assert ok.exit_code == 0 and "Corecție înregistrată (ton neutru) pentru Horia Vlădescu" in ok.output
+    topic = runner.invoke(cli, ["tag", str(article_id), "--target", "prefect", "--topic", "fotbal"], env=env)
+    assert topic.exit_code == 1 and "tema «fotbal» nu există în taxonomia profilului" in topic.output
+    other = runner.invoke(cli, ["tag", str(article_id), "--target", "Ioana Câmpeanu", "--tone", "pozitiv"], env=env)
+    assert other.exit_code == 1 and "nu menționează ținta «subprefect»" in other.output
+    unknown = runner.invoke(cli, ["tag", str(article_id), "--target", "Popescu", "--tone", "pozitiv"], env=env)
+    assert unknown.exit_code == 1 and "Ținta «Popescu» nu există în profilul alba" in unknown.output
+    outlet = runner.invoke(cli, ["search", "prefect", "--outlet", "nope"], env=env)
+    assert outlet.exit_code == 1 and "Publicația «nope» nu există în sources.yaml" in outlet.output

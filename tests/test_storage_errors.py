@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rows import add_outlets, add_story
+from rows import add_mention, add_outlets, add_story
 from sqlalchemy import event, func, select
 
 from monitor.cli import cli
@@ -42,6 +42,7 @@ def test_a_read_only_database(tmp_path: Path) -> None:
     with Store(f"sqlite:///{path}").session() as session:
         add_outlets(session)
         article = add_story(session, "alba24", "Prefectul, criticat", "Prefectul Horia Vlădescu, criticat.", T0)
+        add_mention(session, article, "prefect", "negative")
     read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
     code, output = _run(read_only, "tag", str(article.id), "--target", "prefect", "--tone", "negativ")
     assert code == 2, output

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from monitor.dedup import assign_clusters
 from monitor.deliver.render import BUCHAREST
@@ -32,6 +34,20 @@ def _tone(value: str | None) -> Tone | None:
     return tone
 
 
+def _mentions_target(session: Session, profile_id: str, cluster_id: int, target_id: str) -> bool:
+    story = select(ArticleRow.id).where((ArticleRow.cluster_id == cluster_id) | (ArticleRow.id == cluster_id))
+    found = session.scalar(
+        select(MentionRow.id)
+        .where(
+            MentionRow.profile_id == profile_id,
+            MentionRow.target_id == target_id,
+            MentionRow.article_id.in_(story),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def record_correction(
     store: Store,
     profile_id: str,
@@ -43,11 +59,17 @@ def record_correction(
     author: str,
     reason: str,
     now: datetime,
+    topics: Mapping[str, str] | None = None,
 ) -> CorrectionRow:
-    """Record a tone and/or an added topic for the story of `article_id`; it applies to every copy of the story."""
+    """Record a tone and/or an added topic for the story of `article_id`; it applies to every copy of the story.
+    `topics`: the profile's taxonomy (id -> label), when the topic must be one of them. A tone for a target the
+    story does not mention is refused: it would change nothing."""
     fixed_tone = _tone(tone)
     if topic is not None and not _TOPIC.match(topic):
         raise CorrectionError(f"temă invalidă «{topic}»: un identificator din taxonomie, de exemplu «urgente»")
+    if topic is not None and topics is not None and topic not in topics:
+        known = ", ".join(sorted(topics))
+        raise CorrectionError(f"tema «{topic}» nu există în taxonomia profilului; teme: {known}")
     if fixed_tone is None and topic is None:
         raise CorrectionError("corectura trebuie să indice un ton sau o temă")
     if not author.strip():
@@ -58,6 +80,11 @@ def record_correction(
             if session.get(ArticleRow, article_id) is None:
                 raise CorrectionError(f"articolul {article_id} nu există în baza de date")
             cluster_id = assign_clusters(session, [article_id], now=now)[article_id]
+        if fixed_tone is not None and not _mentions_target(session, profile_id, cluster_id, target_id):
+            raise CorrectionError(
+                f"articolul {article_id} (și preluările lui) nu menționează ținta «{target_id}» în profilul "
+                f"{profile_id}: o corecție de ton nu ar schimba nimic"
+            )
         row = CorrectionRow(
             profile_id=profile_id,
             article_id=article_id,

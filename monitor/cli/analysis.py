@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from monitor.cli.common import cli
+from monitor.cli.common import cli, resolve_profile, settings_of
 from monitor.config import Profile, load_profile
 from monitor.counties import find_county
 from monitor.nlp import analyze
@@ -71,6 +71,7 @@ def to_json(result: Analysis) -> dict[str, Any]:
                 "prominence": m.prominence,
                 "tone": m.tone,
                 "score": m.score,
+                "confidence": m.confidence,
                 "evidence": list(m.evidence),
             }
             for m in result.mentions
@@ -101,7 +102,11 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 @cli.command("analyze")
 @click.option(
-    "--profile", "profile_path", required=True, type=_FILE, help="Profilul de monitorizare (pipelines/X.yaml)."
+    "--profile",
+    "profile_ref",
+    required=True,
+    metavar="P",
+    help="Profilul de monitorizare: id-ul din pipelines/ (de exemplu alba) sau un fișier YAML.",
 )
 @click.option("--input", "input_path", type=_FILE, help="Fișier JSON lines cu articole (implicit: intrarea standard).")
 @click.option(
@@ -110,9 +115,11 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Unde se scriu rezultatele, JSON lines (implicit: ieșirea standard).",
 )
-def analyze_command(profile_path: Path, input_path: Path | None, output_path: Path | None) -> None:
+@click.pass_context
+def analyze_command(ctx: click.Context, profile_ref: str, input_path: Path | None, output_path: Path | None) -> None:
     """Analizează articole (JSON lines): mențiunile fiecărei ținte, tonul față de ea și temele."""
-    profile = load_profile(profile_path)
+    path = Path(profile_ref)
+    profile = load_profile(path) if path.is_file() else resolve_profile(settings_of(ctx), profile_ref)[1]
     source = input_path.open(encoding="utf-8") if input_path else sys.stdin
     sink = output_path.open("w", encoding="utf-8") if output_path else sys.stdout
     try:

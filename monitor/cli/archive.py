@@ -26,6 +26,7 @@ from monitor.deliver.imagology import previous_month
 from monitor.deliver.render import date_ro, month_ro, tone_ro
 from monitor.deliver.reply import draft_reply, set_reply_status
 from monitor.deliver.report import run_monthly
+from monitor.nlp import topic_labels
 from monitor.record import LetterStatus, Tone
 from monitor.settings import Settings
 
@@ -79,7 +80,11 @@ def _with_filters(target_help: str, tone_help: str) -> Callable[[Callable[..., N
             **rest: Any,
         ) -> None:
             settings = settings_of(ctx)
-            _, profile = resolve_profile(settings, profile_ref)
+            sources, profile = resolve_profile(settings, profile_ref)
+            if outlet is not None and outlet not in {o.id for o in sources.outlets}:
+                close = [o.id for o in sources.outlets if outlet.lower() in (o.id + " " + o.name).lower()][:5]
+                hint = f"; poate: {', '.join(close)}" if close else ""
+                raise click.ClickException(f"Publicația «{outlet}» nu există în sources.yaml{hint}")
             first, after = _period(start, end, profile.zone)
             where = ExportFilter(first, after, _target(profile, target), _tone(tone), outlet)
             command(_Selection(settings, profile, where), **rest)
@@ -91,11 +96,15 @@ def _with_filters(target_help: str, tone_help: str) -> Callable[[Callable[..., N
     return decorate
 
 
-def _target(profile: Profile, target_id: str | None) -> str | None:
-    if target_id is not None and target_id not in {t.id for t in profile.targets}:
-        known = ", ".join(t.id for t in profile.targets)
-        raise click.ClickException(f"Ținta «{target_id}» nu există în profilul {profile.id} (ținte: {known})")
-    return target_id
+def _target(profile: Profile, ref: str | None) -> str | None:
+    """--target as an id, a name, an alias or a surname; the target's id."""
+    if ref is None:
+        return None
+    target = profile.find_target(ref)
+    if target is None:
+        known = "; ".join(f"{t.name} ({t.id})" for t in profile.targets)
+        raise click.ClickException(f"Ținta «{ref}» nu există în profilul {profile.id} (ținte: {known})")
+    return target.id
 
 
 @contextlib.contextmanager
@@ -253,6 +262,7 @@ def tag_command(
         author=who,
         reason=reason,
         now=datetime.now(UTC),
+        topics=topic_labels(profile),
     )
     what = []
     if row.tone is not None:
@@ -260,8 +270,8 @@ def tag_command(
     if row.topic is not None:
         what.append(f"tema {row.topic}")
     click.echo(
-        f"Corecție înregistrată ({', '.join(what)}) pentru ținta {row.target_id}, articolul {article} și toate "
-        f"preluările subiectului {row.cluster_id}; autor: {row.author}."
+        f"Corecție înregistrată ({', '.join(what)}) pentru {profile.target(row.target_id).name}, articolul {article} "
+        f"și toate preluările subiectului {row.cluster_id}; autor: {row.author}."
     )
 
 

@@ -15,7 +15,6 @@ and text.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -162,8 +161,7 @@ def interval(expected: dict[str, Reading], got: dict[str, Reading], pick: Callab
 
 
 def load(name: str) -> list[dict[str, Any]]:
-    with (REAL / f"{name}.jsonl").open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return training.read_rows(REAL / f"{name}.jsonl")
 
 
 def report(name: str, rows: list[dict[str, Any]], *, worst: int, cross_validate: bool = False) -> None:

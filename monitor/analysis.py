@@ -4,8 +4,6 @@ current version, storing one analyses row and its mentions rows per article."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -19,7 +17,7 @@ from monitor.dedup import assign_clusters
 from monitor.nlp import analyze, profile_fingerprint
 from monitor.record import Analysis
 from monitor.store import Store
-from monitor.store.jobs import acquire_lease, release_lease
+from monitor.store.jobs import acquire_lease, lease_owner, release_lease
 from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, MentionRow
 
 log = logging.getLogger(__name__)
@@ -118,7 +116,7 @@ def analyze_pending(
     if not watched:
         log.warning("profile %s watches no outlet: nothing to analyse", profile.id)
         return 0
-    lease, owner = f"analysis:{profile.id}", f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    lease, owner = f"analysis:{profile.id}", lease_owner(f"thread-{threading.get_ident()}")
     if not acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=lease):
         log.info("profile %s is being analysed by another process: leaving it to that one", profile.id)
         return 0

@@ -10,9 +10,7 @@ second daemon waits on standby and takes over when the lease expires.
 from __future__ import annotations
 
 import logging
-import os
 import signal
-import socket
 import threading
 import time as wallclock
 import uuid
@@ -41,7 +39,15 @@ from monitor.errors import StoreError
 from monitor.settings import Settings
 from monitor.status import Problem
 from monitor.store import Store
-from monitor.store.jobs import LEASE_TTL, acquire_lease, already_done, next_due, release_lease, run_once
+from monitor.store.jobs import (
+    LEASE_TTL,
+    acquire_lease,
+    already_done,
+    lease_owner,
+    next_due,
+    release_lease,
+    run_once,
+)
 from monitor.watchdog import Watchdog, health_endpoint
 
 log = logging.getLogger(__name__)
@@ -261,7 +267,7 @@ class Daemon:
         self.settings = settings
         self.lease_ttl = lease_ttl
         self.clock = clock
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = lease_owner(uuid.uuid4().hex[:8])
         self.watchdog = Watchdog(store, settings)
         self.extraction: ExtractionPool | None = None
         self.stop = threading.Event()

@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Sources
@@ -37,13 +37,18 @@ class LearnResult:
     trained_at: datetime
 
 
+def _tone_corrections(profile_id: str) -> tuple[ColumnElement[bool], ...]:
+    """The conditions that pick a profile's tone corrections (topic-only corrections teach no tone)."""
+    return (CorrectionRow.profile_id == profile_id, CorrectionRow.tone.is_not(None))
+
+
 def correction_examples(store: Store, profile: Profile, sources: Sources) -> tuple[list[Example], int]:
     """(features, corrected tone) of the profile's latest tone correction per story and target, and the newest
     correction id. The features are those of the corrected article, read as the analyser reads it."""
     counties = {outlet.id: outlet.county for outlet in sources.outlets}
     latest = (
         select(func.max(CorrectionRow.id))
-        .where(CorrectionRow.profile_id == profile.id, CorrectionRow.tone.is_not(None))
+        .where(*_tone_corrections(profile.id))
         .group_by(CorrectionRow.cluster_id, CorrectionRow.target_id)
     )
     with store.session() as session:
@@ -103,22 +108,13 @@ def learn(
 
 def count_tone_corrections(store: Store, profile_id: str) -> int:
     with store.session() as session:
-        return int(
-            session.scalar(
-                select(func.count()).where(CorrectionRow.profile_id == profile_id, CorrectionRow.tone.is_not(None))
-            )
-            or 0
-        )
+        return int(session.scalar(select(func.count()).where(*_tone_corrections(profile_id))) or 0)
 
 
 def needs_learning(store: Store, profile_id: str) -> bool:
     """True when the profile has tone corrections its model has not learned from."""
     with store.session() as session:
-        newest = session.scalar(
-            select(func.max(CorrectionRow.id)).where(
-                CorrectionRow.profile_id == profile_id, CorrectionRow.tone.is_not(None)
-            )
-        )
+        newest = session.scalar(select(func.max(CorrectionRow.id)).where(*_tone_corrections(profile_id)))
         if newest is None:
             return False
         learned = session.scalar(select(ToneModelRow.last_correction_id).where(ToneModelRow.profile_id == profile_id))

@@ -163,20 +163,23 @@ def _literal(host: str) -> str | None:
     return host
 
 
+def _http_date(value: str) -> datetime | None:
+    """An HTTP date as an aware datetime (UTC when it names no zone); None when it is not one."""
+    try:
+        when = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def _retry_after(value: str | None) -> float | None:
     """Retry-After as seconds from now: delta-seconds or an HTTP date."""
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    if value.strip().isdigit():
+        return float(value.strip())
+    when = _http_date(value)
+    return None if when is None else max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _no_store(headers: httpx.Headers) -> bool:
@@ -186,13 +189,8 @@ def _no_store(headers: httpx.Headers) -> bool:
     expires = headers.get("expires")
     if expires is None:
         return False
-    try:
-        when = parsedate_to_datetime(expires)
-    except (TypeError, ValueError, IndexError):
-        return True  # RFC 9111: an invalid date, "0" above all, means already expired
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when <= datetime.now(UTC)
+    when = _http_date(expires)
+    return when is None or when <= datetime.now(UTC)  # RFC 9111: an invalid date ("0") means already expired
 
 
 ROBOTS_DEADLINE = 10.0  # seconds for robots.txt, whatever the page deadline

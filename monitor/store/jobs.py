@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -50,6 +52,11 @@ def run_once(store: Store, job: str, period: str, now: datetime, work: Callable[
 
 class _DoneElsewhere(Exception):
     """The period was recorded by another process between our check and our insert."""
+
+
+def lease_owner(tag: str) -> str:
+    """Who holds a lease, for people reading `monitor status`: host, process, and a tag of the holder."""
+    return f"{socket.gethostname()}:{os.getpid()}:{tag}"
 
 
 def acquire_lease(store: Store, owner: str, *, now: datetime, ttl: timedelta = LEASE_TTL, name: str = LEASE) -> bool:

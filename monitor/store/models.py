@@ -235,6 +235,11 @@ class AlertRow(Base):
     updates: Mapped[int] = mapped_column(Integer, default=0)
     article_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # migration 0006: who took the crisis in hand, whether its updates are muted, when it was closed
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    acknowledged_at: Mapped[datetime | None]
+    muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    closed_at: Mapped[datetime | None]
 
 
 class JobRunRow(Base):
@@ -284,3 +289,61 @@ class ArticleSearchRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[str] = mapped_column(Text, default="")
     indexed_at: Mapped[datetime]
+
+
+# --- web workspace (migration 0006) ------------------------------------------------------------
+
+
+class UserRow(Base):
+    """A person who signs in to the workspace: a role and the profiles (prefectures) whose data they see."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # Argon2id, PHC string
+    role: Mapped[str] = mapped_column(String(16))  # record.Role
+    profiles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class WebSessionRow(Base):
+    """A signed-in browser; the cookie carries the token, the row only its hash (a stolen database opens nothing)."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """Every change made through the workspace or the user command: who, when, what, before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_profile_at", "profile_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    login: Mapped[str] = mapped_column(String(100))
+    profile_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class UsedTokenRow(Base):
+    """A single-purpose e-mail link already used (acknowledge an alert): it never works twice."""
+
+    __tablename__ = "used_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime]

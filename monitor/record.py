@@ -174,6 +174,19 @@ class LetterStatus(enum.StrEnum):
         return LABELS[self]
 
 
+class Role(enum.StrEnum):
+    """What a workspace user may do (the profiles they see are given apart)."""
+
+    OFFICE = "birou"  # the press office: everything for its profiles
+    SPOKESPERSON = "purtator"  # read, alerts, acknowledge
+    LEADERSHIP = "conducere"  # the prefect, a director: read-only and reports
+    ADMIN = "admin"  # users, settings, every profile
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
 # The Romanian words users read for the domain's values, in one place.
 LABELS: dict[enum.StrEnum, str] = {
     Tone.POSITIVE: "pozitiv",
@@ -194,6 +207,10 @@ LABELS: dict[enum.StrEnum, str] = {
     LetterStatus.DRAFTED: "redactată",
     LetterStatus.SENT: "trimisă",
     LetterStatus.PUBLISHED: "publicată",
+    Role.OFFICE: "biroul de presă",
+    Role.SPOKESPERSON: "purtătorul de cuvânt",
+    Role.LEADERSHIP: "conducerea",
+    Role.ADMIN: "administrator",
 }
 
 

@@ -96,6 +96,8 @@ class Settings:
     templates_dir: Path | None = None  # the office's own templates (letterhead), over the packaged ones
     operator_email: str | None = None  # warned when collection stops, storage fails or mail keeps failing
     health_address: str | None = None  # HOST:PORT of the daemon's /health endpoint (unset: none)
+    web_url: str | None = None  # the workspace's public address, for links in e-mail (unset: no links)
+    secret_key: str | None = None  # signs sessions and e-mail links (unset: a key file in data_dir)
     config: ConfigHome = ConfigHome(None, "")
 
     @classmethod
@@ -120,6 +122,8 @@ class Settings:
             templates_dir=templates if templates is not None and templates.is_dir() else None,
             operator_email=env.get("MONITOR_OPERATOR_EMAIL") or None,
             health_address=env.get("MONITOR_HEALTH") or None,
+            web_url=(env.get("MONITOR_WEB_URL") or "").rstrip("/") or None,
+            secret_key=env.get("MONITOR_SECRET_KEY") or None,
             extraction_workers=_count(env, "MONITOR_EXTRACTION_WORKERS", cls.extraction_workers),
             config=home,
         )

@@ -13,16 +13,11 @@ import functools
 import hashlib
 import logging
 import random
-from collections.abc import Callable, Collection, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Collection, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, ParamSpec, TypeVar, cast
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
-
-from sqlalchemy import Table, bindparam, select
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from monitor.config import Outlet, Sources
 from monitor.crawl.extract import Page, complete_article, extract_page
@@ -33,26 +28,22 @@ from monitor.deliver.render import BUCHAREST
 from monitor.record import Article, FetchOutcome, FetchStatus
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
+from monitor.store.articles import ArticleWrite, known_articles, save_article
+from monitor.store.feeds import (
+    StoredFeed,
+    record_deferred,
+    record_failure,
+    record_fetched,
+    stored_feeds,
+    sync_outlets,
+)
 from monitor.text import fold
 
 log = logging.getLogger(__name__)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-_CHUNK = 400  # bound IN (...) lists well under every backend's parameter limit
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-# Built once: the store's hot path runs these for every article.
-_ARTICLES, _URLS, _SOURCES = (cast(Table, row.__table__) for row in (ArticleRow, ArticleUrlRow, ArticleSourceRow))
-_OWNERS = select(_URLS.c.url, _URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
-_FIND = select(_ARTICLES.c.id).where(_ARTICLES.c.url == bindparam("url"))
-_INSERT = _ARTICLES.insert().returning(_ARTICLES.c.id)
-_SAME_TEXT = select(_ARTICLES.c.id).where(
-    _ARTICLES.c.url == bindparam("url"), _ARTICLES.c.content_hash == bindparam("content_hash")
-)
-_LINKED = select(_SOURCES.c.article_id).where(
-    _SOURCES.c.article_id == bindparam("article_id"), _SOURCES.c.feed_id == bindparam("feed_id")
-)
 
 
 @dataclass(frozen=True)
@@ -105,33 +96,6 @@ class _FeedState:
     poll: timedelta
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
-def sync_outlets(store: Store, sources: Sources) -> None:
-    """Create or update the outlets and feeds rows from the configuration (feed state is kept)."""
-    with store.session() as session:
-        feeds = {row.url: row for row in session.scalars(select(FeedRow))}
-        for outlet in sources.outlets:
-            row = session.get(OutletRow, outlet.id)
-            if row is None:
-                row = OutletRow(id=outlet.id)
-                session.add(row)
-            row.name, row.kind, row.county = outlet.name, outlet.kind, outlet.county
-            row.homepage, row.reach, row.language = outlet.homepage, outlet.reach, outlet.language
-            row.contact, row.enabled = outlet.contact, outlet.enabled
-            session.flush()  # no relationship() links the models: write the outlet before its feeds
-            for url in outlet.feeds:
-                feed = feeds.get(url)
-                if feed is None:
-                    feed = FeedRow(url=url, error_count=0)
-                    session.add(feed)
-                feed.outlet_id = outlet.id
-                feed.poll_seconds = int(outlet.poll.total_seconds())
-
-
 def backoff_delay(settings: Settings, errors: int, rng: random.Random) -> timedelta:
     """Geometric backoff after `errors` consecutive failures, with ±20% jitter, capped."""
     raw = settings.backoff_base * (2 ** min(max(0, errors - 1), 30)) * rng.uniform(0.8, 1.2)
@@ -141,6 +105,16 @@ def backoff_delay(settings: Settings, errors: int, rng: random.Random) -> timede
 def content_hash(text: str) -> str:
     """The same text, whatever its spacing, case or cedilla spelling, hashes the same."""
     return hashlib.sha256(" ".join(fold(text).split()).casefold().encode("utf-8")).hexdigest()
+
+
+def _slash_twin(url: str) -> str | None:
+    """The address with its trailing slash toggled: the same page when the text is the same.
+    (Not every slash is stripped: on some sites "/stiri" and "/stiri/" are different pages.)"""
+    parts = urlsplit(url)
+    if not parts.path or parts.path == "/":
+        return None
+    path = parts.path[:-1] if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit(parts._replace(path=path))
 
 
 def _article_values(article: Article) -> dict[str, object]:
@@ -250,33 +224,8 @@ class _Cycle:
 
     def _known(self, entries: list[Article], feed_id: int) -> dict[str, bool]:
         """Canonical URL -> already linked to this feed, for the entries already stored."""
-        urls = [article.url for article in entries]
         links = {article.link: article.url for article in entries}
-        found: dict[str, int] = {}
-        with self.store.session() as session:
-            for chunk in _chunks(urls):
-                for url, article_id in session.execute(
-                    select(ArticleRow.url, ArticleRow.id).where(ArticleRow.url.in_(chunk))
-                ):
-                    found[url] = article_id
-            for chunk in _chunks(list(links)):
-                rows = session.execute(
-                    select(ArticleUrlRow.url, ArticleUrlRow.article_id).where(ArticleUrlRow.url.in_(chunk))
-                )
-                for link, article_id in rows:
-                    found.setdefault(links[link], article_id)
-            ids = list(found.values())
-            linked: set[int] = set()
-            for start in range(0, len(ids), _CHUNK):
-                linked.update(
-                    session.scalars(
-                        select(ArticleSourceRow.article_id).where(
-                            ArticleSourceRow.feed_id == feed_id,
-                            ArticleSourceRow.article_id.in_(ids[start : start + _CHUNK]),
-                        )
-                    )
-                )
-        return {url: article_id in linked for url, article_id in found.items()}
+        return known_articles(self.store, [article.url for article in entries], links, feed_id)
 
     # --- pages ---
 
@@ -325,79 +274,19 @@ class _Cycle:
 
     def _save(self, article: Article, feed: _FeedState, final_url: str | None) -> tuple[int, bool, bool]:
         """Article, its URLs and this feed's source row in one transaction -> (id, created, newly linked)."""
-        for attempt in (1, 2):
-            try:
-                with self.store.session() as session:
-                    return self._write(session, article, feed, final_url)
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-                log.info("article %s was stored concurrently by another process: linking to it", article.url)
-        raise AssertionError("unreachable")
-
-    def _write(
-        self, session: Session, article: Article, feed: _FeedState, final_url: str | None
-    ) -> tuple[int, bool, bool]:
-        connection = session.connection()  # Core statements: the ORM's unit of work costs more than the SQL here
-        urls = {article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])}
-        owned: dict[str, int] = {url: owner for url, owner in connection.execute(_OWNERS, {"urls": list(urls)})}
-        article_id = (
-            connection.execute(_FIND, {"url": article.url}).scalar()
-            or owned.get(article.link)
-            or (owned.get(final_url) if final_url else None)  # a page another address already led to
-            or self._slash_twin(connection, article)
-        )
-        created = article_id is None
-        if article_id is None:
-            article_id = connection.execute(_INSERT, _article_values(article)).scalar_one()
-        fresh = sorted(urls - owned.keys())
-        if fresh:
-            connection.execute(_URLS.insert(), [{"url": url, "article_id": article_id} for url in fresh])
-        linked = created or not connection.execute(_LINKED, {"article_id": article_id, "feed_id": feed.id}).first()
-        if linked:
-            source = {"article_id": article_id, "feed_id": feed.id, "outlet_id": feed.outlet_id}
-            connection.execute(_SOURCES.insert(), {**source, "first_seen_at": self.clock()})
-        return article_id, created, linked
-
-    @staticmethod
-    def _slash_twin(connection: Connection, article: Article) -> int | None:
-        """The stored article at the same address but for a trailing slash, when its text is the same: one page.
-        (Not every slash is stripped: on some sites "/stiri" and "/stiri/" are different pages.)"""
-        parts = urlsplit(article.url)
-        if not parts.path or parts.path == "/":
-            return None
-        path = parts.path[:-1] if parts.path.endswith("/") else parts.path + "/"
-        twin = urlunsplit(parts._replace(path=path))
-        values = {"url": twin, "content_hash": content_hash(article.text or article.title)}
-        found = connection.execute(_SAME_TEXT, values).scalar()
-        if found is not None:
-            log.info("%s is %s with a trailing slash toggled (same text): one article", article.url, twin)
-        return found
+        urls = frozenset({article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])})
+        write = ArticleWrite(_article_values(article), urls, final_url, _slash_twin(article.url))
+        return save_article(self.store, write, feed_id=feed.id, outlet_id=feed.outlet_id, now=self.clock())
 
     def _record_success(self, feed: _FeedState, outcome: FetchOutcome) -> None:
         now = self.clock()
-        with self.store.session() as session:
-            row = session.get_one(FeedRow, feed.id)
-            if outcome.no_store:  # the server asks not to keep it: the next request is unconditional
-                row.etag = row.last_modified = None
-            elif outcome.status is FetchStatus.OK:  # a new representation: its validators, and only those
-                row.etag, row.last_modified = outcome.etag, outcome.last_modified
-            else:  # 304: it may refresh a validator, never erase one it does not repeat
-                row.etag = outcome.etag or row.etag
-                row.last_modified = outcome.last_modified or row.last_modified
-            row.last_status, row.last_http_status = outcome.status.value, outcome.http_status
-            row.last_checked_at = row.last_success_at = now
-            row.error_count, row.last_error = 0, None
-            row.next_check_at = now + feed.poll
+        record_fetched(self.store, feed.id, outcome, now=now, next_check=now + feed.poll)
 
     def _record_deferred(self, feed: _FeedState, outcome: FetchOutcome) -> FeedResult:
         now = self.clock()
         wait = timedelta(seconds=outcome.retry_after) if outcome.retry_after is not None else self.settings.backoff_base
         wait = min(max(wait, timedelta(seconds=1)), self.settings.backoff_cap)
-        with self.store.session() as session:
-            row = session.get_one(FeedRow, feed.id)
-            row.last_status, row.last_http_status = outcome.status.value, outcome.http_status
-            row.last_checked_at, row.next_check_at = now, now + wait
+        record_deferred(self.store, feed.id, outcome, now=now, next_check=now + wait)
         log.info(
             "feed %s of %s asks to wait (HTTP %s): next check in %s",
             feed.url,
@@ -408,14 +297,14 @@ class _Cycle:
         return FeedResult(feed.url, feed.outlet_id, FetchStatus.RETRY_LATER, error=outcome.error)
 
     def _record_failure(self, feed: _FeedState, error: str, http_status: int | None) -> FeedResult:
-        now = self.clock()
-        with self.store.session() as session:
-            row = session.get_one(FeedRow, feed.id)
-            row.error_count += 1
-            delay = backoff_delay(self.settings, row.error_count, self.rng)
-            row.last_status, row.last_http_status, row.last_error = FetchStatus.FAILED.value, http_status, error
-            row.last_checked_at, row.next_check_at = now, now + delay
-            errors = row.error_count
+        errors, delay = record_failure(
+            self.store,
+            feed.id,
+            error,
+            http_status,
+            now=self.clock(),
+            delay=lambda errors: backoff_delay(self.settings, errors, self.rng),
+        )
         log.warning(
             "feed %s of %s failed (%d in a row, next try in %s): %s", feed.url, feed.outlet_id, errors, delay, error
         )
@@ -431,29 +320,28 @@ def _feeds_to_crawl(
     configured = {url: outlet for outlet in outlets.values() for url in outlet.feeds}
     chosen: list[tuple[_FeedState, Outlet]] = []
     held: list[FeedResult] = []
-    with store.session() as session:
-        for chunk in _chunks(list(configured)):
-            for row in session.scalars(select(FeedRow).where(FeedRow.url.in_(chunk)).order_by(FeedRow.id)):
-                next_check = row.next_check_at
-                waiting = next_check is not None and next_check > now
-                deferred = row.error_count > 0 or row.last_status == FetchStatus.RETRY_LATER.value
-                if next_check is not None and waiting and deferred and not force:
-                    until = next_check.astimezone(BUCHAREST).strftime("%d.%m.%Y %H:%M")
-                    why = row.last_error or f"HTTP {row.last_http_status}"
-                    held.append(
-                        FeedResult(
-                            row.url, row.outlet_id, FetchStatus.RETRY_LATER, error=f"amânat până la {until} ({why})"
-                        )
-                    )
-                    continue
-                if due_only and waiting:
-                    continue
-                outlet = configured[row.url]
-                state = _FeedState(
-                    row.id, row.url, outlet.id, row.etag, row.last_modified, row.error_count, outlet.poll
-                )
-                chosen.append((state, outlet))
+    for row in stored_feeds(store, list(configured)):
+        if _held_back(row, now, force):
+            assert row.next_check_at is not None
+            until = row.next_check_at.astimezone(BUCHAREST).strftime("%d.%m.%Y %H:%M")
+            why = row.last_error or f"HTTP {row.last_http_status}"
+            held.append(
+                FeedResult(row.url, row.outlet_id, FetchStatus.RETRY_LATER, error=f"amânat până la {until} ({why})")
+            )
+            continue
+        if due_only and row.next_check_at is not None and row.next_check_at > now:
+            continue
+        outlet = configured[row.url]
+        state = _FeedState(row.id, row.url, outlet.id, row.etag, row.last_modified, row.error_count, outlet.poll)
+        chosen.append((state, outlet))
     return chosen, held
+
+
+def _held_back(row: StoredFeed, now: datetime, force: bool) -> bool:
+    """Not yet time for a feed the outlet's Retry-After or the error backoff defers (unless `force`)."""
+    waiting = row.next_check_at is not None and row.next_check_at > now
+    deferred = row.error_count > 0 or row.last_status == FetchStatus.RETRY_LATER.value
+    return waiting and deferred and not force
 
 
 async def crawl(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import errno
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -31,6 +31,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.errors import StoreError
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+CHUNK = 400  # items per IN (...) list: well under every backend's parameter limit
 
 # Failures of the storage itself, as opposed to the data (IntegrityError stays: callers rely on it). OSError only
 # while opening (the SQLite file's folder): inside a session it may be any file the work writes.
@@ -46,6 +49,12 @@ def _normalise(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return url
+
+
+def chunks(items: Sequence[_T], size: int = CHUNK) -> Iterable[Sequence[_T]]:
+    """`items` in slices of at most `size`, for IN (...) lists."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -13,7 +13,6 @@ from rows import Newsroom, add_outlets
 from monitor.config import Profile, load_profile
 from monitor.deliver.digest import build_digest, digest_window, highlight, render_digest, run_digest
 from monitor.deliver.mail import send_pending
-from monitor.deliver.render import count_ro
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, FeedRow
@@ -197,21 +196,6 @@ def test_digest_arrives_once_by_smtp(
     assert "&lt;script&gt;" in parts["text/html"] and "<script" not in parts["text/html"]
     assert "Preluat și de: Alba24" in parts["text/plain"]
     assert Path(first.path).read_text(encoding="utf-8") == parts["text/html"].replace("\r\n", "\n")
-
-
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [
-        (0, "0 mențiuni"),
-        (1, "1 mențiune"),
-        (7, "7 mențiuni"),
-        (20, "20 de mențiuni"),
-        (101, "101 mențiuni"),
-        (1200, "1.200 de mențiuni"),
-    ],
-)
-def test_romanian_counts(n: int, expected: str) -> None:
-    assert count_ro(n, "mențiune", "mențiuni") == expected
 
 
 def test_commands_digest_alerts_send(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Target
 from monitor.deliver.mail import enqueue_each
-from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, number_ro
+from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, last_ro, number_ro
 from monitor.nlp import topic_labels
 from monitor.record import MentionView, Prominence, Tone
 from monitor.settings import Settings
@@ -304,8 +304,8 @@ def _with_summary(digest: Digest) -> Digest:
     if digest.empty:
         text = (
             f"În cele 24 de ore până la {when}, presa monitorizată nu a publicat niciun articol care să menționeze "
-            f"{digest.profile.institution} sau conducerea instituției. Media ultimelor {AVERAGE_DAYS} zile: "
-            f"{average} mențiuni pe zi."
+            f"{digest.profile.institution} sau conducerea instituției. Media pe {last_ro(AVERAGE_DAYS, 'zi', 'zile')}: "
+            f"{average} pe zi."
         )
         return replace(digest, summary=text)
     sentences = [
@@ -337,11 +337,11 @@ def _with_summary(digest: Digest) -> Digest:
 
 def _against_average(today: int, average: float) -> str:
     if average == 0:
-        return f"în cele {AVERAGE_DAYS} zile anterioare nu a apărut nicio mențiune"
+        return f"în {last_ro(AVERAGE_DAYS, 'zi', 'zile')} nu a apărut nicio mențiune"
     change = (today - average) / average
-    base = f"media ultimelor {AVERAGE_DAYS} zile ({number_ro(average, 1)} pe zi)"
+    base = f"media pe {last_ro(AVERAGE_DAYS, 'zi', 'zile')} ({number_ro(average, 1)} pe zi)"
     if abs(change) < 0.05:
-        return f"la nivelul mediei ultimelor {AVERAGE_DAYS} zile ({number_ro(average, 1)} pe zi)"
+        return f"la nivelul mediei pe {last_ro(AVERAGE_DAYS, 'zi', 'zile')} ({number_ro(average, 1)} pe zi)"
     direction = "peste" if change > 0 else "sub"
     return f"cu {number_ro(abs(change) * 100)}% {direction} {base}"
 
@@ -399,3 +399,8 @@ def run_digest(
         )
     log.info("digest %s for %s: %s mentions, written to %s", profile.id, day, digest.mentions, path)
     return DigestResult(digest=digest, path=path, queued=tuple(queued), already=tuple(already))
+
+
+def story_of(views: Sequence[MentionView], profile: Profile) -> StoryItem:
+    """One story's item from its mentions (the workspace's card for an article outside the digest's window)."""
+    return _story(sorted(views, key=importance), profile, topic_labels(profile))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time, get_day_names, get_month_names
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from monitor.record import Prominence, Tone
@@ -15,33 +18,21 @@ from monitor.settings import DEFAULTS
 TEMPLATES = DEFAULTS / "templates"  # packaged; a configuration folder's reports/templates/ overrides them
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
-MONTHS = (
-    "ianuarie",
-    "februarie",
-    "martie",
-    "aprilie",
-    "mai",
-    "iunie",
-    "iulie",
-    "august",
-    "septembrie",
-    "octombrie",
-    "noiembrie",
-    "decembrie",
-)
-WEEKDAYS = ("luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică")
+LOCALE = "ro"
+MONTHS = tuple(get_month_names("wide", locale=LOCALE)[month] for month in range(1, 13))  # "ianuarie" ...
+WEEKDAYS = tuple(get_day_names("wide", locale=LOCALE)[day] for day in range(7))  # "luni" ... "duminică"
 
 
 def date_ro(value: date | datetime, zone: ZoneInfo = BUCHAREST) -> str:
     """'22 noiembrie 2026' (a datetime is shown in `zone`)."""
     if isinstance(value, datetime):
         value = value.astimezone(zone).date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, "d MMMM y", locale=LOCALE)
 
 
 def time_ro(value: datetime, zone: ZoneInfo = BUCHAREST) -> str:
     """'07:30' in local time."""
-    return value.astimezone(zone).strftime("%H:%M")
+    return format_time(value.astimezone(zone), "HH:mm", locale=LOCALE)
 
 
 def datetime_ro(value: datetime, zone: ZoneInfo = BUCHAREST) -> str:
@@ -51,13 +42,19 @@ def datetime_ro(value: datetime, zone: ZoneInfo = BUCHAREST) -> str:
 
 def month_ro(value: date) -> str:
     """'noiembrie 2026'."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, "LLLL y", locale=LOCALE)
 
 
 def number_ro(value: float, digits: int = 0) -> str:
-    """Romanian number format: '1.234.567' and '0,42'."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """Romanian number format: '1.234.567' and '0,42' (`digits` decimals, always shown)."""
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=LOCALE)
+
+
+def p_value_ro(value: float) -> str:
+    """A probability to two significant digits, '0,0034'; below 0,0001, '< 0,0001'."""
+    if value < 0.0001:
+        return "< " + number_ro(0.0001, 4)
+    return format_decimal(value, format="@#", locale=LOCALE)
 
 
 def percent_ro(value: float, digits: int = 0) -> str:
@@ -72,6 +69,16 @@ def count_ro(count: int, one: str, many: str) -> str:
     rest = count % 100
     joiner = " de " if count and (rest == 0 or rest >= 20) else " "
     return f"{number_ro(count)}{joiner}{many}"
+
+
+def last_ro(count: int, one: str, many: str) -> str:
+    """A feminine noun after «ultim-»: 'ultima oră', 'ultimele 6 ore', 'ultimele 24 de ore'."""
+    return f"ultima {one}" if count == 1 else f"ultimele {count_ro(count, one, many)}"
+
+
+def names_ro(names: Sequence[str]) -> str:
+    """'A', 'A și B', 'A, B și C'."""
+    return " și ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
 def tone_ro(value: str) -> str:
@@ -102,7 +109,10 @@ def environment(override: Path | None = None) -> Environment:
         month_ro=month_ro,
         number_ro=number_ro,
         count_ro=count_ro,
+        last_ro=last_ro,
+        names_ro=names_ro,
         percent_ro=percent_ro,
+        p_value_ro=p_value_ro,
         tone_ro=tone_ro,
         prominence_ro=prominence_ro,
     )

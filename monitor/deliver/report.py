@@ -158,7 +158,7 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
         fixed = (
             "unei apariții"
             if indicators.corrected == 1
-            else f"a {count_ro(indicators.corrected, '', 'apariții').strip()}"
+            else f"a {count_ro(indicators.corrected, 'apariție', 'apariții')}"
         )
         lines.append(
             f"Biroul de presă a corectat manual aprecierea {fixed} din lună "

@@ -30,8 +30,13 @@ of a chain of six follow-ups holds two stories more than a day apart, and the ag
 re-runs stays one cluster, whatever the arrival order (checked during development for 100 random orders and
 batchings of both together).
 
-Candidates come from LSH banding (BODY_BANDS, HEAD_BANDS) done with numpy over the signatures of the window:
-all band keys sorted together, equal keys read off as candidate pairs. During development, a crawl cycle of
+Candidates come from LSH banding (BODY_BANDS, HEAD_BANDS). Each signature's band keys are stored with it in
+the indexed table `article_bands` (store/bands.py, migration 0007): a batch of new articles looks up only its
+own keys within the date window, reads the signatures of the articles sharing one, and then every member in
+the window of the clusters those match (placement weighs a cluster's members); the rest of the window is never
+read. The pairs are then found with numpy: all band keys sorted together, equal keys read off as candidate
+pairs. Before the index, every batch read the whole window: one new article against 350,000 cost 17.8 s and
+2.3 GB (issue 13); bench/dedup.py --scale measures the growth now. During development, a crawl cycle of
 bench/dedup.py (100 new articles against 12,000 stored) took 3.9 s with datasketch's MinHashLSH rebuilt from
 the stored signatures, 0.7 s with this banding, 0.5 s with this placement (0.75 s single linkage, same run
 conditions: a shared, busy machine). On the bench's 100 chains of six follow-ups the largest cluster is
@@ -54,6 +59,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from monitor.store import Store
+from monitor.store.bands import StoredSignature, cluster_signatures, replace_bands, sharing_a_band
 from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
 from monitor.text import search_key
 
@@ -73,6 +79,7 @@ WINDOW = timedelta(days=7)
 # 1 - (1 - 0.35**2)**64 = 0.9998 for the bodies, 1 - (1 - 0.5**3)**42 = 0.996 for the heads.
 BODY_BANDS = (64, 2)
 HEAD_BANDS = (42, 3)
+_HEAD_FIRST = BODY_BANDS[0]  # head bands are numbered after the body bands: one key space in the index
 _CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
 _BLOCK = 64  # rows per block of a cluster's all-pairs comparison: bounded memory for a large cluster
 
@@ -152,14 +159,26 @@ def is_same_story(a: Signature, b: Signature) -> bool:
     return estimate_similarity(a, b) >= threshold
 
 
-def _band_keys(values: np.ndarray[Any, Any], bands: tuple[int, int]) -> np.ndarray[Any, np.dtype[np.uint64]]:
-    """One 64-bit key per (row, band): the band's r hash values and its index, mixed (wrapping arithmetic)."""
+def _band_keys(
+    values: np.ndarray[Any, Any], bands: tuple[int, int], first: int = 0
+) -> np.ndarray[Any, np.dtype[np.uint64]]:
+    """One 64-bit key per (row, band): the band's r hash values and its number (from `first`), mixed (wrapping
+    arithmetic)."""
     count, r = bands
     grouped = values[:, : count * r].astype(np.uint64).reshape(len(values), count, r)
-    keys = np.broadcast_to(np.arange(count, dtype=np.uint64), grouped.shape[:2]).copy()
+    keys = np.broadcast_to(np.arange(first, first + count, dtype=np.uint64), grouped.shape[:2]).copy()
     for column in range(r):
         keys = keys * _MIX + grouped[:, :, column]
     return keys
+
+
+def band_keys(signature: Signature) -> list[int]:
+    """The band keys the index keeps for a signature (signed 64-bit): its body bands when it has a body, then
+    its head bands, numbered after the body bands."""
+    parts = [_band_keys(signature.head[None, :], HEAD_BANDS, _HEAD_FIRST)]
+    if signature.body is not None:
+        parts.insert(0, _band_keys(signature.body[None, :], BODY_BANDS))
+    return [int(key) for key in np.concatenate(parts, axis=1).ravel().view(np.int64)]
 
 
 def _candidates(keys: np.ndarray[Any, Any], is_new: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.intp]]:
@@ -204,7 +223,7 @@ def _matching_pairs(
         bodies = np.stack([signature.body for signature in signatures if signature.body is not None])
         pairs = _candidates(_band_keys(bodies, BODY_BANDS), is_new[full])
         found.append(full[pairs[_similar_rows(bodies, pairs) >= BODY_THRESHOLD]])
-    pairs = _candidates(_band_keys(heads, HEAD_BANDS), is_new)
+    pairs = _candidates(_band_keys(heads, HEAD_BANDS, _HEAD_FIRST), is_new)
     pairs = pairs[short[pairs[:, 0]] | short[pairs[:, 1]]]
     found.append(pairs[_similar_rows(heads, pairs) >= HEAD_THRESHOLD])
     matches = np.concatenate(found)
@@ -275,19 +294,10 @@ def _assign(session: Session, ids: list[int], now: datetime) -> dict[int, int]:
     published = {row.id: row.published_at for row in fresh}
     start = min(published.values()) - WINDOW
     end = min(max(published.values()) + WINDOW, now + WINDOW)
-    neighbours = session.execute(
-        select(ArticleRow.id, ArticleRow.published_at, ArticleRow.cluster_id, ArticleRow.signature).where(
-            ArticleRow.published_at >= start,
-            ArticleRow.published_at <= end,
-            ArticleRow.cluster_id.is_not(None),
-            ArticleRow.signature.is_not(None),
-        )
-    )
-    rows: list[tuple[int, datetime, Signature, int]] = [
-        (near.id, near.published_at, Signature.from_bytes(near.signature), near.cluster_id) for near in neighbours
-    ]
+    placed = [(row.id, row.published_at, sig, row.id) for row in fresh if (sig := signatures[row.id]) is not None]
+    rows = _neighbours(session, placed, start, end)
     stored = len(rows)
-    rows += [(row.id, row.published_at, sig, row.id) for row in fresh if (sig := signatures[row.id]) is not None]
+    rows += placed
     roots = sorted({cluster for _, _, _, cluster in rows[:stored]})
     root_dates = {
         root.id: root.published_at
@@ -304,10 +314,35 @@ def _assign(session: Session, ids: list[int], now: datetime) -> dict[int, int]:
         update(ArticleRow),
         [{"id": row.id, "cluster_id": assigned[row.id], "signature": _as_bytes(signatures[row.id])} for row in fresh],
     )
+    replace_bands(session, [(article_id, when, band_keys(signature)) for article_id, when, signature, _ in placed])
     for old, new in renamed.items():
         _rename_cluster(session, old, new)
     log.info("dedup: %d new articles in %d clusters", len(assigned), len(set(assigned.values())))
     return assigned
+
+
+def _neighbours(
+    session: Session, new: Sequence[tuple[int, datetime, Signature, int]], start: datetime, end: datetime
+) -> list[tuple[int, datetime, Signature, int]]:
+    """The stored articles of [start, end] that placing `new` can involve: every member in the window of each
+    cluster that one of them matches. Only the articles sharing a band key with a new one are read to find
+    those clusters (the band index); the rest of the window is never read."""
+    if not new:
+        return []
+    keys = [key for _, _, signature, _ in new for key in band_keys(signature)]
+    shared = [_decoded(row) for row in sharing_a_band(session, keys, start, end)]
+    if not shared:
+        return []
+    rows = shared + list(new)
+    is_new = np.arange(len(rows)) >= len(shared)
+    seconds = np.array([when.timestamp() for _, when, _, _ in rows])
+    pairs = _matching_pairs([signature for _, _, signature, _ in rows], is_new, seconds)
+    clusters = {rows[index][3] for index in pairs.ravel().tolist() if index < len(shared)}
+    return [_decoded(row) for row in cluster_signatures(session, clusters, start, end)]
+
+
+def _decoded(row: StoredSignature) -> tuple[int, datetime, Signature, int]:
+    return (row.id, row.published_at, Signature.from_bytes(row.signature), row.cluster_id)
 
 
 def _place(

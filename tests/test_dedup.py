@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from ro_stories import (
     AGENCY_TEXT,
     AGENCY_TITLE,
@@ -34,19 +35,24 @@ from ro_stories import (
     with_cedilla,
 )
 from rows import OUTLETS, add_article, add_outlets
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from monitor.dedup import (
+    BODY_BANDS,
     BODY_THRESHOLD,
+    HEAD_BANDS,
     HEAD_THRESHOLD,
     Signature,
     assign_clusters,
+    band_keys,
     compute_signature,
     estimate_similarity,
     is_same_story,
 )
 from monitor.store import Store
-from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
+from monitor.store.bands import epoch_seconds
+from monitor.store.db import _alembic_config
+from monitor.store.models import AlertRow, ArticleBandRow, ArticleRow, CorrectionRow
 
 T0 = datetime(2026, 5, 14, 19, 5, tzinfo=UTC)
 AGENCY = compute_signature(AGENCY_TITLE, AGENCY_TEXT)
@@ -325,3 +331,70 @@ def test_full_copy_absorbs_an_earlier_summary_it_bridges(store: Store) -> None:
     with store.session() as session:
         clusters = dict(session.execute(select(ArticleRow.id, ArticleRow.cluster_id)).all())
     assert clusters == {agency.id: agency.id, summary.id: agency.id, local.id: agency.id}
+
+
+# Words of the week's other news, for stories that share nothing with the agency's (random order: no phrase).
+_OTHER_NEWS_TEXT = (
+    "consiliul județean a aprobat bugetul pentru drumurile comunale podul peste mureș licitația lucrările "
+    "primăria anunță programul de vaccinare elevii profesorii concursul olimpiada bibliotecă festivalul "
+    "cetatea turiștii cazare muzeul expoziția pompierii incendiul gospodăria fermierii subvenția recolta "
+    "poliția rutieră controlul șoferii amenzile permisul autobuzul transportul tarifele apa canalizarea"
+)
+_OTHER_NEWS = _OTHER_NEWS_TEXT.split()
+
+
+def _other_story(rng: random.Random) -> str:
+    return " ".join(rng.choice(_OTHER_NEWS) for _ in range(150))
+
+
+def test_only_the_articles_sharing_a_band_key_are_read(any_store: Store) -> None:
+    """A new article reads the signatures of the articles sharing one of its band keys (and of their clusters),
+    never the rest of the window: here the week's 300 other stories have unreadable signatures, which reading
+    the whole window (as before the band index) would trip over."""
+    rng = random.Random(4)
+    with any_store.session() as session:
+        add_outlets(session)
+        agency = add_article(session, "agerpres", AGENCY_TITLE, AGENCY_TEXT, T0)
+        others = [
+            add_article(session, "alba24", f"Știrea {n}", _other_story(rng), T0 - timedelta(days=3, minutes=29 * n))
+            for n in range(300)
+        ]
+        other_ids = [other.id for other in others]
+    assigned = assign_clusters(any_store, [agency.id, *other_ids], now=T0)
+    assert len(set(assigned.values())) == 301
+    with any_store.session() as session:
+        session.execute(update(ArticleRow).where(ArticleRow.id.in_(other_ids)).values(signature=b"unreadable"))
+        copy = add_article(session, "digi24", NO_DIACRITICS_TITLE, NO_DIACRITICS_TEXT, T0 + timedelta(hours=1))
+        summary = add_article(session, "alba24", SUMMARY_TITLE, "", T0 + timedelta(hours=2), summary=SUMMARY_TEXT)
+    assert assign_clusters(any_store, [copy.id, summary.id], now=T0 + timedelta(hours=2)) == {
+        copy.id: agency.id,
+        summary.id: agency.id,
+    }
+
+
+def _bands(store: Store) -> dict[int, set[tuple[int, int]]]:
+    found: dict[int, set[tuple[int, int]]] = {}
+    with store.session() as session:
+        for row in session.execute(select(ArticleBandRow.article_id, ArticleBandRow.key, ArticleBandRow.published)):
+            found.setdefault(row.article_id, set()).add((row.key, row.published))
+    return found
+
+
+def test_band_keys_are_written_with_each_signature_and_backfilled_by_the_migration(any_store: Store) -> None:
+    with any_store.session() as session:
+        add_outlets(session)
+        full = add_article(session, "agerpres", AGENCY_TITLE, AGENCY_TEXT, T0)
+        summary = add_article(session, "digi24", SUMMARY_TITLE, "", T0 + timedelta(hours=1), summary=SUMMARY_TEXT)
+        bare = add_article(session, "alba24", "Prefectul a demisionat", "", T0)  # no signature: no band keys
+    assign_clusters(any_store, [full.id, summary.id, bare.id], now=T0 + timedelta(hours=1))
+    written = _bands(any_store)
+    assert {article_id: len(keys) for article_id, keys in written.items()} == {
+        full.id: BODY_BANDS[0] + HEAD_BANDS[0],
+        summary.id: HEAD_BANDS[0],
+    }
+    assert AGENCY is not None
+    assert written[full.id] == {(key, epoch_seconds(T0)) for key in band_keys(AGENCY)}
+    config = _alembic_config(any_store.engine)
+    command.downgrade(config, "0006")  # an archive from before the band index ...
+    command.upgrade(config, "head")  # ... gets the same band keys from its stored signatures
+    assert _bands(any_store) == written

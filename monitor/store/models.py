@@ -347,3 +347,22 @@ class UsedTokenRow(Base):
 
     token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     used_at: Mapped[datetime]
+
+
+# --- scale (migration 0007) --------------------------------------------------------------------
+
+
+class ArticleBandRow(Base):
+    """One LSH band key of an article's MinHash signature (`dedup.band_keys`): a new article's story candidates
+    are the articles sharing one of its keys within the date window, found through this table's key order.
+
+    The publication time is kept as whole seconds since 1970 (UTC), an integer: about 106 rows per article, so
+    every byte counts (a timestamp string would triple the row on SQLite). On SQLite the table is its own
+    primary key index (WITHOUT ROWID)."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    published: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)

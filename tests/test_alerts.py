@@ -92,8 +92,8 @@ def test_burst_over_crawl_cycles_gives_one_alert_then_one_update(
     assert alert.burst.baseline == pytest.approx(3 / 14)
     assert alert.burst.p_value < profile.alerts.burst.alpha
     assert [m["Subject"] for m in smtp.messages] == [
-        "Alertă: criză mediatică – Horia Vlădescu (3 articole)",
-        "Actualizare 1 – alertă: criză mediatică – Horia Vlădescu (2 articole noi)",
+        "Alertă: criză mediatică – Horia Vlădescu",
+        "Re: Alertă: criză mediatică – Horia Vlădescu",
     ]
     first, update = smtp.messages
     assert "In-Reply-To" not in first  # the update answers the alert: one conversation in the mail client
@@ -102,9 +102,10 @@ def test_burst_over_crawl_cycles_gives_one_alert_then_one_update(
     parts = {p.get_content_type(): p.get_content() for p in smtp.messages[0].walk() if not p.is_multipart()}
     for part in parts.values():
         assert "creștere bruscă a mențiunilor negative" in part
-        assert "3 mențiuni negative în ultimele 6 ore" in part and "0,2 în aceleași ore ale ultimelor 14 zile" in part
+        assert "3 mențiuni negative în ultimele 6 ore" in part and "calculată pe ultimele 14 zile" in part
         assert "https://digi24.example.ro/" in part and "Pregătiți o declarație de presă" in part
-        assert "monitor reply" in part and "--target prefect" in part
+        assert "cereți publicației dreptul la replică" in part
+        assert "monitor reply" not in part and "--target" not in part  # the next steps in words, not commands
     assert ">Horia Vlădescu</mark>" in parts["text/html"]
 
 
@@ -172,7 +173,7 @@ def test_keyword_alert_cooldown_and_update(store: Store, profile: Profile, setti
     assert [(n.kind, n.rule, n.keywords) for n in first] == [("alert", "keyword", ("DNA",))]
     assert same_hour == []
     assert [(n.kind, [v.outlet_id for v in n.articles]) for n in later] == [("update", ["digi24"])]
-    assert alert_subject(later[0]) == "Actualizare 1 – alertă: criză mediatică – Horia Vlădescu (1 articol nou)"
+    assert alert_subject(later[0]) == "Re: Alertă: criză mediatică – Horia Vlădescu"
     assert [(n.kind, [v.outlet_id for v in n.articles]) for n in still_on] == [("update", ["hotnews"])]
     assert [(n.kind, n.rule) for n in after_cooldown] == [("alert", "keyword")]
     with store.session() as session:

@@ -247,9 +247,10 @@ def test_a_burst_over_crawl_cycles_mails_one_alert_then_one_update(
     assert cycles == [[], [("alert", "burst")], [], [("update", "burst")], []]
     subjects = [str(message["Subject"]) for message in smtp.messages]
     assert subjects == [
-        "Alertă: criză mediatică – Horia Vlădescu (3 articole)",
-        "Actualizare 1 – alertă: criză mediatică – Horia Vlădescu (2 articole noi)",
+        "Alertă: criză mediatică – Horia Vlădescu",
+        "Re: Alertă: criză mediatică – Horia Vlădescu",  # the update, in the alert's thread
     ]
+    assert smtp.messages[1]["In-Reply-To"] == smtp.messages[0]["Message-ID"]
     assert all(envelope[1] == ["purtator.cuvant@prefectura-alba.example"] for envelope in smtp.envelopes)
     body = next(p.get_content() for p in smtp.messages[0].walk() if p.get_content_type() == "text/plain")
     assert "Fermierii din Blaj acuză prefectul de incompetență" in body and "Gazeta C" in body

@@ -73,7 +73,7 @@ class MailSink:
 def _kind(message: EmailMessage) -> str:
     """A file-name word for a message, from its subject: sinteza, alerta, actualizare, raport."""
     subject = search_key(str(message["Subject"] or ""))
-    for prefix, kind in (("sinteza", "sinteza"), ("alerta", "alerta"), ("actualizare", "actualizare")):
+    for prefix, kind in (("sinteza", "sinteza"), ("alerta", "alerta"), ("re: alerta", "actualizare")):
         if subject.startswith(prefix):
             return kind
     return "raport" if "lunara" in subject else "mesaj"

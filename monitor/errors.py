@@ -8,7 +8,8 @@ errors at one edge (`monitor.cli.common.LazyGroup.invoke`), the web layer into p
     ├── FeedError          a response is not a usable RSS/Atom feed (recorded in the feed's state)
     └── RequestError       what a user asked cannot be done as asked
         ├── SearchError, ExportError, CorrectionError
-        └── ReportError, ReplyError
+        ├── ReportError, ReplyError
+        └── AccountError   a workspace account cannot be made, changed or signed in
 """
 
 from __future__ import annotations
@@ -60,3 +61,7 @@ class ReportError(RequestError):
 
 class ReplyError(RequestError):
     """A letter that cannot be drafted or a status that cannot be set."""
+
+
+class AccountError(RequestError):
+    """A workspace account that cannot be made or changed, or a sign-in refused."""

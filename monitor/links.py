@@ -89,9 +89,7 @@ def make_token(settings: Settings, purpose: LinkPurpose, profile_id: str, object
 def read_token(settings: Settings, purpose: LinkPurpose, token: str) -> LinkToken:
     """The link's content; LinkError (in Romanian) when it is forged, expired or made for another purpose."""
     try:
-        payload = _serializer(settings).loads(
-            token, salt=purpose.value, max_age=int(purpose.lifetime.total_seconds())
-        )
+        payload = _serializer(settings).loads(token, salt=purpose.value, max_age=int(purpose.lifetime.total_seconds()))
     except SignatureExpired as error:
         raise LinkError("Linkul a expirat. Deschideți spațiul de lucru și faceți acțiunea de acolo.") from error
     except BadSignature as error:

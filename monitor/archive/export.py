@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -154,9 +154,12 @@ STORY_FIELDS = (
 )
 
 
-def write_xlsx(store: Store, profile: Profile, path: Path, where: ExportFilter) -> int:
+def write_xlsx(
+    store: Store, profile: Profile, path: Path, where: ExportFilter, *, views: Iterable[MentionView] | None = None
+) -> int:
     """An Excel workbook: the appearances (one row per article and target), and the stories (one row per story,
-    every target with its tone); written beside `path` and moved into place when complete. Returns the rows."""
+    every target with its tone); written beside `path` and moved into place when complete. Returns the rows.
+    `views`: these mentions (a search's results) instead of the filter's."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -166,7 +169,7 @@ def write_xlsx(store: Store, profile: Profile, path: Path, where: ExportFilter) 
     sheet.append([label for _, label in FIELDS])
     stories: dict[int, dict[str, Any]] = {}
     written = 0
-    for view in iter_mentions(store, profile, where):
+    for view in iter_mentions(store, profile, where) if views is None else views:
         record = _for_people(export_record(view, profile))
         record["published"] = view.published_at.astimezone(profile.zone).replace(tzinfo=None)  # a real Excel date
         sheet.append([record[key] for key, _ in FIELDS])
@@ -213,11 +216,21 @@ def write_xlsx(store: Store, profile: Profile, path: Path, where: ExportFilter) 
     return written
 
 
-def write_export(store: Store, profile: Profile, out: TextIO, fmt: Format, where: ExportFilter) -> int:
-    """Write the filtered mentions to `out` as CSV or JSON lines; returns the number of rows."""
+def write_export(
+    store: Store,
+    profile: Profile,
+    out: TextIO,
+    fmt: Format,
+    where: ExportFilter,
+    *,
+    views: Iterable[MentionView] | None = None,
+) -> int:
+    """Write the filtered mentions (or `views`, a search's results) to `out` as CSV or JSON lines; returns the
+    number of rows."""
     if fmt not in ("csv", "jsonl"):
         raise ExportError(f"format necunoscut «{fmt}»: csv sau jsonl")
-    views = iter_mentions(store, profile, where)
+    if views is None:
+        views = iter_mentions(store, profile, where)
     written = 0
     if fmt == "csv":
         writer = csv.writer(out, delimiter=";")  # what a Romanian Excel splits into columns (with the UTF-8 BOM)

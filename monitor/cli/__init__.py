@@ -18,6 +18,7 @@ _MODULES = {
     "monitor.cli.crawl": ["crawl"],
     "monitor.cli.delivery": ["digest", "alerts", "send", "run"],
     "monitor.cli.demo": ["demo"],
+    "monitor.cli.web": ["web", "user"],
 }
 cast(LazyGroup, cli).modules.update({name: module for module, names in _MODULES.items() for name in names})
 

@@ -9,10 +9,9 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -22,6 +21,7 @@ from monitor.archive.learning import learn
 from monitor.archive.search import SearchHit, search_articles
 from monitor.cli.common import Day, Month, cli, open_store, profile_option, resolve_profile, settings_of
 from monitor.config import Profile
+from monitor.days import local_span
 from monitor.deliver.imagology import previous_month
 from monitor.deliver.render import date_ro, month_ro, tone_ro
 from monitor.deliver.reply import draft_reply, set_reply_status
@@ -35,15 +35,6 @@ _TONE = click.Choice(sorted([*(tone.value for tone in Tone), *(tone.label for to
 
 def _tone(value: str | None) -> Tone | None:
     return None if value is None else Tone.parse(value)
-
-
-def _period(start: date | None, end: date | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
-    """--from and --to are local calendar days, both included."""
-    if start is not None and end is not None and end < start:
-        raise click.ClickException("--to este înaintea lui --from")
-    first = datetime.combine(start, time.min, zone) if start is not None else None
-    after = datetime.combine(end + timedelta(days=1), time.min, zone) if end is not None else None
-    return first, after
 
 
 @dataclass(frozen=True)
@@ -85,7 +76,7 @@ def _with_filters(target_help: str, tone_help: str) -> Callable[[Callable[..., N
                 close = [o.id for o in sources.outlets if outlet.lower() in (o.id + " " + o.name).lower()][:5]
                 hint = f"; poate: {', '.join(close)}" if close else ""
                 raise click.ClickException(f"Publicația «{outlet}» nu există în sources.yaml{hint}")
-            first, after = _period(start, end, profile.zone)
+            first, after = local_span(start, end, profile.zone)
             where = ExportFilter(first, after, _target(profile, target), _tone(tone), outlet)
             command(_Selection(settings, profile, where), **rest)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from datetime import date, datetime
+from datetime import date
 from importlib.metadata import version as _installed_version
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import click
 
 from monitor.cli.romanian import speak_romanian
 from monitor.config import Profile, Sources, load_profile, load_sources
+from monitor.days import parse_day, parse_month
 from monitor.errors import ConfigError, PresaError, StoreError
 from monitor.settings import Settings
 from monitor.store import Store
@@ -94,11 +95,9 @@ class Day(click.ParamType):
         if isinstance(value, date):
             return value
         text = str(value).strip()
-        for layout in ("%d.%m.%Y", "%Y-%m-%d"):
-            try:
-                return datetime.strptime(text, layout).date()
-            except ValueError:
-                continue
+        day = parse_day(text)
+        if day is not None:
+            return day
         self.fail(f"dată invalidă «{text}»: scrieți zz.ll.aaaa (de exemplu 01.11.2026) sau aaaa-ll-zz", param, ctx)
 
 
@@ -111,11 +110,9 @@ class Month(click.ParamType):
         if isinstance(value, date):
             return value.replace(day=1)
         text = str(value).strip()
-        for layout in ("%m.%Y", "%Y-%m"):
-            try:
-                return datetime.strptime(text, layout).date()
-            except ValueError:
-                continue
+        month = parse_month(text)
+        if month is not None:
+            return month
         self.fail(f"lună invalidă «{text}»: scrieți ll.aaaa (de exemplu 10.2026) sau aaaa-ll", param, ctx)
 
 

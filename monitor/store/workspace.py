@@ -1,0 +1,114 @@
+"""The queries of the web workspace that the CLI does not share: an object only within its profile (anything
+else reads as missing), a story's corrections, a profile's alerts and letters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import Session
+
+from monitor.store.models import (
+    AlertRow,
+    ArticleRow,
+    ArticleSourceRow,
+    CorrectionRow,
+    MentionRow,
+    OutletRow,
+    ReplyRow,
+)
+
+
+def profile_article(session: Session, profile_id: str, article_id: int) -> ArticleRow | None:
+    """The article when the profile has a mention in it; None otherwise (another prefecture's article included)."""
+    seen = exists().where(MentionRow.article_id == article_id, MentionRow.profile_id == profile_id)
+    return session.scalar(select(ArticleRow).where(ArticleRow.id == article_id, seen))
+
+
+def story_corrections(session: Session, profile_id: str, cluster_id: int) -> list[CorrectionRow]:
+    """The corrections the office made to one story, newest first."""
+    return list(
+        session.scalars(
+            select(CorrectionRow)
+            .where(CorrectionRow.profile_id == profile_id, CorrectionRow.cluster_id == cluster_id)
+            .order_by(CorrectionRow.id.desc())
+        ).all()
+    )
+
+
+def withdraw_correction(session: Session, profile_id: str, correction_id: int) -> CorrectionRow | None:
+    """Delete one correction of the profile (the tone falls back to the one before); None when it is not theirs."""
+    row = session.scalar(
+        select(CorrectionRow).where(CorrectionRow.id == correction_id, CorrectionRow.profile_id == profile_id)
+    )
+    if row is not None:
+        session.execute(delete(CorrectionRow).where(CorrectionRow.id == correction_id))
+    return row
+
+
+def profile_alerts(session: Session, profile_id: str, *, limit: int = 100) -> Sequence[AlertRow]:
+    """The profile's alerts, open ones first, newest first."""
+    return session.scalars(
+        select(AlertRow)
+        .where(AlertRow.profile_id == profile_id)
+        .order_by(AlertRow.closed_at.is_not(None), AlertRow.started_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def profile_alert(session: Session, profile_id: str, alert_id: int) -> AlertRow | None:
+    return session.scalar(select(AlertRow).where(AlertRow.id == alert_id, AlertRow.profile_id == profile_id))
+
+
+def articles_by_id(session: Session, article_ids: Sequence[int]) -> dict[int, ArticleRow]:
+    rows = session.scalars(select(ArticleRow).where(ArticleRow.id.in_(article_ids))).all() if article_ids else []
+    return {row.id: row for row in rows}
+
+
+def profile_letters(session: Session, profile_id: str) -> Sequence[ReplyRow]:
+    return session.scalars(
+        select(ReplyRow).where(ReplyRow.profile_id == profile_id).order_by(ReplyRow.created_at.desc())
+    ).all()
+
+
+def profile_letter(session: Session, profile_id: str, letter_id: int) -> ReplyRow | None:
+    return session.scalar(select(ReplyRow).where(ReplyRow.id == letter_id, ReplyRow.profile_id == profile_id))
+
+
+def effective_tone(session: Session, profile_id: str, cluster_id: int, article_id: int, target_id: str) -> str | None:
+    """The tone the office sees for a target in a story: its latest correction, else the automatic one."""
+    corrected = session.scalar(
+        select(CorrectionRow.tone)
+        .where(CorrectionRow.profile_id == profile_id, CorrectionRow.cluster_id == cluster_id)
+        .where(CorrectionRow.target_id == target_id, CorrectionRow.tone.is_not(None))
+        .order_by(CorrectionRow.id.desc())
+        .limit(1)
+    )
+    if corrected is not None:
+        return corrected
+    return session.scalar(
+        select(MentionRow.tone).where(
+            MentionRow.article_id == article_id, MentionRow.profile_id == profile_id, MentionRow.target_id == target_id
+        )
+    )
+
+
+def recent_articles_by_outlet(session: Session, since: datetime) -> dict[str, int]:
+    """How many articles each outlet carried since `since` (first seen), every copy counted for its outlet."""
+    rows = session.execute(
+        select(ArticleSourceRow.outlet_id, func.count(func.distinct(ArticleSourceRow.article_id)))
+        .where(ArticleSourceRow.first_seen_at >= since)
+        .group_by(ArticleSourceRow.outlet_id)
+    ).all()
+    return {outlet_id: int(count) for outlet_id, count in rows}
+
+
+def outlet_name(session: Session, outlet_id: str) -> str:
+    return session.scalar(select(OutletRow.name).where(OutletRow.id == outlet_id)) or outlet_id
+
+
+def outlet_names(session: Session, outlet_ids: set[str]) -> dict[str, str]:
+    if not outlet_ids:
+        return {}
+    return dict(session.execute(select(OutletRow.id, OutletRow.name).where(OutletRow.id.in_(outlet_ids))).all())

@@ -1,0 +1,33 @@
+"""«Jurnal»: the audit log, for admins: who changed what, when, before and after."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from monitor.accounts import User, audit_log
+from monitor.web.security import admin
+from monitor.web.workspace import Workspace, workspace
+
+router = APIRouter()
+
+ACTIONS = {
+    "user.add": "cont nou",
+    "user.password": "parolă schimbată",
+    "user.active": "cont activat/dezactivat",
+    "session.start": "autentificare",
+    "correction.tone": "corecție de ton",
+    "correction.topic": "temă adăugată",
+    "correction.undo": "corecție anulată",
+    "alert.acknowledge": "alertă preluată",
+    "alert.mute": "alertă fără actualizări",
+    "alert.close": "alertă închisă",
+    "letter.draft": "scrisoare de replică redactată",
+    "letter.edit": "scrisoare de replică modificată",
+    "letter.status": "stare scrisoare de replică",
+}
+
+
+@router.get("/jurnal")
+def audit_page(request: Request, user: User = Depends(admin), ws: Workspace = Depends(workspace)) -> Response:
+    return ws.page(request, "audit.html.j2", rows=audit_log(ws.store, profiles=None), actions=ACTIONS, title="Jurnal")

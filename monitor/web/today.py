@@ -1,0 +1,255 @@
+"""«Azi»: the stories since the last digest, one card each, and the press office's corrections on them (tone per
+target, an added topic, undo), which apply to every copy of the story."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from monitor.accounts import User, audit
+from monitor.archive.corrections import record_correction
+from monitor.config import Profile
+from monitor.days import parse_day
+from monitor.deliver.digest import Digest, StoryItem, build_digest, digest_window, story_of
+from monitor.errors import CorrectionError, RequestError
+from monitor.nlp import topic_labels
+from monitor.record import MentionView, Tone
+from monitor.store.models import CorrectionRow
+from monitor.store.queries import mentions_between
+from monitor.store.workspace import (
+    effective_tone,
+    outlet_name,
+    profile_article,
+    story_corrections,
+    withdraw_correction,
+)
+from monitor.web.security import current_user, editor
+from monitor.web.workspace import NotFound, Workspace, workspace
+
+router = APIRouter()
+
+
+def next_digest_day(profile: Profile, now: datetime) -> date:
+    """The day of the next digest: today's until its time has passed, then tomorrow's."""
+    today = now.astimezone(profile.zone).date()
+    return today if now < digest_window(profile, today)[1] else today + timedelta(days=1)
+
+
+def chosen_day(profile: Profile, zi: str | None) -> date:
+    """The digest day asked for (?zi=zz.ll.aaaa: a past digest, or the demo's month), else the next one."""
+    if zi:
+        day = parse_day(zi)
+        if day is None:
+            raise RequestError(f"data «{zi}» nu poate fi citită: scrieți zz.ll.aaaa, de exemplu 01.11.2026")
+        return day
+    return next_digest_day(profile, datetime.now(UTC))
+
+
+def digest_of(ws: Workspace, profile: Profile, day: date) -> Digest:
+    with ws.store.session() as session:
+        return build_digest(session, profile, day)
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@router.get("/p/{profile_id}/azi")
+def today_page(
+    request: Request,
+    profile_id: str,
+    zi: str | None = None,
+    user: User = Depends(current_user),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    profile = ws.profile(user, profile_id)
+    digest = digest_of(ws, profile, chosen_day(profile, zi))
+    return ws.page(
+        request, "today.html.j2", profile=profile, d=digest, zi=zi or "", topics=topic_labels(profile), title="Azi"
+    )
+
+
+def _story_now(ws: Workspace, profile: Profile, day: date, cluster_id: int, article_id: int) -> StoryItem | None:
+    """The story as «Azi» of `day` shows it, or, outside that digest's window, as the article's own card."""
+    digest = digest_of(ws, profile, day)
+    found = next((s for s in (*digest.react, *digest.stories) if s.cluster_id == cluster_id), None)
+    if found is not None:
+        return found
+    with ws.store.session() as session:
+        views = _article_views(session, profile, article_id)
+    return story_of(views, profile) if views else None
+
+
+def _article_views(session: Session, profile: Profile, article_id: int) -> list[MentionView]:
+    article = profile_article(session, profile.id, article_id)
+    if article is None:
+        return []
+    moment = article.published_at
+    views = mentions_between(session, profile.id, moment, moment + timedelta(microseconds=1))
+    return [view for view in views if view.article_id == article_id]
+
+
+def _card(
+    request: Request, ws: Workspace, profile: Profile, day: date, cluster_id: int, done: CorrectionRow
+) -> Response:
+    """The story's card again (htmx swaps it in place), or a confirmation when the story is not in «Azi»."""
+    story = _story_now(ws, profile, day, cluster_id, done.article_id)
+    if not _is_htmx(request):
+        return RedirectResponse(request.headers.get("referer") or f"/p/{profile.id}/azi", status_code=303)
+    return ws.page(request, "story_card.html.j2", profile=profile, story=story, done=done, topics=topic_labels(profile))
+
+
+@router.post("/p/{profile_id}/articole/{article_id}/ton")
+def correct_tone(
+    request: Request,
+    profile_id: str,
+    article_id: int,
+    tinta: str = Form(...),
+    ton: str = Form(...),
+    motiv: str = Form(""),
+    zi: str = Form(""),
+    user: User = Depends(editor),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    profile = ws.profile(user, profile_id)
+    target = profile.find_target(tinta)
+    tone = Tone.parse(ton)
+    if target is None or tone is None:
+        raise CorrectionError(f"ținta «{tinta}» sau tonul «{ton}» nu există în profilul {profile.institution}")
+    now = datetime.now(UTC)
+    with ws.store.session() as session:
+        article = profile_article(session, profile.id, article_id)
+        if article is None:
+            raise NotFound()
+        before = effective_tone(session, profile.id, article.cluster_id or article.id, article.id, target.id)
+    row = record_correction(
+        ws.store, profile.id, article_id, target.id, tone=tone, author=user.login, reason=motiv, now=now
+    )
+    with ws.store.session() as session:
+        audit(
+            session,
+            user.login,
+            "correction.tone",
+            now=now,
+            profile_id=profile.id,
+            subject=f"articolul {article_id} (subiectul {row.cluster_id}), {target.name}",
+            before={"ton": before},
+            after={"ton": tone.value, "motiv": motiv.strip()},
+        )
+    return _card(request, ws, profile, chosen_day(profile, zi), row.cluster_id, row)
+
+
+@router.post("/p/{profile_id}/articole/{article_id}/tema")
+def add_topic(
+    request: Request,
+    profile_id: str,
+    article_id: int,
+    tema: str = Form(...),
+    zi: str = Form(""),
+    user: User = Depends(editor),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    profile = ws.profile(user, profile_id)
+    now = datetime.now(UTC)
+    with ws.store.session() as session:
+        if profile_article(session, profile.id, article_id) is None:
+            raise NotFound()
+    labels = topic_labels(profile)
+    row = record_correction(
+        ws.store,
+        profile.id,
+        article_id,
+        profile.targets[0].id,
+        topic=tema,
+        author=user.login,
+        reason="",
+        now=now,
+        topics=labels,
+    )
+    with ws.store.session() as session:
+        audit(
+            session,
+            user.login,
+            "correction.topic",
+            now=now,
+            profile_id=profile.id,
+            subject=f"articolul {article_id} (subiectul {row.cluster_id})",
+            after={"tema": tema},
+        )
+    return _card(request, ws, profile, chosen_day(profile, zi), row.cluster_id, row)
+
+
+@router.post("/p/{profile_id}/corectii/{correction_id}/anulare")
+def undo_correction(
+    request: Request,
+    profile_id: str,
+    correction_id: int,
+    zi: str = Form(""),
+    user: User = Depends(editor),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    profile = ws.profile(user, profile_id)
+    now = datetime.now(UTC)
+    with ws.store.session() as session:
+        row = withdraw_correction(session, profile.id, correction_id)
+        if row is None:
+            raise NotFound()
+        audit(
+            session,
+            user.login,
+            "correction.undo",
+            now=now,
+            profile_id=profile.id,
+            subject=f"articolul {row.article_id} (subiectul {row.cluster_id}), ținta {row.target_id}",
+            before={"ton": row.tone, "tema": row.topic, "autor": row.author},
+            after=None,
+        )
+    story = _story_now(ws, profile, chosen_day(profile, zi), row.cluster_id, row.article_id)
+    if not _is_htmx(request):
+        return RedirectResponse(f"/p/{profile.id}/azi", status_code=303)
+    return ws.page(
+        request,
+        "story_card.html.j2",
+        profile=profile,
+        story=story,
+        done=None,
+        undone=row,
+        topics=topic_labels(profile),
+    )
+
+
+@router.get("/p/{profile_id}/articole/{article_id}")
+def article_page(
+    request: Request,
+    profile_id: str,
+    article_id: int,
+    user: User = Depends(current_user),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """One article: its story card (tones, topics, actions), the corrections' history, its text."""
+    profile = ws.profile(user, profile_id)
+    with ws.store.session() as session:
+        article = profile_article(session, profile.id, article_id)
+        if article is None:
+            raise NotFound()
+        cluster_id = article.cluster_id if article.cluster_id is not None else article.id
+        corrections = story_corrections(session, profile.id, cluster_id)
+        outlet = outlet_name(session, article.outlet_id)
+        views = _article_views(session, profile, article.id)
+    story = story_of(views, profile) if views else None
+    return ws.page(
+        request,
+        "article.html.j2",
+        profile=profile,
+        article=article,
+        outlet=outlet,
+        guessed=bool(views and views[0].date_guessed),
+        story=story,
+        corrections=corrections,
+        target_ids={target.id for target in profile.targets},
+        topics=topic_labels(profile),
+        title=article.title,
+    )

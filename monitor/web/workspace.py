@@ -1,0 +1,117 @@
+"""What every request of the workspace shares: settings, the store, the configuration (re-read when its files
+change, so an edited profile is picked up without a restart), the templates, and the access rules."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from monitor.accounts import User
+from monitor.config import Profile, Sources, load_all
+from monitor.deliver.render import environment as documents_environment
+from monitor.errors import ConfigError
+from monitor.links import secret_key
+from monitor.record import LetterStatus, Tone
+from monitor.settings import Settings
+from monitor.store.db import Store
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+class NotFound(HTTPException):
+    """404 with a Romanian page: also what a user gets for another profile's data (its existence is not told)."""
+
+    def __init__(self, what: str = "Pagina nu există sau nu aveți acces la ea.") -> None:
+        super().__init__(404, what)
+
+
+class Forbidden(HTTPException):
+    """403: the user sees the profile but their role may not do this."""
+
+    def __init__(self, what: str = "Rolul dumneavoastră nu permite această acțiune.") -> None:
+        super().__init__(403, what)
+
+
+def _stamp(settings: Settings) -> tuple[tuple[str, float], ...]:
+    files = [settings.sources_path, *sorted(settings.pipelines_dir.glob("*.yaml"))]
+    return tuple((str(path), path.stat().st_mtime) for path in files if path.exists())
+
+
+@dataclass
+class Workspace:
+    """One per server; thread-safe (uvicorn runs sync routes in a thread pool)."""
+
+    settings: Settings
+    store: Store
+    key: str = ""
+    _stamp: tuple[tuple[str, float], ...] = ()
+    _config: tuple[Sources, dict[str, Profile]] | None = None
+    _lock: Lock = field(default_factory=Lock)
+    templates: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.key = secret_key(self.settings)
+        self.templates = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.filters.update(documents_environment(self.settings.templates_dir).filters)
+        self.templates.globals.update(tones=tuple(Tone), status_label=lambda status: LetterStatus(status).label)
+        self.config()  # a bad configuration stops the server at start-up, with every problem listed
+
+    def config(self) -> tuple[Sources, dict[str, Profile]]:
+        """The configuration, re-read when a file changed; a broken edit keeps the last good one (and is logged)."""
+        with self._lock:
+            stamp = _stamp(self.settings)
+            if self._config is None or stamp != self._stamp:
+                try:
+                    sources, profiles = load_all(self.settings.sources_path, self.settings.pipelines_dir)
+                except ConfigError as error:
+                    if self._config is None:
+                        raise
+                    log.error("configuration changed but is invalid; keeping the previous one:\n%s", error)
+                else:
+                    self._config = sources, {profile.id: profile for profile in profiles}
+                self._stamp = stamp
+            assert self._config is not None
+            return self._config
+
+    def profiles_of(self, user: User) -> list[Profile]:
+        return [profile for profile in self.config()[1].values() if user.sees(profile.id)]
+
+    def profile(self, user: User, profile_id: str) -> Profile:
+        """The profile if the user sees it; otherwise 404, as for a profile that does not exist."""
+        profile = self.config()[1].get(profile_id)
+        if profile is None or not user.sees(profile_id):
+            raise NotFound()
+        return profile
+
+    def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        """A whole page (or, for htmx, the fragment a template renders)."""
+        context.setdefault("user", getattr(request.state, "user", None))
+        context.setdefault("csrf", getattr(request.state, "csrf", ""))
+        context.setdefault("profile", None)
+        if context["user"] is not None:
+            context.setdefault("profiles", self.profiles_of(context["user"]))
+        else:
+            context.setdefault("profiles", [])
+        html = self.templates.get_template(template).render(request=request, **context)
+        return HTMLResponse(html, status_code=status_code)
+
+
+def workspace(request: Request) -> Workspace:
+    ws: Workspace = request.app.state.workspace
+    return ws

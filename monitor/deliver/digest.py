@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Target
+from monitor.deliver.county import CountyStory, county_stories
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, last_ro, number_ro
 from monitor.nlp import topic_labels
@@ -161,6 +162,7 @@ class Digest:
     top_outlets: tuple[tuple[str, int], ...]
     react: tuple[StoryItem, ...]  # «De reacționat», most important first
     stories: tuple[StoryItem, ...]  # the rest, most important first
+    county: tuple[CountyStory, ...]  # «Județul azi»: the county's stories that name no target, most outlets first
     targets: tuple[TargetCount, ...]
     health: CollectionHealth
     summary: str
@@ -217,6 +219,7 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
         top_outlets=tuple(outlets.most_common(TOP)),
         react=tuple(item for item in items if item.reaction),
         stories=tuple(item for item in items if not item.reaction),
+        county=county_stories(session, profile, start, end, labels),
         targets=tuple(_target_counts(profile, views)),
         health=collection_health(session, end),
         summary="",

@@ -57,10 +57,6 @@ def profile_alerts(session: Session, profile_id: str, *, limit: int = 100) -> Se
     ).all()
 
 
-def profile_alert(session: Session, profile_id: str, alert_id: int) -> AlertRow | None:
-    return session.scalar(select(AlertRow).where(AlertRow.id == alert_id, AlertRow.profile_id == profile_id))
-
-
 def articles_by_id(session: Session, article_ids: Sequence[int]) -> dict[int, ArticleRow]:
     rows = session.scalars(select(ArticleRow).where(ArticleRow.id.in_(article_ids))).all() if article_ids else []
     return {row.id: row for row in rows}

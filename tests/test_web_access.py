@@ -1,0 +1,275 @@
+"""The workspace's access rules over plain HTTP: sign-in, sessions, CSRF, roles, and one prefecture's data kept from
+another on every route."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+from starlette.testclient import TestClient
+from web_setup import HOSTILE_TITLE, PASSWORD, Scene, build_scene, sign_in
+
+from monitor.store.models import AlertRow, AuditRow, CorrectionRow, UserRow, WebSessionRow
+from monitor.web import create_app
+
+
+@pytest.fixture
+def scene(tmp_path: Path) -> Iterator[Scene]:
+    scene = build_scene(tmp_path)
+    yield scene
+    scene.store.close()
+
+
+@pytest.fixture
+def client(scene: Scene) -> Iterator[TestClient]:
+    with TestClient(create_app(scene.settings, scene.store), base_url="http://127.0.0.1") as client:
+        yield client
+
+
+def routes(client: TestClient) -> list[APIRoute]:
+    """Every route of the workspace (FastAPI may keep an included router's routes inside it)."""
+    found: list[APIRoute] = []
+    pending = list(client.app.routes)  # type: ignore[attr-defined]
+    while pending:
+        route = pending.pop()
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            pending += route.original_router.routes
+    assert len(found) > 15
+    return found
+
+
+def fill(path: str, scene: Scene, profile: str) -> str:
+    """A route's path with cluj's objects in it (the objects an alba user must never reach)."""
+    values = {
+        "profile_id": profile,
+        "article_id": str(scene.cluj_article),
+        "alert_id": str(scene.cluj_alert),
+        "letter_id": str(scene.cluj_letter),
+        "correction_id": "1",
+        "fmt": "xlsx",
+        "action": "preluare",
+        "purpose": "preluare",
+        "token": "x",
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+def test_every_page_asks_who_is_there(client: TestClient, scene: Scene) -> None:
+    for route in routes(client):
+        if route.path in ("/autentificare", "/favicon.ico") or route.path.startswith("/l/"):
+            continue
+        for method in route.methods:
+            answer = client.request(method, fill(route.path, scene, "alba"), follow_redirects=False)
+            assert answer.status_code == 303, (method, route.path)
+            assert answer.headers["location"].startswith("/autentificare?inapoi=")
+
+
+def test_another_prefecture_is_not_found_on_every_route(client: TestClient, scene: Scene) -> None:
+    """ana (alba's press office) asks for cluj's profile, and for cluj's objects under alba's: always 404."""
+    csrf = sign_in(client, "ana")
+    checked = 0
+    for route in routes(client):
+        if "{profile_id}" not in route.path:
+            continue
+        for profile in ("cluj", "alba"):
+            path = fill(route.path, scene, profile)
+            if profile == "alba" and not re.search(r"\{(article_id|alert_id|letter_id|correction_id)\}", route.path):
+                continue  # alba's own page: ana may see it
+            for method in route.methods:
+                data = {"csrf_token": csrf, "tinta": "prefect", "ton": "pozitiv", "tema": "urgente", "text": "x"}
+                data |= {"articol": str(scene.cluj_article), "stare": "sent"}
+                answer = client.request(method, path, data=data if method == "POST" else None, follow_redirects=False)
+                assert answer.status_code == 404, (method, path, answer.status_code)
+                assert "Mara Ilieș" not in answer.text and "Clujului" not in answer.text
+                checked += 1
+    assert checked >= 15
+    # the draft form names its article in the body, not the path
+    answer = client.post(
+        "/p/alba/replici", data={"csrf_token": csrf, "articol": scene.cluj_article, "tinta": "prefect"}
+    )
+    assert answer.status_code == 404
+    # and the archive never lists cluj's article, whatever the words
+    assert "Clujului" not in client.get("/p/alba/arhiva", params={"q": "prefectul clujului criticat"}).text
+    assert "Clujului" not in client.get("/p/alba/arhiva/export.csv", params={"q": "prefectul clujului"}).text
+
+
+def test_roles(client: TestClient, scene: Scene) -> None:
+    hospital = scene.month.hospital
+    for login, may_correct, may_handle_alerts in (("sef", False, False), ("petra", False, True), ("ana", True, True)):
+        client.cookies.clear()
+        csrf = sign_in(client, login)
+        assert client.get("/p/alba/azi", params={"zi": "07.10.2026"}).status_code == 200
+        page = client.get(f"/p/alba/articole/{hospital}").text
+        assert ("Corectează tonul" in page) is may_correct
+        answer = client.post(
+            f"/p/alba/articole/{hospital}/ton",
+            data={"csrf_token": csrf, "tinta": "prefect", "ton": "neutru"},
+            follow_redirects=False,
+        )
+        assert answer.status_code == (303 if may_correct else 403), login
+        answer = client.post(
+            f"/p/alba/alerte/{scene.alba_alert}/preluare", data={"csrf_token": csrf}, follow_redirects=False
+        )
+        assert answer.status_code == (303 if may_handle_alerts else 403), login
+        assert client.get("/jurnal").status_code == 403
+    client.cookies.clear()
+    sign_in(client, "root")
+    journal = client.get("/jurnal").text
+    assert "corecție de ton" in journal and "ana" in journal
+    assert client.get("/p/cluj/azi").status_code == 200  # an admin sees every profile
+
+
+def test_changes_need_the_sessions_csrf_token(client: TestClient, scene: Scene) -> None:
+    csrf = sign_in(client, "ana")
+    url = f"/p/alba/articole/{scene.month.hospital}/ton"
+    form = {"tinta": "prefect", "ton": "pozitiv"}
+    assert client.post(url, data=form).status_code == 403
+    assert client.post(url, data=form | {"csrf_token": "ghicit"}).status_code == 403
+    assert client.post(url, data=form, headers={"X-CSRF-Token": csrf[:-1]}).status_code == 403
+    with scene.store.session() as session:
+        assert session.scalar(select(CorrectionRow.id)) is None
+    answer = client.post(url, data=form, headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
+    assert answer.status_code == 200 and "Corecție înregistrată: pozitiv" in answer.text
+    with scene.store.session() as session:
+        row = session.scalars(select(CorrectionRow)).one()
+        assert (row.tone, row.author) == ("positive", "ana")
+        audit = session.scalars(select(AuditRow).where(AuditRow.action == "correction.tone")).one()
+        assert audit.before == {"ton": "negative"} and audit.after == {"ton": "positive", "motiv": ""}
+    # the sign-in form has its own token: a forged sign-in is refused
+    client.cookies.clear()
+    forged = client.post("/autentificare", data={"utilizator": "ana", "parola": PASSWORD, "csrf_token": "x"})
+    assert forged.status_code == 403 and "Formularul a expirat" in forged.text
+
+
+def test_sign_in_fails_alike_then_locks(client: TestClient, scene: Scene) -> None:
+    form = client.get("/autentificare").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    for login in ("nimeni", "ana"):
+        answer = client.post("/autentificare", data={"utilizator": login, "parola": "greșită", "csrf_token": token})
+        assert answer.status_code == 401 and "Utilizator sau parolă greșită." in answer.text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
+    for _ in range(4):
+        answer = client.post("/autentificare", data={"utilizator": "ana", "parola": "tot greșită", "csrf_token": token})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
+    answer = client.post("/autentificare", data={"utilizator": "ana", "parola": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 401 and "Contul este blocat" in answer.text
+    with scene.store.session() as session:
+        user = session.scalars(select(UserRow).where(UserRow.login == "ana")).one()
+        assert user.locked_until is not None and user.password_hash.startswith("$argon2id$")
+
+
+def test_sessions_expire_and_cookies_are_guarded(client: TestClient, scene: Scene) -> None:
+    form = client.get("/autentificare").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    answer = client.post(
+        "/autentificare",
+        data={"utilizator": "ana", "parola": PASSWORD, "csrf_token": token, "inapoi": "//rau.example/x"},
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/"  # never an open redirect
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert client.get("/p/alba/azi", follow_redirects=False).status_code == 200
+    with scene.store.session() as session:
+        session.execute(update(WebSessionRow).values(last_seen_at=datetime.now(UTC) - timedelta(hours=9)))
+    expired = client.get("/p/alba/azi", follow_redirects=False)
+    assert expired.status_code == 303 and expired.headers["location"] == "/autentificare?inapoi=/p/alba/azi"
+    client.cookies.set("presa_sesiune", "fals.semnat")
+    assert client.get("/p/alba/azi", follow_redirects=False).status_code == 303
+
+
+def test_pages_are_escaped_and_locked_down(client: TestClient, scene: Scene) -> None:
+    sign_in(client, "ana")
+    for url in ("/p/alba/azi?zi=07.10.2026", f"/p/alba/articole/{scene.hostile}", "/p/alba/arhiva?q=prefectul"):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "<script>alert" not in answer.text and "<img src=x" not in answer.text
+        csp = answer.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert answer.headers["cache-control"] == "no-store"
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in client.get(f"/p/alba/articole/{scene.hostile}").text
+    assert HOSTILE_TITLE not in client.get("/p/alba/sinteza/previzualizare", params={"zi": "07.10.2026"}).text
+    assert client.get("/static/htmx.min.js").status_code == 200  # served from the package
+
+
+def test_correction_changes_the_digest_and_undo_restores_it(client: TestClient, scene: Scene) -> None:
+    csrf = sign_in(client, "ana")
+    preview = "/p/alba/sinteza/previzualizare"
+    before = client.get(preview, params={"zi": "07.10.2026"}).text
+    assert "De reacționat" in before and "Horia Vlădescu: negativ" in before
+    answer = client.post(
+        f"/p/alba/articole/{scene.month.hospital_copy}/ton",
+        data={"tinta": "Vlădescu", "ton": "neutru", "motiv": "relatare factuală", "zi": "07.10.2026"},
+        headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
+    )
+    assert "Corecție înregistrată: neutru" in answer.text and "(corectat)" in answer.text
+    after = client.get(preview, params={"zi": "07.10.2026"}).text
+    assert "Horia Vlădescu: neutru (corectat)" in after and "De reacționat" not in after
+    correction = re.search(r"/corectii/(\d+)/anulare", answer.text).group(1)  # type: ignore[union-attr]
+    undone = client.post(
+        f"/p/alba/corectii/{correction}/anulare",
+        data={"zi": "07.10.2026"},
+        headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
+    )
+    assert "Corecția a fost anulată." in undone.text
+    assert "Horia Vlădescu: negativ" in client.get(preview, params={"zi": "07.10.2026"}).text
+
+
+def test_archive_search_and_export(client: TestClient, scene: Scene) -> None:
+    sign_in(client, "ana")
+    page = client.get("/p/alba/arhiva", params={"q": "spitalul judetean", "de_la": "01.10.2026"}).text
+    assert "2 articole</strong> în 1 subiect" in page
+    assert "dată" in client.get("/p/alba/arhiva", params={"q": "spital", "de_la": "31.02.2026"}).text
+    workbook = client.get("/p/alba/arhiva/export.xlsx", params={"q": "spitalul judetean"})
+    assert workbook.status_code == 200
+    book = load_workbook(io.BytesIO(workbook.content))
+    rows = list(book["Apariții"].iter_rows(values_only=True))
+    assert len(rows) == 3 and {row[6] for row in rows[1:]} == {
+        "Prefectul, acuzat în cazul spitalului",
+        "Prefectul, acuzat în cazul spitalului județean",
+    }
+    assert len(list(book["Subiecte"].iter_rows(values_only=True))) == 2
+    text = client.get("/p/alba/arhiva/export.csv", params={"tinta": "prefect", "ton": "negative"}).content.decode(
+        "utf-8"
+    )
+    assert text.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert table[0][0] == "Articol" and len(table) == 3
+
+
+def test_email_links_act_once_and_only_as_made(client: TestClient, scene: Scene) -> None:
+    from monitor.links import LinkPurpose, make_token
+
+    acknowledge = make_token(scene.settings, LinkPurpose.ACKNOWLEDGE_ALERT, "alba", scene.alba_alert)
+    page = client.get(f"/l/preluare/{acknowledge}")  # what a mail scanner fetches: it changes nothing
+    assert page.status_code == 200 and "Confirm: am preluat alerta" in page.text
+    with scene.store.session() as session:
+        assert session.get(AlertRow, scene.alba_alert).acknowledged_by is None  # type: ignore[union-attr]
+    done = client.post(f"/l/preluare/{acknowledge}")
+    assert done.status_code == 200 and "Ați preluat alerta." in done.text
+    again = client.post(f"/l/preluare/{acknowledge}")
+    assert again.status_code == 400 and "deja folosit" in again.text
+    with scene.store.session() as session:
+        alert = session.get(AlertRow, scene.alba_alert)
+        assert alert is not None and alert.acknowledged_by == "link din e-mail" and not alert.muted
+        assert session.scalar(select(AuditRow.action).where(AuditRow.subject == f"alerta {alert.id}")) == (
+            "alert.acknowledge"
+        )
+    mute = make_token(scene.settings, LinkPurpose.MUTE_ALERT, "alba", scene.alba_alert)
+    assert client.post(f"/l/preluare/{mute}").status_code == 400  # made to mute, never acknowledges
+    assert client.post(f"/l/fara-actualizari/{mute[:-2]}xx").status_code == 400  # forged
+    other = make_token(scene.settings, LinkPurpose.ACKNOWLEDGE_ALERT, "alba", scene.cluj_alert)
+    assert client.get(f"/l/preluare/{other}").status_code == 404  # cluj's alert named under alba
+    opened = make_token(scene.settings, LinkPurpose.OPEN_ALERT, "alba", scene.alba_alert)
+    answer = client.get(f"/l/alerta/{opened}", follow_redirects=False)
+    assert answer.headers["location"] == f"/p/alba/alerte/{scene.alba_alert}"

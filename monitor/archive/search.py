@@ -5,7 +5,12 @@ followed by the diacritic-free surface words whose lemma differs (so an exact wo
 know is still found). A query is folded the same way, word by word, and every query word must match its
 lemma or its surface form. SQLite answers through the FTS5 table `article_search_fts`; PostgreSQL through
 to_tsvector('romanian', body) (its Romanian stemmer on top of our folding; GIN index in migration 0004).
-Articles that have no search form yet are indexed lazily before each search.
+
+The crawl writes an article's search form with the article (store.articles.save_article), so a search only
+reads the index: it never looks for unindexed articles (that anti-join over the whole archive made every search
+grow with it). `index_missing` indexes what was stored otherwise (an archive from before, a bulk import); the
+daemon runs it after its alerts. The candidates are read without their text; only the hits shown read theirs,
+for the snippet.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from monitor.errors import SearchError
 from monitor.nlp import lemmas
 from monitor.record import MentionView
 from monitor.store import Store
+from monitor.store.db import chunks
 from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, OutletRow
 from monitor.store.queries import mentions_between
 from monitor.text import search_key
@@ -164,9 +170,6 @@ def _candidates(
             ArticleRow.outlet_id,
             OutletRow.name,
             ArticleRow.published_at,
-            ArticleRow.lead,
-            ArticleRow.text,
-            ArticleRow.summary,
         )
         .join(OutletRow, OutletRow.id == ArticleRow.outlet_id)
         .where(match)
@@ -221,7 +224,6 @@ def search_articles(
         raise SearchError(f"căutarea «{query}» nu conține niciun cuvânt")
     if (target_id or tone) and profile_id is None:
         raise SearchError("filtrele --target și --tone cer un profil (--profile)")
-    index_missing(store, now=now)
     with store.session() as session:
         rows = session.execute(_candidates(store.dialect, words, start=start, end=end, outlet_id=outlet_id)).all()
         by_article: dict[int, list[MentionView]] = defaultdict(list)
@@ -233,6 +235,8 @@ def search_articles(
                     by_article[view.article_id].append(view)
             if filtered:
                 rows = [row for row in rows if row.id in by_article]
+        rows = rows[:limit]
+        texts = _texts(session, [row.id for row in rows])
     return [
         SearchHit(
             article_id=row.id,
@@ -241,8 +245,18 @@ def search_articles(
             outlet_id=row.outlet_id,
             outlet_name=row.name,
             published_at=row.published_at,
-            snippet=snippet(words, row.lead, row.text or row.summary),
+            snippet=snippet(words, *texts[row.id]),
             mentions=tuple(by_article.get(row.id, ())),
         )
-        for row in rows[:limit]
+        for row in rows
     ]
+
+
+def _texts(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """{article id: (lead, text or summary)} of the hits shown: the only rows whose text a search reads."""
+    columns = (ArticleRow.id, ArticleRow.lead, ArticleRow.text, ArticleRow.summary)
+    return {
+        row.id: (row.lead, row.text or row.summary)
+        for chunk in chunks(article_ids)
+        for row in session.execute(select(*columns).where(ArticleRow.id.in_(chunk)))
+    }

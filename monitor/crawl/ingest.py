@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from monitor.archive.search import search_form
 from monitor.config import Outlet, Sources
 from monitor.crawl.extract import Page, complete_article, extract_page
 from monitor.crawl.feeds import FeedError, parse_feed
@@ -273,9 +274,16 @@ class _Cycle:
     # --- store writes ---
 
     def _save(self, article: Article, feed: _FeedState, final_url: str | None) -> tuple[int, bool, bool]:
-        """Article, its URLs and this feed's source row in one transaction -> (id, created, newly linked)."""
+        """Article, its URLs, this feed's source row and (when new) its search form in one transaction
+        -> (id, created, newly linked)."""
         urls = frozenset({article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])})
-        write = ArticleWrite(_article_values(article), urls, final_url, _slash_twin(article.url))
+        write = ArticleWrite(
+            _article_values(article),
+            urls,
+            final_url,
+            _slash_twin(article.url),
+            lambda: search_form(article.title, article.lead, article.text or article.summary),
+        )
         return save_article(self.store, write, feed_id=feed.id, outlet_id=feed.outlet_id, now=self.clock())
 
     def _record_success(self, feed: _FeedState, outcome: FetchOutcome) -> None:

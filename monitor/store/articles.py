@@ -1,11 +1,11 @@
-"""The crawl's article SQL: which entries are already stored, and one article written with its URLs and the feed
-it came from in one transaction (Core statements: the ORM's unit of work costs more than
-the SQL on this hot path)."""
+"""The crawl's article SQL: which entries are already stored, and one article written with its URLs, the feed it
+came from and its search form in one transaction, so it is searchable from the moment it exists and no search
+looks for unindexed articles. Core statements: the ORM's unit of work costs more than the SQL on this hot path."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -15,12 +15,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from monitor.store.db import Store, chunks
-from monitor.store.models import ArticleRow, ArticleSourceRow, ArticleUrlRow
+from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, ArticleUrlRow
 
 log = logging.getLogger(__name__)
 
 # Built once: the hot path runs these for every article.
-_ARTICLES, _URLS, _SOURCES = (cast(Table, row.__table__) for row in (ArticleRow, ArticleUrlRow, ArticleSourceRow))
+_ARTICLES, _URLS, _SOURCES, _SEARCH = (
+    cast(Table, row.__table__) for row in (ArticleRow, ArticleUrlRow, ArticleSourceRow, ArticleSearchRow)
+)
 _OWNERS = select(_URLS.c.url, _URLS.c.article_id).where(_URLS.c.url.in_(bindparam("urls", expanding=True)))
 _FIND = select(_ARTICLES.c.id).where(_ARTICLES.c.url == bindparam("url"))
 _INSERT = _ARTICLES.insert().returning(_ARTICLES.c.id)
@@ -34,12 +36,13 @@ _LINKED = select(_SOURCES.c.article_id).where(
 
 @dataclass(frozen=True)
 class ArticleWrite:
-    """An article to store: its row and every address it was seen under."""
+    """An article to store: its row, every address it was seen under, and its search form when it is new."""
 
     values: Mapping[str, Any]  # the articles row (url, link, content_hash, ...)
     urls: frozenset[str]  # canonical, as linked, as seen in feeds, where the page ended up
     final_url: str | None  # where fetching the page ended up (None: not fetched)
     twin: str | None  # the canonical address with its trailing slash toggled (None: no path to toggle)
+    search_form: Callable[[], str]  # archive.search.search_form of the article: computed only when it is new
 
     @property
     def url(self) -> str:
@@ -77,7 +80,7 @@ def known_articles(store: Store, urls: Sequence[str], links: Mapping[str, str], 
 def save_article(
     store: Store, article: ArticleWrite, *, feed_id: int, outlet_id: str, now: datetime
 ) -> tuple[int, bool, bool]:
-    """The article, its URLs and this feed's source row in one transaction
+    """The article, its URLs, this feed's source row and, when new, its search form in one transaction
     -> (id, created, newly linked to this feed). A twin written by another process meanwhile is linked to."""
     for attempt in (1, 2):
         try:
@@ -104,6 +107,9 @@ def _write(
     created = article_id is None
     if article_id is None:
         article_id = connection.execute(_INSERT, dict(article.values)).scalar_one()
+        connection.execute(
+            _SEARCH.insert(), {"article_id": article_id, "body": article.search_form(), "indexed_at": now}
+        )
     fresh = sorted(article.urls - owned.keys())
     if fresh:
         connection.execute(_URLS.insert(), [{"url": url, "article_id": article_id} for url in fresh])

@@ -12,8 +12,9 @@ from rows import Newsroom
 from sqlalchemy import func, select
 
 from monitor.config import Profile
-from monitor.deliver.alerts import AlertNotice, alert_subject, check_alerts, keyword_patterns
+from monitor.deliver.alerts import AlertNotice, alert_subject, check_alerts
 from monitor.deliver.mail import send_pending
+from monitor.deliver.triggers import keyword_patterns
 from monitor.settings import Settings
 from monitor.stats import poisson_tail
 from monitor.store import Store

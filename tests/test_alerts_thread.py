@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 import pytest
 from conftest import SmtpSink
-from rows import Newsroom
+from rows import Newsroom, add_mention
 from sqlalchemy import select
 
 from monitor.config import Profile
@@ -21,7 +21,7 @@ from monitor.errors import RequestError
 from monitor.links import LinkPurpose, read_token
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.models import AlertRow, OutboxRow
+from monitor.store.models import AlertRow, ArticleRow, OutboxRow
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -195,3 +195,41 @@ def test_acknowledge_names_who_took_the_crisis_and_checks_the_profile(
 
     assert update.acknowledged_by == "ana.pop"
     assert "Preluată de ana.pop la 20 noiembrie 2026, 11:02." in _text(smtp.messages[1])
+
+
+def test_each_article_is_listed_once_by_its_most_important_mention(
+    store: Store, profile: Profile, mailing: Settings, room: Newsroom, smtp: SmtpSink
+) -> None:
+    story = room.publish(
+        "digi24",
+        "Prefectul Vlădescu, audiat la DNA",
+        T0,
+        tone="negative",
+        prominence="title",
+        evidence=["Prefectul Horia Vlădescu, audiat la DNA."],
+    )
+    with store.session() as session:  # the institution named in passing, neutrally, in the same article
+        article = session.get(ArticleRow, story)
+        assert article is not None
+        add_mention(session, article, "institutia", "neutral", evidence=["Prefectura Alba nu a comentat."])
+    room.publish(
+        "alba24",
+        "Anchetă la prefectură",
+        T0 + MINUTE,
+        target="institutia",
+        tone="negative",
+        evidence=["Anchetă la Prefectura Alba."],
+        cluster=story,
+    )
+    [notice] = _check(store, profile, mailing, T0 + 2 * MINUTE)
+    send_pending(store, mailing, now=T0 + 2 * MINUTE)
+
+    assert [(v.outlet_id, v.target_id) for v in notice.views] == [
+        ("digi24", "prefect"),
+        ("alba24", "institutia"),
+        ("digi24", "institutia"),
+    ]
+    assert [v.outlet_id for v in notice.articles] == ["digi24", "alba24"]
+    text = _text(smtp.messages[0])
+    assert text.count("Prefectul Vlădescu, audiat la DNA\r\n") == 1
+    assert "Despre: Horia Vlădescu (negativ); Instituția Prefectului – Județul Alba (neutru)" in text

@@ -81,7 +81,10 @@ class AlertNotice:
     @property
     def articles(self) -> tuple[MentionView, ...]:
         """One view per new article (its most important mention), most important first."""
-        return tuple({view.article_id: view for view in reversed(self.views)}.values())[::-1]
+        first: dict[int, MentionView] = {}
+        for view in self.views:
+            first.setdefault(view.article_id, view)
+        return tuple(first.values())
 
 
 @dataclass(frozen=True)

@@ -215,8 +215,10 @@ def build_context(
     former: Sequence[FormerHolder] = (),
     appearances: Sequence[MentionView] = (),
     comment: str = "",
+    charts: bool = True,
 ) -> dict[str, Any]:
-    """Everything the template shows, already in words and Romanian number formats where it matters."""
+    """Everything the template shows, already in words and Romanian number formats where it matters; without
+    `charts`, no figures are drawn (the workspace's page of figures needs none, and drawing costs most)."""
     return {
         "former": former,
         "appearances": sorted(appearances, key=lambda a: (a.published_at, a.article_id, a.target_id)),
@@ -227,7 +229,7 @@ def build_context(
         "previous_name": month_ro(indicators.previous_days[0]),
         "generated": now,
         "summary": summarise(indicators, profile, corrections_made),
-        "charts": draw_charts(indicators),
+        "charts": draw_charts(indicators) if charts else None,
         "topic_label": lambda topic: topics.get(topic, topic),
         "kind_label": lambda kind: OutletKind(kind).label,
         "rule_label": lambda rule: AlertRule(rule).label,
@@ -293,21 +295,10 @@ def report_paths(settings: Settings, profile: Profile, month: date) -> tuple[Pat
     return settings.output_dir / f"{stem}.html", settings.output_dir / f"{stem}.pdf"
 
 
-def run_monthly(
-    store: Store,
-    profile: Profile,
-    sources: Sources,
-    settings: Settings,
-    month: date,
-    *,
-    now: datetime,
-    send: bool,
-    comment: str = "",
-) -> ReportResult:
-    """Build, render and save the month's report (HTML, PDF and an editable DOCX); with `send`, queue it (PDF
-    attached) to the report recipients. `comment`: the press office's comment, shown in its own section."""
-    if send and not profile.report.recipients:
-        raise ReportError(f"profilul {profile.id} nu are destinatari pentru raportul lunar (report.recipients)")
+def report_context(
+    store: Store, profile: Profile, month: date, *, now: datetime, comment: str = "", charts: bool = True
+) -> dict[str, Any]:
+    """The month's figures and words, as the report shows them (the workspace previews the same)."""
     zone = profile.zone
     start, end = month_bounds(month, zone)
     previous_start, _ = month_bounds(previous_month(month), zone)
@@ -339,7 +330,7 @@ def run_monthly(
         alerts=alerts,
         since=began.astimezone(zone).date() if began is not None else None,
     )
-    context = build_context(
+    return build_context(
         indicators,
         profile,
         topics=topic_labels(profile),
@@ -348,7 +339,27 @@ def run_monthly(
         former=former_rows,
         appearances=current,
         comment=comment,
+        charts=charts,
     )
+
+
+def run_monthly(
+    store: Store,
+    profile: Profile,
+    sources: Sources,
+    settings: Settings,
+    month: date,
+    *,
+    now: datetime,
+    send: bool,
+    comment: str = "",
+) -> ReportResult:
+    """Build, render and save the month's report (HTML, PDF and an editable DOCX); with `send`, queue it (PDF
+    attached) to the report recipients. `comment`: the press office's comment, shown in its own section."""
+    if send and not profile.report.recipients:
+        raise ReportError(f"profilul {profile.id} nu are destinatari pentru raportul lunar (report.recipients)")
+    context = report_context(store, profile, month, now=now, comment=comment)
+    indicators: MonthlyIndicators = context["m"]
     html = render_html(context, settings.templates_dir)
     html_path, pdf_path = report_paths(settings, profile, month)
     settings.output_dir.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,8 @@ ACTIONS = {
     "letter.draft": "scrisoare de replică redactată",
     "letter.edit": "scrisoare de replică modificată",
     "letter.status": "stare scrisoare de replică",
+    "report.make": "raport lunar generat",
+    "report.send": "raport lunar trimis",
 }
 
 

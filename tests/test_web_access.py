@@ -60,6 +60,7 @@ def fill(path: str, scene: Scene, profile: str) -> str:
         "action": "preluare",
         "purpose": "preluare",
         "token": "x",
+        "luna": "10.2026",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -87,7 +88,7 @@ def test_another_prefecture_is_not_found_on_every_route(client: TestClient, scen
                 continue  # alba's own page: ana may see it
             for method in route.methods:
                 data = {"csrf_token": csrf, "tinta": "prefect", "ton": "pozitiv", "tema": "urgente", "text": "x"}
-                data |= {"articol": str(scene.cluj_article), "stare": "sent"}
+                data |= {"articol": str(scene.cluj_article), "stare": "sent", "luna": "10.2026"}
                 answer = client.request(method, path, data=data if method == "POST" else None, follow_redirects=False)
                 assert answer.status_code == 404, (method, path, answer.status_code)
                 assert "Mara Ilieș" not in answer.text and "Clujului" not in answer.text
@@ -229,7 +230,8 @@ def test_archive_search_and_export(client: TestClient, scene: Scene) -> None:
     sign_in(client, "ana")
     page = client.get("/p/alba/arhiva", params={"q": "spitalul judetean", "de_la": "01.10.2026"}).text
     assert "2 articole</strong> în 1 subiect" in page
-    assert "dată" in client.get("/p/alba/arhiva", params={"q": "spital", "de_la": "31.02.2026"}).text
+    refused = client.get("/p/alba/arhiva", params={"q": "spital", "de_la": "31.02.2026"})
+    assert refused.status_code == 400 and "data «31.02.2026» (de la) nu poate fi citită" in refused.text
     workbook = client.get("/p/alba/arhiva/export.xlsx", params={"q": "spitalul judetean"})
     assert workbook.status_code == 200
     book = load_workbook(io.BytesIO(workbook.content))

@@ -14,6 +14,7 @@ from rows import Month, add_mention, add_story, at, seed_month
 from starlette.testclient import TestClient
 
 from monitor.accounts import add_user
+from monitor.archive.search import index_missing
 from monitor.record import Role
 from monitor.settings import Settings
 from monitor.store import Store
@@ -117,6 +118,7 @@ def build_scene(root: Path, store: Store | None = None) -> Scene:
         ids = (hostile.id, cluj.id, alert.id, letter.id, alba_alert)
     (root / "scrisoare-cluj.txt").write_text("Scrisoarea Clujului", encoding="utf-8")
     now = datetime.now(UTC)
+    index_missing(store, now=now)  # rows written through the ORM, not the crawl: index them as an import would
     for login, (role, profiles) in USERS.items():
         add_user(store, login, PASSWORD, role, profiles, by="test", now=now)
     return Scene(settings, store, month, *ids)

@@ -132,10 +132,15 @@ def archive_page(
 ) -> Response:
     profile = ws.profile(user, profile_id)
     query = query_of(request)
-    hits = _hits(ws, profile, query) if query.asked else []
+    try:
+        hits, error = (_hits(ws, profile, query) if query.asked else []), ""
+    except SearchError as refused:  # the form again, with what to write differently
+        hits, error = [], str(refused)
     return ws.page(
         request,
         "archive.html.j2",
+        status_code=400 if error else 200,
+        error=error,
         profile=profile,
         query=query,
         hits=hits,

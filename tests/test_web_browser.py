@@ -1,0 +1,192 @@
+"""The workspace in a real browser: Debian's chromium driven by Playwright, against a real uvicorn server on a free
+port and a SQLite file filled by the demo generator."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from monitor.accounts import add_user
+from monitor.links import LinkPurpose, link_url
+from monitor.record import Role
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.models import AlertRow, ArticleRow, MentionRow
+from monitor.web import create_app
+from monitor.web.today import next_digest_day
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+MONTH = date(2026, 10, 1)
+PASSWORD = "parola-pentru-browser"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """Debian's chromium (browser builds cannot be downloaded here), with nothing reaching outside."""
+    return {
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    }
+
+
+@dataclass(frozen=True)
+class Live:
+    base: str
+    settings: Settings
+    store: Store
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    from monitor.demo.run import run_demo
+
+    folder = tmp_path_factory.mktemp("webdemo")
+    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread; the demo runs its own
+        demo = pool.submit(run_demo, folder / "demo", seed=11, scale=0.1, month=MONTH, step=timedelta(hours=1)).result()
+    settings = Settings.from_env(
+        {},
+        config_dir=demo.output,
+        database_url=f"sqlite:///{demo.database}",
+        data_dir=folder / "data",
+        output_dir=folder / "out",
+    )
+    store = Store(settings.database_url)
+    now = datetime.now(UTC)
+    for login, role, profiles in (("ana", Role.OFFICE, ["alba"]), ("sef", Role.LEADERSHIP, ["alba"])):
+        add_user(store, login, PASSWORD, role, profiles, by="test", now=now)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    yield Live(base, Settings.from_env({}, config_dir=demo.output, web_url=base, data_dir=folder / "data"), store)
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+def sign_in(page: Page, live: Live, login: str) -> None:
+    page.goto(f"{live.base}/autentificare")
+    page.get_by_label("Utilizator").fill(login)
+    page.get_by_label("Parolă").fill(PASSWORD)
+    page.get_by_role("button", name="Intră").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Azi")
+
+
+def negative_story(live: Live) -> tuple[ArticleRow, date]:
+    """An article with a negative mention of the prefect, and the digest day it belongs to."""
+    profile = next(iter(live.settings.pipelines_dir.glob("*.yaml")))
+    from monitor.config import load_profile
+
+    alba = load_profile(profile)
+    with live.store.session() as session:
+        article = session.scalars(
+            select(ArticleRow)
+            .join(MentionRow, MentionRow.article_id == ArticleRow.id)
+            .where(MentionRow.target_id == "prefect", MentionRow.tone == "negative")
+            .order_by(ArticleRow.fetched_at)
+        ).first()
+    assert article is not None
+    return article, next_digest_day(alba, article.fetched_at)
+
+
+def figures(page: Page, live: Live) -> dict[str, int]:
+    page.goto(f"{live.base}/p/alba/raport?luna={MONTH:%m.%Y}")
+    row = page.locator("tr[data-tinta=prefect]")
+    return {tone: int(row.locator(f"td.{tone}").inner_text()) for tone in ("pozitive", "negative")}
+
+
+def test_correct_a_tone_and_see_the_digest_and_the_month_change(page: Page, live: Live) -> None:
+    sign_in(page, live, "ana")
+    before = figures(page, live)
+    article, day = negative_story(live)
+    page.goto(f"{live.base}/p/alba/azi?zi={day:%d.%m.%Y}")
+    card = page.locator(f"#subiect-{article.cluster_id}")
+    expect(card).to_contain_text("negativ")
+    prefect = card.locator("li", has=page.locator("input[name=tinta][value=prefect]"))
+    prefect.get_by_text("Corectează tonul").click()
+    prefect.get_by_label("Tonul corect față de Horia Vlădescu").select_option("positive")
+    prefect.get_by_label("Motiv (opțional)").fill("articolul laudă intervenția")
+    prefect.get_by_role("button", name="Salvează").click()
+    expect(card).to_contain_text("Corecție înregistrată: pozitiv")  # htmx swapped the card in place
+    expect(card.locator("li", has=page.locator("input[name=tinta][value=prefect]")).locator(".ton")).to_have_text(
+        "pozitiv"
+    )
+    page.goto(f"{live.base}/p/alba/sinteza?zi={day:%d.%m.%Y}")
+    expect(page.frame_locator("iframe.previzualizare").locator("body")).to_contain_text("Horia Vlădescu: pozitiv")
+    after = figures(page, live)
+    assert after["negative"] < before["negative"] and after["pozitive"] > before["pozitive"]
+
+
+def test_search_and_export_xlsx(page: Page, live: Live, tmp_path: Path) -> None:
+    sign_in(page, live, "ana")
+    page.get_by_role("link", name="Arhivă").click()
+    page.get_by_label("Cuvinte").fill("prefectul")
+    page.get_by_label("De la").fill(f"01.{MONTH:%m.%Y}")
+    page.get_by_role("button", name="Caută").click()
+    expect(page.locator("main")).to_contain_text("subiect")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    book = load_workbook(io.BytesIO(path.read_bytes()))
+    rows = list(book["Apariții"].iter_rows(values_only=True))
+    assert rows[0][0] == "Articol" and len(rows) > 1
+    assert all(str(row[10]) for row in rows[1:])  # every row names its target
+
+
+def test_acknowledge_an_alert_from_the_email_link_on_a_phone(browser: Browser, live: Live) -> None:
+    with live.store.session() as session:
+        alert_id = session.scalars(select(AlertRow.id).where(AlertRow.profile_id == "alba")).first()
+    assert alert_id is not None
+    link = link_url(live.settings, LinkPurpose.ACKNOWLEDGE_ALERT, "alba", alert_id)
+    assert link is not None and link.startswith(live.base)
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.goto(link)  # from the e-mail, not signed in
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Preluarea alertei")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
+    page.get_by_role("button", name="Confirm: am preluat alerta").click()
+    expect(page.get_by_role("status").last).to_contain_text("Ați preluat alerta.")
+    with live.store.session() as session:
+        assert session.get(AlertRow, alert_id).acknowledged_by == "link din e-mail"  # type: ignore[union-attr]
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("Linkul a fost deja folosit.")
+    phone.close()
+
+
+def test_roles_and_isolation_in_the_browser(page: Page, live: Live) -> None:
+    sign_in(page, live, "sef")
+    article, day = negative_story(live)
+    page.goto(f"{live.base}/p/alba/azi?zi={day:%d.%m.%Y}")
+    expect(page.locator(f"#subiect-{article.cluster_id}")).to_be_visible()
+    assert page.get_by_text("Corectează tonul").count() == 0  # the prefect's office reads, it does not correct
+    status = page.evaluate(
+        """async (id) => (await fetch(`/p/alba/articole/${id}/ton`, {method: "POST",
+            body: new URLSearchParams({tinta: "prefect", ton: "neutral"})})).status""",
+        article.id,
+    )
+    assert status == 403
+    page.goto(f"{live.base}/p/cluj/azi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nu a fost găsit")

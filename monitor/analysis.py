@@ -15,6 +15,7 @@ from monitor.archive.learning import profile_model
 from monitor.config import Outlet, Profile, Sources
 from monitor.dedup import assign_clusters
 from monitor.nlp import analyze, profile_fingerprint
+from monitor.nlp.learned import ToneModel
 from monitor.record import Analysis
 from monitor.store import Store
 from monitor.store.jobs import acquire_lease, lease_owner, release_lease
@@ -140,6 +141,24 @@ def _analyze_pending(
     model = profile_model(store, profile.id)  # retrained with the office's corrections, if it has any
     with store.session() as session:
         pending = _pending(session, profile, watched, fingerprint, limit)
+    done = 0
+    for start in range(0, len(pending), BATCH):
+        done += _analyze_batch(store, profile, outlets, pending[start : start + BATCH], fingerprint, model, now)
+        acquire_lease(store, lease[1], now=now, ttl=ANALYSIS_LEASE, name=lease[0])  # still ours: renew it
+    log.info("profile %s: %d articles analysed", profile.id, done)
+    return done
+
+
+def _analyze_batch(
+    store: Store,
+    profile: Profile,
+    outlets: dict[str, Outlet],
+    ids: Sequence[int],
+    fingerprint: str,
+    model: ToneModel | None,
+    now: datetime,
+) -> int:
+    """Analyse these articles outside any transaction, then write their rows in one."""
     columns = (
         ArticleRow.id,
         ArticleRow.title,
@@ -148,27 +167,33 @@ def _analyze_pending(
         ArticleRow.outlet_id,
         ArticleRow.published_at,
     )
-    done = 0
-    for start in range(0, len(pending), BATCH):
-        with store.session() as session:
-            rows = session.execute(select(*columns).where(ArticleRow.id.in_(pending[start : start + BATCH]))).all()
-        results = [
-            (
-                row.id,
-                analyze(
-                    row.title,
-                    row.text or row.summary,
-                    profile,
-                    outlet_county=_local_county(outlets, row.outlet_id),
-                    published=row.published_at.astimezone(profile.zone).date(),
-                    model=model,
-                ),
-            )
-            for row in rows
-        ]
-        with store.session() as session:
-            _replace(session, profile.id, fingerprint, results, now)
-        done += len(results)
-        acquire_lease(store, lease[1], now=now, ttl=ANALYSIS_LEASE, name=lease[0])  # still ours: renew it
-    log.info("profile %s: %d articles analysed", profile.id, done)
-    return done
+    with store.session() as session:
+        rows = session.execute(select(*columns).where(ArticleRow.id.in_(ids))).all()
+    results = [
+        (
+            row.id,
+            analyze(
+                row.title,
+                row.text or row.summary,
+                profile,
+                outlet_county=_local_county(outlets, row.outlet_id),
+                published=row.published_at.astimezone(profile.zone).date(),
+                model=model,
+            ),
+        )
+        for row in rows
+    ]
+    with store.session() as session:
+        _replace(session, profile.id, fingerprint, results, now)
+    return len(results)
+
+
+def analyze_articles(
+    store: Store, profile: Profile, sources: Sources, article_ids: Sequence[int], *, now: datetime
+) -> int:
+    """Cluster and analyse these articles for the profile now (an article the office added by hand), whichever
+    outlet they come from."""
+    cluster_new_articles(store, now=now)
+    outlets = {outlet.id: outlet for outlet in sources.outlets}
+    model = profile_model(store, profile.id)
+    return _analyze_batch(store, profile, outlets, article_ids, profile_fingerprint(profile), model, now)

@@ -41,6 +41,7 @@ class DateSource(enum.StrEnum):
     PAGE = "page"
     FETCHED = "fetched"  # missing or unparseable: the fetch time
     CLAMPED = "clamped"  # more than an hour in the future: clamped to the fetch time
+    OFFICE = "office"  # given by the press office with an item it added by hand
 
 
 class Extraction(enum.StrEnum):
@@ -50,6 +51,8 @@ class Extraction(enum.StrEnum):
     SUMMARY = "summary"  # page failed or was empty: the feed's summary is kept
     EMPTY = "empty"  # neither page nor summary gave text
     FAILED = "failed"  # the page was fetched, its extraction crashed or ran out of time: the summary is kept
+    TYPED = "typed"  # pasted by the press office: a social-media post, a TV or radio transcript
+    DOCUMENT = "document"  # read from an uploaded PDF or scanned page (OCR when it had no text layer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,7 @@ class OutletKind(enum.StrEnum):
     AGENCY = "agency"
     TV = "tv"
     RADIO = "radio"
+    PRINT = "print"  # a printed newspaper: its pages scanned and added by hand
     INSTITUTION = "institution"
 
     @property
@@ -203,6 +207,7 @@ LABELS: dict[enum.StrEnum, str] = {
     OutletKind.AGENCY: "agenție",
     OutletKind.TV: "televiziune",
     OutletKind.RADIO: "radio",
+    OutletKind.PRINT: "presă scrisă (tipărită)",
     OutletKind.INSTITUTION: "instituțională",
     LetterStatus.DRAFTED: "redactată",
     LetterStatus.SENT: "trimisă",

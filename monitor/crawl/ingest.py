@@ -138,6 +138,18 @@ def _article_values(article: Article) -> dict[str, object]:
     }
 
 
+def article_write(article: Article, final_url: str | None) -> ArticleWrite:
+    """What the store writes for a completed article: its row, every address it was seen under, its search form."""
+    urls = frozenset({article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])})
+    return ArticleWrite(
+        _article_values(article),
+        urls,
+        final_url,
+        _slash_twin(article.url),
+        lambda: search_form(article.title, article.lead, article.text or article.summary),
+    )
+
+
 class _Fetched(NamedTuple):
     """An article's page: its extracted text (None: none), where it ended up, and whether extraction failed."""
 
@@ -276,14 +288,7 @@ class _Cycle:
     def _save(self, article: Article, feed: _FeedState, final_url: str | None) -> tuple[int, bool, bool]:
         """Article, its URLs, this feed's source row and (when new) its search form in one transaction
         -> (id, created, newly linked)."""
-        urls = frozenset({article.url, article.link, *article.urls_seen, *([final_url] if final_url else [])})
-        write = ArticleWrite(
-            _article_values(article),
-            urls,
-            final_url,
-            _slash_twin(article.url),
-            lambda: search_form(article.title, article.lead, article.text or article.summary),
-        )
+        write = article_write(article, final_url)
         return save_article(self.store, write, feed_id=feed.id, outlet_id=feed.outlet_id, now=self.clock())
 
     def _record_success(self, feed: _FeedState, outcome: FetchOutcome) -> None:

@@ -117,3 +117,19 @@ def record_failure(
         row.last_status, row.last_http_status, row.last_error = FetchStatus.FAILED.value, http_status, error
         row.last_checked_at, row.next_check_at = now, now + wait
         return row.error_count, wait
+
+
+MANUAL_FEED = "manual:"  # + outlet id: where the articles the office adds by hand come from (never fetched)
+
+
+def manual_feed(store: Store, outlet_id: str) -> int:
+    """The id of the outlet's feed of hand-added articles, made on first use."""
+    url = MANUAL_FEED + outlet_id
+    with store.session() as session:
+        feed_id = session.scalar(select(FeedRow.id).where(FeedRow.url == url))
+        if feed_id is None:
+            feed = FeedRow(url=url, outlet_id=outlet_id, error_count=0, poll_seconds=0)
+            session.add(feed)
+            session.flush()
+            feed_id = feed.id
+        return feed_id

@@ -108,3 +108,9 @@ def outlet_names(session: Session, outlet_ids: set[str]) -> dict[str, str]:
     if not outlet_ids:
         return {}
     return dict(session.execute(select(OutletRow.id, OutletRow.name).where(OutletRow.id.in_(outlet_ids))).all())
+
+
+def mention_count(session: Session, profile_id: str, article_id: int) -> int:
+    """How many of the profile's targets the article names."""
+    count = select(func.count()).where(MentionRow.article_id == article_id, MentionRow.profile_id == profile_id)
+    return int(session.scalar(count) or 0)

@@ -145,9 +145,7 @@ def archive_page(
         query=query,
         hits=hits,
         stories=by_story(hits),
-        outlets=sorted(
-            (o for o in ws.config()[0].outlets if profile.watches(o)), key=lambda outlet: outlet.name.casefold()
-        ),
+        outlets=ws.outlets_of(profile),
         limit=LIMIT,
         export_query=request.url.query,
         title="Arhivă",

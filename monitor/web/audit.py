@@ -26,6 +26,7 @@ ACTIONS = {
     "letter.edit": "scrisoare de replică modificată",
     "letter.status": "stare scrisoare de replică",
     "report.make": "raport lunar generat",
+    "article.add": "articol adăugat de mână",
     "report.send": "raport lunar trimis",
 }
 

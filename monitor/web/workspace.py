@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.accounts import User
-from monitor.config import Profile, Sources, load_all
+from monitor.config import Outlet, Profile, Sources, load_all
 from monitor.deliver.render import environment as documents_environment
 from monitor.errors import ConfigError
 from monitor.links import secret_key
@@ -98,6 +98,11 @@ class Workspace:
         if profile is None or not user.sees(profile_id):
             raise NotFound()
         return profile
+
+    def outlets_of(self, profile: Profile) -> list[Outlet]:
+        """The outlets the profile follows, by name."""
+        watched = (outlet for outlet in self.config()[0].outlets if profile.watches(outlet))
+        return sorted(watched, key=lambda outlet: outlet.name.casefold())
 
     def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """A whole page (or, for htmx, the fragment a template renders)."""

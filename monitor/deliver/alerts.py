@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -208,6 +208,11 @@ def _targets(profile: Profile, ids: Iterable[str]) -> tuple[Target, ...]:
     return tuple(by_id[target_id] for target_id in dict.fromkeys(ids) if target_id in by_id)
 
 
+def _topic(targets: Sequence[Target]) -> str:
+    """The subject of a crisis's thread, fixed by its first e-mail."""
+    return "Alertă: criză mediatică – " + names_ro([target.name for target in targets])
+
+
 def _outlets(views: Iterable[MentionView], known: Iterable[str] = ()) -> tuple[str, ...]:
     """The outlets of `views` not in `known`, the most important first."""
     seen = set(known)
@@ -230,7 +235,7 @@ def _start(
         started_at=now,
         burst=lead.burst,
         keywords=found,
-        topic="Alertă: criză mediatică – " + names_ro([target.name for target in targets]),
+        topic=_topic(targets),
         new_outlets=_outlets(views),
     )
     if not dry_run:
@@ -300,7 +305,7 @@ def _take(
         started_at=alert.started_at,
         burst=burst,
         keywords=tuple(details.get("keywords", ())),
-        topic=str(details.get("subject") or "Alertă: criză mediatică – " + names_ro([t.name for t in targets])),
+        topic=str(details.get("subject") or _topic(targets)),
         new_outlets=new_outlets,
         alert_id=alert.id,
         number=number,

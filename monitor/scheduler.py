@@ -14,7 +14,8 @@ import signal
 import threading
 import time as wallclock
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -420,6 +421,19 @@ class Daemon:
         return True
 
 
+@contextmanager
+def _workspace(settings: Settings, store: Store) -> Iterator[None]:
+    """The web workspace in this process too, when MONITOR_WEB_ADDRESS (or `monitor run --web`) asks for it."""
+    if settings.web_address is None:
+        yield
+        return
+    from monitor.web.server import serving  # the web stack loads only when it is served
+
+    with serving(settings, store, settings.web_address) as base:
+        log.info("workspace served at %s", base)
+        yield
+
+
 def run_daemon(store: Store, sources: Sources, profiles: Sequence[Profile], settings: Settings) -> None:
     """`monitor run`: the daemon in the foreground until SIGTERM or SIGINT."""
     daemon = Daemon(store, sources, profiles, settings)
@@ -431,7 +445,7 @@ def run_daemon(store: Store, sources: Sources, profiles: Sequence[Profile], sett
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        with health_endpoint(settings.health_address, store, settings, daemon.clock):
+        with health_endpoint(settings.health_address, store, settings, daemon.clock), _workspace(settings, store):
             daemon.run()
     finally:
         for sig, handler in previous.items():

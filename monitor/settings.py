@@ -97,6 +97,7 @@ class Settings:
     operator_email: str | None = None  # warned when collection stops, storage fails or mail keeps failing
     health_address: str | None = None  # HOST:PORT of the daemon's /health endpoint (unset: none)
     web_url: str | None = None  # the workspace's public address, for links in e-mail (unset: no links)
+    web_address: str | None = None  # HOST:PORT where `monitor run` also serves the workspace (unset: it does not)
     secret_key: str | None = None  # signs sessions and e-mail links (unset: a key file in data_dir)
     config: ConfigHome = ConfigHome(None, "")
 
@@ -123,6 +124,7 @@ class Settings:
             operator_email=env.get("MONITOR_OPERATOR_EMAIL") or None,
             health_address=env.get("MONITOR_HEALTH") or None,
             web_url=(env.get("MONITOR_WEB_URL") or "").rstrip("/") or None,
+            web_address=env.get("MONITOR_WEB_ADDRESS") or None,
             secret_key=env.get("MONITOR_SECRET_KEY") or None,
             extraction_workers=_count(env, "MONITOR_EXTRACTION_WORKERS", cls.extraction_workers),
             config=home,

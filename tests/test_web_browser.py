@@ -3,19 +3,19 @@ port and a SQLite file filled by the demo generator."""
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
@@ -26,13 +26,18 @@ from monitor.record import Role
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, ArticleRow, MentionRow
-from monitor.web import create_app
+from monitor.web.server import serving
 from monitor.web.today import next_digest_day
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 MONTH = date(2026, 10, 1)
 PASSWORD = "parola-pentru-browser"
+ARTICLE_PAGE = """<html><head><title>Prefectul Horia Vlădescu, lăudat de primari</title></head><body><article>
+<h1>Prefectul Horia Vlădescu, lăudat de primari</h1>
+<p>Primarii din Valea Arieșului i-au mulțumit prefectului Horia Vlădescu pentru ajutorul dat după inundații.</p>
+<p>Intervenția rapidă a Instituției Prefectului a salvat zeci de gospodării, au spus aleșii locali.</p>
+</article></body></html>"""
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +54,7 @@ class Live:
     base: str
     settings: Settings
     store: Store
+    site: str  # a local newsroom page server, allowed to the workspace's fetch
 
 
 @pytest.fixture(scope="module")
@@ -69,21 +75,23 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     now = datetime.now(UTC)
     for login, role, profiles in (("ana", Role.OFFICE, ["alba"]), ("sef", Role.LEADERSHIP, ["alba"])):
         add_user(store, login, PASSWORD, role, profiles, by="test", now=now)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    yield Live(base, Settings.from_env({}, config_dir=demo.output, web_url=base, data_dir=folder / "data"), store)
-    server.should_exit = True
-    thread.join(timeout=10)
+    pages = folder / "site"
+    (pages / "stiri").mkdir(parents=True)
+    (pages / "stiri" / "prefectul-laudat.html").write_text(ARTICLE_PAGE, encoding="utf-8")
+    handler = functools.partial(QuietHandler, directory=str(pages))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as newsroom:
+        threading.Thread(target=newsroom.serve_forever, daemon=True).start()
+        site = f"127.0.0.1:{newsroom.server_address[1]}"
+        served = replace(settings, allow_hosts=frozenset({site}))
+        with serving(served, store, "127.0.0.1:0") as base:
+            yield Live(base, replace(served, web_url=base), store, f"http://{site}")
+        newsroom.shutdown()
     store.close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
 
 
 def sign_in(page: Page, live: Live, login: str) -> None:
@@ -190,3 +198,34 @@ def test_roles_and_isolation_in_the_browser(page: Page, live: Live) -> None:
     assert status == 403
     page.goto(f"{live.base}/p/cluj/azi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nu a fost găsit")
+
+
+def test_add_an_article_by_address_and_by_upload(page: Page, live: Live, tmp_path: Path) -> None:
+    from test_manual import scanned_page
+
+    sign_in(page, live, "ana")
+    page.get_by_role("link", name="Adaugă articol").click()
+    page.get_by_label("Publicația").first.select_option(index=0)
+    page.get_by_label("Adresa articolului").fill(f"{live.site}/stiri/prefectul-laudat.html")
+    page.get_by_label("Data apariției (zz.ll.aaaa; goală: azi)").first.fill("20.10.2026")
+    page.get_by_role("button", name="Adaugă după adresă").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prefectul Horia Vlădescu, lăudat de primari")
+    expect(page.locator("main")).to_contain_text("Primarii din Valea Arieșului")
+    expect(page.locator(".tinte")).to_contain_text("Horia Vlădescu")
+
+    scan = tmp_path / "pagina-5.png"
+    scan.write_bytes(scanned_page("Prefectul Horia Vlădescu a inaugurat\nnoul pod de la Teiuș."))
+    page.get_by_role("link", name="Adaugă articol").click()
+    upload = page.locator("form[action$='/adauga/fisier']")
+    outlet = upload.get_by_label("Publicația")
+    outlet.select_option(index=1)
+    outlet_name = outlet.locator("option:checked").inner_text()
+    upload.get_by_label("Titlul (gol: primul rând al textului)").fill("Podul de la Teiuș, inaugurat")
+    upload.get_by_label("Fișierul").set_input_files(str(scan))
+    upload.get_by_role("button", name="Încarcă și citește").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Podul de la Teiuș, inaugurat")
+    expect(page.locator("main")).to_contain_text(outlet_name)
+    page.get_by_role("link", name="Arhivă").click()
+    page.get_by_label("Cuvinte").fill("podul teius")
+    page.get_by_role("button", name="Caută").click()
+    expect(page.locator("main")).to_contain_text("Podul de la Teiuș, inaugurat")

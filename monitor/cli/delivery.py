@@ -121,12 +121,19 @@ def send_command(ctx: click.Context) -> None:
     metavar="GAZDĂ:PORT",
     help="Servește /health (JSON; 200 dacă totul e în regulă, 503 altfel) la adresa dată (și MONITOR_HEALTH).",
 )
+@click.option(
+    "--web",
+    metavar="GAZDĂ:PORT",
+    help="Servește și spațiul de lucru web la adresa dată (și MONITOR_WEB_ADDRESS).",
+)
 @click.pass_context
-def run_command(ctx: click.Context, profile_ref: str | None, once: bool, health: str | None) -> None:
+def run_command(ctx: click.Context, profile_ref: str | None, once: bool, health: str | None, web: str | None) -> None:
     """Serviciul de monitorizare: colectare, analiză, alerte, sinteze, rapoarte și e-mail, după program."""
     settings = settings_of(ctx)
     if health is not None:
         settings = replace(settings, health_address=health)
+    if web is not None:
+        settings = replace(settings, web_address=web)
     if profile_ref is not None:
         sources, profile = resolve_profile(settings, profile_ref)
         profiles = [profile]

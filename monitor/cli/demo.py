@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
 from rich.console import Console
 
+from monitor.accounts import add_user
 from monitor.cli.common import Month, cli, settings_of
+from monitor.record import Role
+from monitor.store import Store
+
+# The demo database's one account (fictional data, a database made for the demonstration only).
+DEMO_LOGIN, DEMO_PASSWORD = "birou", "presa-demo-2026"
 
 
 @cli.command("demo")
@@ -47,3 +53,14 @@ def demo_command(
     with console.status("Pornesc redacția demo…") as status:
         result = run_demo(folder, seed=seed, scale=scale, month=month, say=console.print, status=status.update)
     print_summary(result, console)
+    add_user(
+        Store(f"sqlite:///{result.database}"), DEMO_LOGIN, DEMO_PASSWORD, Role.OFFICE, ["alba"], by="demo",
+        now=datetime.now(UTC),
+    )  # fmt: skip
+    last_digest = (result.month.replace(day=28) + timedelta(days=4)).replace(day=1)  # the morning after the month
+    console.print(
+        "Spațiul de lucru web pe datele demonstrației: [bold].venv/bin/monitor web --demo"
+        + (f" {folder}" if output is not None else "")
+        + f"[/bold], apoi deschideți http://127.0.0.1:8080/p/alba/azi?zi={last_digest:%d.%m.%Y} "
+        f"(utilizator «{DEMO_LOGIN}», parola «{DEMO_PASSWORD}»)."
+    )

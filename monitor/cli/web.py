@@ -6,6 +6,7 @@ import getpass
 import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
@@ -14,6 +15,7 @@ from monitor.cli.common import cli, open_store, settings_of
 from monitor.config import load_all
 from monitor.deliver.render import datetime_ro
 from monitor.record import Role
+from monitor.settings import Settings
 
 
 def _operator() -> str:
@@ -109,14 +111,30 @@ def user_list(ctx: click.Context) -> None:
     "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Portul (0: oricare liber)."
 )
 @click.option("--https", "https", is_flag=True, help="Serverul e în spatele unui proxy HTTPS: cookie-uri «Secure».")
+@click.option(
+    "--demo",
+    "demo",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[DOSAR]",
+    help="Pe datele ultimei demonstrații (implicit DATA/demo, unde o scrie «monitor demo»).",
+)
 @click.pass_context
-def web_command(ctx: click.Context, host: str, port: int, https: bool) -> None:
+def web_command(ctx: click.Context, host: str, port: int, https: bool, demo: str | None) -> None:
     """Spațiul de lucru web al biroului de presă."""
     import uvicorn
 
     from monitor.web import create_app
 
     settings = settings_of(ctx)
+    if demo is not None:
+        folder = Path(demo) if demo else settings.data_dir / "demo"
+        if not (folder / "presa-demo.db").is_file():
+            raise click.ClickException(f"Nicio demonstrație în {folder}: rulați întâi «monitor demo».")
+        settings = Settings.from_env(
+            config_dir=folder, database_url=f"sqlite:///{folder / 'presa-demo.db'}", data_dir=folder / "data"
+        )
     app = create_app(settings, open_store(settings), https=https)
     click.echo(f"Spațiul de lucru: http://{host}:{port}/ (Ctrl+C pentru oprire)")
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=https)

@@ -36,7 +36,7 @@ own keys within the date window, reads the signatures of the articles sharing on
 the window of the clusters those match (placement weighs a cluster's members); the rest of the window is never
 read. The pairs are then found with numpy: all band keys sorted together, equal keys read off as candidate
 pairs. Before the index, every batch read the whole window: one new article against 350,000 cost 17.8 s and
-2.3 GB (issue 13); bench/dedup.py --scale measures the growth now. During development, a crawl cycle of
+2.3 GB (issue 13); bench/dedup_window.py measures the growth now. During development, a crawl cycle of
 bench/dedup.py (100 new articles against 12,000 stored) took 3.9 s with datasketch's MinHashLSH rebuilt from
 the stored signatures, 0.7 s with this banding, 0.5 s with this placement (0.75 s single linkage, same run
 conditions: a shared, busy machine). On the bench's 100 chains of six follow-ups the largest cluster is

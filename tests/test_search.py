@@ -135,3 +135,18 @@ def test_search_command(store: Store, settings: Settings) -> None:
     assert result.exit_code == 1 and "Ținta «primar» nu există în profilul alba" in result.output
     result = runner.invoke(cli, ["search", "spital", "--from", "2026-10-07", "--to", "2026-10-01"], env=env)
     assert result.exit_code == 1 and "perioada se termină (01.10.2026) înainte să înceapă (07.10.2026)" in result.output
+
+
+def test_phrases_alternatives_and_exclusions(any_store: Store, month: Month) -> None:
+    hospital = {month.hospital, month.hospital_copy}
+    assert found(any_store, '"spitalul judetean"') == hospital
+    assert found(any_store, '"judetean spitalul"') == set()  # a phrase keeps its order
+    assert found(any_store, "inundatii OR drumuri") == {month.floods, month.roads}
+    assert found(any_store, "inundațiile SAU drumurile") == {month.floods, month.roads}
+    with_prefect = found(any_store, "prefectul")
+    assert hospital <= with_prefect
+    assert found(any_store, "prefectul -spital") == with_prefect - hospital
+    assert found(any_store, "prefectul FĂRĂ spitalului") == with_prefect - hospital
+    assert found(any_store, 'prefectul NOT "spitalul judetean"') == with_prefect - hospital
+    with pytest.raises(SearchError, match="niciun cuvânt de găsit"):
+        found(any_store, "-spital")

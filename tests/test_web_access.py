@@ -89,7 +89,14 @@ def test_another_prefecture_is_not_found_on_every_route(client: TestClient, scen
             for method in route.methods:
                 data = {"csrf_token": csrf, "tinta": "prefect", "ton": "pozitiv", "tema": "urgente", "text": "x"}
                 data |= {"articol": str(scene.cluj_article), "stare": "sent", "luna": "10.2026"}
-                answer = client.request(method, path, data=data if method == "POST" else None, follow_redirects=False)
+                data |= {"publicatia": "ziar-de-cluj", "adresa": "https://ziar-de-cluj.example.ro/x"}
+                answer = client.request(
+                    method,
+                    path,
+                    data=data if method == "POST" else None,
+                    files={"fisier": ("pagina.png", b"\x89PNG\r\n\x1a\n")} if method == "POST" else None,
+                    follow_redirects=False,
+                )
                 assert answer.status_code == 404, (method, path, answer.status_code)
                 assert "Mara Ilieș" not in answer.text and "Clujului" not in answer.text
                 checked += 1

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, column, delete, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
+from monitor.archive.query import ParsedQuery, QueryWord, fts5_expression, parse_query, tsquery_expression
 from monitor.errors import SearchError
 from monitor.nlp import lemmas
 from monitor.record import MentionView
@@ -42,14 +43,6 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _ROMANIAN: ColumnElement[Any] = literal_column("'romanian'::regconfig")
 INDEX_BATCH = 200
 MAX_CANDIDATES = 5000
-
-
-@dataclass(frozen=True)
-class QueryWord:
-    """One query word: its diacritic-free surface form and lemma."""
-
-    surface: str
-    lemma: str
 
 
 @dataclass(frozen=True)
@@ -133,34 +126,30 @@ def index_missing(store: Store, *, now: datetime) -> int:
     return total
 
 
-def _sqlite_match(words: Sequence[QueryWord]) -> ColumnElement[bool]:
-    groups = [
-        "(" + " OR ".join(f'"{key}"' for key in dict.fromkeys((word.lemma, word.surface))) + ")" for word in words
-    ]
+def _sqlite_match(parsed: ParsedQuery) -> ColumnElement[bool]:
     matched = (
         text("SELECT rowid FROM article_search_fts WHERE article_search_fts MATCH :query")
-        .bindparams(query=" AND ".join(groups))
+        .bindparams(query=fts5_expression(parsed))
         .columns(column("rowid", Integer))
     )
     return ArticleRow.id.in_(matched)
 
 
-def _postgres_match(words: Sequence[QueryWord]) -> ColumnElement[bool]:
-    groups = ["(" + " | ".join(dict.fromkeys((word.lemma, word.surface))) + ")" for word in words]
+def _postgres_match(parsed: ParsedQuery) -> ColumnElement[bool]:
     vector = func.to_tsvector(_ROMANIAN, ArticleSearchRow.body)
-    matched = select(ArticleSearchRow.article_id).where(vector.op("@@")(func.to_tsquery(_ROMANIAN, " & ".join(groups))))
-    return ArticleRow.id.in_(matched)
+    query = func.to_tsquery(_ROMANIAN, tsquery_expression(parsed))
+    return ArticleRow.id.in_(select(ArticleSearchRow.article_id).where(vector.op("@@")(query)))
 
 
 def _candidates(
     dialect: str,
-    words: Sequence[QueryWord],
+    parsed: ParsedQuery,
     *,
     start: datetime | None,
     end: datetime | None,
     outlet_id: str | None,
 ) -> Select[*tuple[Any, ...]]:
-    match = _sqlite_match(words) if dialect == "sqlite" else _postgres_match(words)
+    match = _sqlite_match(parsed) if dialect == "sqlite" else _postgres_match(parsed)
     stmt = (
         select(
             ArticleRow.id,
@@ -217,18 +206,20 @@ def search_articles(
     tone: str | None = None,
     outlet_id: str | None = None,
     limit: int = 50,
+    mentioned_only: bool = False,
 ) -> list[SearchHit]:
-    """Articles matching every word of `query` (inflections and diacritics folded), newest first."""
-    words = fold_query(query)
-    if not words:
-        raise SearchError(f"căutarea «{query}» nu conține niciun cuvânt")
-    if (target_id or tone) and profile_id is None:
+    """Articles matching `query` (monitor.archive.query: words, "phrases", OR, NOT; inflections and diacritics
+    folded), newest first. `mentioned_only`: only the articles that name one of the profile's targets (the
+    workspace: one prefecture never sees the rest of a shared archive)."""
+    parsed = parse_query(query, fold_query)
+    words = parsed.words
+    if (target_id or tone or mentioned_only) and profile_id is None:
         raise SearchError("filtrele --target și --tone cer un profil (--profile)")
     with store.session() as session:
-        rows = session.execute(_candidates(store.dialect, words, start=start, end=end, outlet_id=outlet_id)).all()
+        rows = session.execute(_candidates(store.dialect, parsed, start=start, end=end, outlet_id=outlet_id)).all()
         by_article: dict[int, list[MentionView]] = defaultdict(list)
         if profile_id is not None:
-            filtered = target_id is not None or tone is not None
+            filtered = target_id is not None or tone is not None or mentioned_only
             shown = rows if filtered else rows[:limit]
             for view in _mentions(session, profile_id, [row.published_at for row in shown], target_id):
                 if tone is None or view.tone == tone:

@@ -95,8 +95,9 @@ def _hits(ws: Workspace, profile: Profile, query: Query) -> list[SearchHit]:
             tone=where.tone,
             outlet_id=where.outlet_id,
             limit=LIMIT,
+            mentioned_only=True,  # only what this profile monitors: never the rest of a shared archive
         )
-        return [hit for hit in hits if hit.mentions]  # only what this profile monitors: never another's archive
+        return hits
     views = list(iter_mentions(ws.store, profile, where))
     by_article: dict[int, list[MentionView]] = {}
     for view in reversed(views):  # newest first

@@ -8,11 +8,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from monitor.store.db import chunks
 from monitor.store.models import ArticleBandRow, ArticleRow
+
+_BANDS = cast(Table, ArticleBandRow.__table__)
 
 
 class StoredSignature(NamedTuple):
@@ -33,13 +35,16 @@ def replace_bands(session: Session, entries: Sequence[tuple[int, datetime, Seque
     """Write the band keys of these articles ((id, published_at, keys)), replacing any they had."""
     for ids in chunks([article_id for article_id, _, _ in entries]):
         session.execute(delete(ArticleBandRow).where(ArticleBandRow.article_id.in_(ids)))
-    values = [
-        {"key": key, "published": epoch_seconds(published_at), "article_id": article_id}
-        for article_id, published_at, keys in entries
-        for key in keys
-    ]
-    if values:
-        session.execute(insert(ArticleBandRow), values)
+    values = sorted(
+        (
+            {"key": key, "published": epoch_seconds(published_at), "article_id": article_id}
+            for article_id, published_at, keys in entries
+            for key in keys
+        ),
+        key=lambda row: row["key"],
+    )  # in the index's order: a batch's inserts touch each page once, not once per article
+    if values:  # Core, not the ORM's bulk insert: about 106 rows an article, the ORM's overhead would double the cost
+        session.connection().execute(_BANDS.insert(), values)
 
 
 def sharing_a_band(session: Session, keys: Sequence[int], start: datetime, end: datetime) -> list[StoredSignature]:

@@ -20,10 +20,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, column, delete, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Integer, Select, column, delete, exists, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from monitor.archive.query import ParsedQuery, QueryWord, fts5_expression, parse_query, tsquery_expression
@@ -32,8 +32,8 @@ from monitor.nlp import lemmas
 from monitor.record import MentionView
 from monitor.store import Store
 from monitor.store.db import chunks
-from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, OutletRow
-from monitor.store.queries import mentions_between
+from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, MentionRow, OutletRow
+from monitor.store.queries import mentions_in
 from monitor.text import search_key
 
 log = logging.getLogger(__name__)
@@ -183,17 +183,6 @@ def snippet(words: Sequence[QueryWord], *texts: str, width: int = 220) -> str:
     return chosen if len(chosen) <= width else chosen[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _mentions(
-    session: Session, profile_id: str, published: Sequence[datetime], target_id: str | None
-) -> list[MentionView]:
-    """The profile's mentions in the period spanned by `published` (one read; the caller keeps its articles)."""
-    if not published:
-        return []
-    return mentions_between(
-        session, profile_id, min(published), max(published) + timedelta(microseconds=1), target_id=target_id
-    )
-
-
 def search_articles(
     store: Store,
     query: str,
@@ -216,15 +205,20 @@ def search_articles(
     if (target_id or tone or mentioned_only) and profile_id is None:
         raise SearchError("filtrele --target și --tone cer un profil (--profile)")
     with store.session() as session:
-        rows = session.execute(_candidates(store.dialect, parsed, start=start, end=end, outlet_id=outlet_id)).all()
+        candidates = _candidates(store.dialect, parsed, start=start, end=end, outlet_id=outlet_id)
+        if profile_id is not None and (target_id or tone or mentioned_only):  # only articles naming the profile's
+            named = [MentionRow.article_id == ArticleRow.id, MentionRow.profile_id == profile_id]
+            candidates = candidates.where(
+                exists().where(*named, *([MentionRow.target_id == target_id] * bool(target_id)))
+            )
+        rows = session.execute(candidates).all()
         by_article: dict[int, list[MentionView]] = defaultdict(list)
         if profile_id is not None:
-            filtered = target_id is not None or tone is not None or mentioned_only
-            shown = rows if filtered else rows[:limit]
-            for view in _mentions(session, profile_id, [row.published_at for row in shown], target_id):
+            shown = rows if tone is not None else rows[:limit]  # a tone is the effective one: known from the views
+            for view in mentions_in(session, profile_id, [row.id for row in shown], target_id=target_id):
                 if tone is None or view.tone == tone:
                     by_article[view.article_id].append(view)
-            if filtered:
+            if tone is not None:
                 rows = [row for row in rows if row.id in by_article]
         rows = rows[:limit]
         texts = _texts(session, [row.id for row in rows])

@@ -94,7 +94,7 @@ class ArticleRow(Base):
     author: Mapped[str | None] = mapped_column(String(300))
     published_at: Mapped[datetime] = mapped_column(index=True)
     date_source: Mapped[str] = mapped_column(String(16))
-    fetched_at: Mapped[datetime]
+    fetched_at: Mapped[datetime] = mapped_column(index=True)  # first collected: the digest's window (migration 0008)
     text: Mapped[str] = mapped_column(Text, default="")
     lead: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -118,6 +118,7 @@ class ArticleSourceRow(Base):
     """The link of an article to every feed (and so outlet) it appeared in."""
 
     __tablename__ = "article_sources"
+    __table_args__ = (Index("ix_article_sources_outlet_seen", "outlet_id", "first_seen_at"),)  # migration 0008
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"), primary_key=True)

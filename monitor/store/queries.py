@@ -7,7 +7,7 @@ article and outlet, then the corrections and the outlets of the story clusters t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from monitor.record import DateSource, MentionView, Tone
+from monitor.store.db import chunks
 from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, CorrectionRow, MentionRow, OutletRow
 
 # The score shown for a corrected tone that disagrees with the automatic one (a consistent sign for averages).
@@ -29,10 +30,7 @@ class _Corrections:
     topics: dict[int, list[str]]
 
 
-def _mention_rows(
-    profile_id: str, start: datetime, end: datetime, target_id: str | None, by_seen: bool = False
-) -> Select[*tuple[Any, ...]]:
-    when = ArticleRow.fetched_at if by_seen else ArticleRow.published_at
+def _mention_rows(profile_id: str, target_id: str | None) -> Select[*tuple[Any, ...]]:
     stmt = (
         select(
             MentionRow.article_id,
@@ -61,7 +59,7 @@ def _mention_rows(
             AnalysisRow,
             and_(AnalysisRow.article_id == MentionRow.article_id, AnalysisRow.profile_id == MentionRow.profile_id),
         )
-        .where(MentionRow.profile_id == profile_id, when >= start, when < end)
+        .where(MentionRow.profile_id == profile_id)
     )
     if target_id is not None:
         stmt = stmt.where(MentionRow.target_id == target_id)
@@ -125,13 +123,42 @@ def mentions_between(
 ) -> list[MentionView]:
     """Every mention of the profile's targets in articles published in [start, end), earliest first; with
     `by_seen`, in articles first collected in [start, end) (the digest: a late or back-dated item is never lost)."""
-    base = _mention_rows(profile_id, start, end, target_id, by_seen)
-    clusters = base.with_only_columns(ArticleRow.cluster_id).where(ArticleRow.cluster_id.is_not(None)).distinct()
-    rows = session.execute(base.order_by(ArticleRow.published_at, ArticleRow.id, MentionRow.target_id)).all()
+    when = ArticleRow.fetched_at if by_seen else ArticleRow.published_at
+    base = _mention_rows(profile_id, target_id).where(when >= start, when < end)
+    return _views(
+        session,
+        profile_id,
+        session.execute(base.order_by(ArticleRow.published_at, ArticleRow.id, MentionRow.target_id)).all(),
+    )
+
+
+def mentions_in(
+    session: Session, profile_id: str, article_ids: Sequence[int], *, target_id: str | None = None
+) -> list[MentionView]:
+    """The profile's mentions in these articles (a search's hits), earliest first."""
+    rows = [
+        row
+        for chunk in chunks(sorted(set(article_ids)))
+        for row in session.execute(_mention_rows(profile_id, target_id).where(MentionRow.article_id.in_(chunk)))
+    ]
+    rows.sort(key=lambda row: (row.published_at, row.article_id, row.target_id))
+    return _views(session, profile_id, rows)
+
+
+def _views(session: Session, profile_id: str, rows: Sequence[Any]) -> list[MentionView]:
+    """MentionViews of mention rows: corrections applied, the story's other outlets named (read for the rows'
+    clusters only, listed, not re-selected)."""
     if not rows:
         return []
-    fixes = _corrections(session, profile_id, clusters)
-    members = _cluster_members(session, clusters)
+    clusters = sorted({row.cluster_id for row in rows if row.cluster_id is not None})
+    fixes = _Corrections(tone={}, topics=defaultdict(list))
+    members: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for chunk in chunks(clusters):
+        found = _corrections(session, profile_id, chunk)
+        fixes.tone.update(found.tone)
+        fixes.topics.update(found.topics)
+        for cluster, outlets in _cluster_members(session, chunk).items():
+            members[cluster] |= outlets
     views = []
     for row in rows:
         cluster_id = row.cluster_id if row.cluster_id is not None else row.article_id

@@ -151,6 +151,10 @@ class SourceSelection(_Frozen):
 
 class DigestSchedule(_Frozen):
     enabled: bool = True
+    # The office approves the digest in the workspace before it leaves; unapproved, it goes as it is at this time
+    # (declared before `time`, which names the field below and no longer the type).
+    approval: bool = False
+    approve_until: Clock = time(9, 0)
     time: Clock = time(7, 30)
     recipients: tuple[Email, ...] = ()
 

@@ -133,12 +133,20 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
     UNCERTAIN = "uncertain"  # the server may have it: the connection broke after the message, twice; not resent
 
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
 
 class TargetKind(enum.StrEnum):
     """A watched person or an institution."""
 
     PERSON = "person"
     INSTITUTION = "institution"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
 
 
 class TargetRole(enum.StrEnum):
@@ -148,6 +156,10 @@ class TargetRole(enum.StrEnum):
     SUBPREFECT = "subprefect"
     INSTITUTION = "institution"
     OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
 
 
 class OutletKind(enum.StrEnum):
@@ -202,6 +214,12 @@ LABELS: dict[enum.StrEnum, str] = {
     AlertRule.BURST: "creștere bruscă a mențiunilor negative",
     AlertRule.KEYWORD: "cuvinte de criză lângă mențiune",
     AlertRule.HIGH_REACH: "articol negativ cu ținta în titlu, într-o publicație cu audiență mare",
+    TargetKind.PERSON: "persoană",
+    TargetKind.INSTITUTION: "instituție",
+    TargetRole.PREFECT: "prefect",
+    TargetRole.SUBPREFECT: "subprefect",
+    TargetRole.INSTITUTION: "instituția",
+    TargetRole.OTHER: "altă funcție",
     OutletKind.NATIONAL: "națională",
     OutletKind.LOCAL: "locală",
     OutletKind.AGENCY: "agenție",
@@ -212,6 +230,12 @@ LABELS: dict[enum.StrEnum, str] = {
     LetterStatus.DRAFTED: "redactată",
     LetterStatus.SENT: "trimisă",
     LetterStatus.PUBLISHED: "publicată",
+    OutboxStatus.PENDING: "în așteptare",
+    OutboxStatus.SENDING: "se trimite",
+    OutboxStatus.SENT: "trimis",
+    OutboxStatus.SAVED: "salvat ca fișier (fără server SMTP)",
+    OutboxStatus.FAILED: "eșuat",
+    OutboxStatus.UNCERTAIN: "incert (conexiunea s-a rupt la trimitere)",
     Role.OFFICE: "biroul de presă",
     Role.SPOKESPERSON: "purtătorul de cuvânt",
     Role.LEADERSHIP: "conducerea",

@@ -35,6 +35,7 @@ from monitor.crawl.ingest import crawl_sync, sync_outlets
 from monitor.crawl.workers import ExtractionPool
 from monitor.deliver.alerts import AlertNotice, check_alerts
 from monitor.deliver.digest import DigestResult, run_digest
+from monitor.deliver.editing import waiting_for_approval
 from monitor.deliver.mail import SendSummary, send_pending
 from monitor.errors import StoreError
 from monitor.settings import Settings
@@ -169,7 +170,7 @@ def run_dated_jobs(
     report = report or CycleReport(now=now)
     for profile in profiles:
         day = digest_due(profile, now)
-        if day is not None:
+        if day is not None and not _waiting(store, profile, day, now):
             result = run_once(
                 store, f"digest:{profile.id}", day.isoformat(), now, _digest_job(profile, settings, day, now)
             )
@@ -184,6 +185,14 @@ def run_dated_jobs(
         if night is not None and needs_learning(store, profile.id):
             run_once(store, f"learn:{profile.id}", night.isoformat(), now, _learn_job(store, profile, sources, now))
     return report
+
+
+def _waiting(store: Store, profile: Profile, day: date, now: datetime) -> bool:
+    """The digest waits for the office's approval (digest.approval) until digest.approve_until."""
+    if not profile.digest.approval:
+        return False
+    with store.session() as session:
+        return waiting_for_approval(session, profile, day, now)
 
 
 def learning_due(profile: Profile, now: datetime) -> date | None:

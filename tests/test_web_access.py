@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 from web_setup import HOSTILE_TITLE, PASSWORD, Scene, build_scene, sign_in
 
-from monitor.store.models import AlertRow, AuditRow, CorrectionRow, UserRow, WebSessionRow
+from monitor.store.models import AlertRow, AuditRow, CorrectionRow, OutboxRow, UserRow, WebSessionRow
 from monitor.web import create_app
 
 
@@ -90,6 +90,7 @@ def test_another_prefecture_is_not_found_on_every_route(client: TestClient, scen
                 data = {"csrf_token": csrf, "tinta": "prefect", "ton": "pozitiv", "tema": "urgente", "text": "x"}
                 data |= {"articol": str(scene.cluj_article), "stare": "sent", "luna": "10.2026"}
                 data |= {"publicatia": "ziar-de-cluj", "adresa": "https://ziar-de-cluj.example.ro/x"}
+                data |= {"zi": "08.10.2026", "actiune": "comentariu", "comentariu": "x"}
                 answer = client.request(
                     method,
                     path,
@@ -282,3 +283,52 @@ def test_email_links_act_once_and_only_as_made(client: TestClient, scene: Scene)
     opened = make_token(scene.settings, LinkPurpose.OPEN_ALERT, "alba", scene.alba_alert)
     answer = client.get(f"/l/alerta/{opened}", follow_redirects=False)
     assert answer.headers["location"] == f"/p/alba/alerte/{scene.alba_alert}"
+
+
+def test_the_office_edits_approves_and_sends_a_digest(client: TestClient, scene: Scene) -> None:
+    csrf = sign_in(client, "ana")
+    day = {"zi": "07.10.2026", "csrf_token": csrf}
+    preview = "/p/alba/sinteza/previzualizare"
+    before = client.get(preview, params={"zi": "07.10.2026"}).text
+    assert "Prefectul, acuzat în cazul spitalului" in before
+    hospital_story = scene.month.hospital  # the story's cluster id is its first article's id
+    client.post("/p/alba/sinteza/modifica", data=day | {"actiune": "scoate", "subiect": hospital_story})
+    client.post("/p/alba/sinteza/modifica", data=day | {"actiune": "comentariu", "comentariu": "Zi liniștită."})
+    after = client.get(preview, params={"zi": "07.10.2026"}).text
+    assert "Prefectul, acuzat în cazul spitalului" not in after
+    assert "Comentariul biroului de presă:</b> Zi liniștită." in after
+    page = client.get("/p/alba/sinteza", params={"zi": "07.10.2026"}).text
+    assert "Scoase din sinteză" in page and "Pune înapoi" in page
+    client.post("/p/alba/sinteza/modifica", data=day | {"actiune": "include", "subiect": hospital_story})
+    assert "Prefectul, acuzat în cazul spitalului" in client.get(preview, params={"zi": "07.10.2026"}).text
+    sent = client.post("/p/alba/sinteza/trimite", data=day, follow_redirects=False)
+    assert sent.status_code == 303
+    again = client.post("/p/alba/sinteza/trimite", data=day)
+    assert again.status_code == 400 and "a plecat deja" in again.text
+    assert (
+        client.post("/p/alba/sinteza/trimite", data=day | {"retrimite": "1"}, follow_redirects=False).status_code == 303
+    )
+    with scene.store.session() as session:
+        keys = sorted(session.scalars(select(OutboxRow.key).where(OutboxRow.kind == "digest")))
+        actions = set(session.scalars(select(AuditRow.action).where(AuditRow.action.like("digest.%"))))
+    assert len(keys) == 2 and keys[0].startswith("digest:alba:2026-10-07:") and ":retrimisa-" in keys[1]
+    assert {"digest.scoate", "digest.include", "digest.comentariu", "digest.send", "digest.resend"} <= actions
+    assert "Sintezele trimise" in client.get("/p/alba/sinteza", params={"zi": "07.10.2026"}).text
+
+
+def test_a_digest_waits_for_approval_until_its_deadline(scene: Scene) -> None:
+    from datetime import date
+
+    from monitor.config import load_profile
+    from monitor.deliver.editing import edit_digest, waiting_for_approval
+
+    profile = load_profile(scene.settings.pipelines_dir / "alba.yaml")
+    profile = profile.model_copy(update={"digest": profile.digest.model_copy(update={"approval": True})})
+    day = date(2026, 10, 7)
+    at_eight = datetime(2026, 10, 7, 5, 0, tzinfo=UTC)  # 08:00 in Bucharest
+    at_nine = datetime(2026, 10, 7, 6, 0, tzinfo=UTC)  # 09:00: the deadline
+    with scene.store.session() as session:
+        assert waiting_for_approval(session, profile, day, at_eight)
+        assert not waiting_for_approval(session, profile, day, at_nine)  # it goes as it is
+        edit_digest(session, profile.id, day, login="ana", now=at_eight, approve=True)
+        assert not waiting_for_approval(session, profile, day, at_eight)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Target
 from monitor.deliver.county import CountyStory, county_stories
+from monitor.deliver.editing import arrange, digest_edit, kept
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, last_ro, number_ro
 from monitor.nlp import topic_labels
@@ -166,6 +167,8 @@ class Digest:
     targets: tuple[TargetCount, ...]
     health: CollectionHealth
     summary: str
+    comment: str = ""  # «Comentariul biroului de presă», written in the workspace
+    left_out: int = 0  # stories the office left out
 
     @property
     def empty(self) -> bool:
@@ -198,14 +201,16 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
     """Read the mentions in articles first collected in the day's window (a late feed or a back-dated item is in
     the first digest after it arrived, with its publication date shown) and the week before."""
     start, end = digest_window(profile, day)
-    views = mentions_between(session, profile.id, start, end, by_seen=True)
+    edit = digest_edit(session, profile.id, day)
+    everything = mentions_between(session, profile.id, start, end, by_seen=True)
+    views = kept(everything, edit)
     previous = mentions_between(session, profile.id, start - timedelta(days=AVERAGE_DAYS), start, by_seen=True)
     labels = topic_labels(profile)
     articles = {view.article_id: view for view in views}
     topics = Counter(labels.get(topic, topic) for view in articles.values() for topic in dict.fromkeys(view.topics))
     outlets = Counter(view.outlet_name for view in articles.values())
     tones = Counter(view.tone for view in views)
-    items = _stories(profile, views, labels)
+    items = arrange(_stories(profile, views, labels), edit)
     digest = Digest(
         profile=profile,
         day=day,
@@ -223,6 +228,8 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
         targets=tuple(_target_counts(profile, views)),
         health=collection_health(session, end),
         summary="",
+        comment=edit.comment if edit is not None else "",
+        left_out=len({view.cluster_id for view in everything}) - len({view.cluster_id for view in views}),
     )
     return _with_summary(digest)
 
@@ -377,9 +384,17 @@ class DigestResult:
 
 
 def run_digest(
-    session: Session, profile: Profile, settings: Settings, *, day: date, now: datetime, send: bool
+    session: Session,
+    profile: Profile,
+    settings: Settings,
+    *,
+    day: date,
+    now: datetime,
+    send: bool,
+    resend: bool = False,
 ) -> DigestResult:
-    """Build and render the digest of `day`, write its HTML copy, and (with `send`) queue it in `session`."""
+    """Build and render the digest of `day`, write its HTML copy, and (with `send`) queue it in `session`;
+    `resend`: once more, on purpose (the office's «Retrimite»), under keys of its own."""
     digest = build_digest(session, profile, day)
     html, text = render_digest(digest, settings.templates_dir)
     path = digest_path(settings, profile.id, day)
@@ -391,7 +406,7 @@ def run_digest(
         queued, already = enqueue_each(
             session,
             profile.digest.recipients,
-            key_prefix=digest_key(profile.id, day),
+            key_prefix=digest_key(profile.id, day) + (f":retrimisa-{now:%Y%m%dT%H%M%S}" if resend else ""),
             kind="digest",
             profile_id=profile.id,
             subject=digest.subject,

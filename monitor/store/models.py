@@ -367,3 +367,23 @@ class ArticleBandRow(Base):
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     published: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+# --- the office's hand on a digest (migration 0009) ---------------------------------------------
+
+
+class DigestEditRow(Base):
+    """What the press office changed in one day's digest before it leaves: stories left out, stories put first,
+    its comment, and (when the profile asks for it) who approved it."""
+
+    __tablename__ = "digest_edits"
+
+    profile_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO date of the digest
+    comment: Mapped[str] = mapped_column(Text, default="")
+    excluded: Mapped[list[int]] = mapped_column(JSON, default=list)  # story cluster ids left out
+    first: Mapped[list[int]] = mapped_column(JSON, default=list)  # story cluster ids shown first, in this order
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None]
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime]

@@ -15,6 +15,7 @@ from monitor.store.models import (
     ArticleSourceRow,
     CorrectionRow,
     MentionRow,
+    OutboxRow,
     OutletRow,
     ReplyRow,
 )
@@ -114,3 +115,14 @@ def mention_count(session: Session, profile_id: str, article_id: int) -> int:
     """How many of the profile's targets the article names."""
     count = select(func.count()).where(MentionRow.article_id == article_id, MentionRow.profile_id == profile_id)
     return int(session.scalar(count) or 0)
+
+
+def sent_digests(session: Session, profile_id: str, *, limit: int = 200) -> list[tuple[str, str, str, datetime]]:
+    """The profile's digest e-mails, newest first: (day, recipient, status, queued at)."""
+    rows = session.execute(
+        select(OutboxRow.key, OutboxRow.recipient, OutboxRow.status, OutboxRow.created_at)
+        .where(OutboxRow.kind == "digest", OutboxRow.profile_id == profile_id)
+        .order_by(OutboxRow.id.desc())
+        .limit(limit)
+    ).all()
+    return [(row.key.split(":")[2], row.recipient, row.status, row.created_at) for row in rows]

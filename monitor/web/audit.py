@@ -26,6 +26,13 @@ ACTIONS = {
     "letter.edit": "scrisoare de replică modificată",
     "letter.status": "stare scrisoare de replică",
     "report.make": "raport lunar generat",
+    "digest.scoate": "subiect scos din sinteză",
+    "digest.include": "subiect pus înapoi în sinteză",
+    "digest.prima": "subiect pus primul în sinteză",
+    "digest.comentariu": "comentariul sintezei",
+    "digest.aproba": "sinteză aprobată",
+    "digest.send": "sinteză trimisă",
+    "digest.resend": "sinteză retrimisă",
     "article.add": "articol adăugat de mână",
     "report.send": "raport lunar trimis",
 }

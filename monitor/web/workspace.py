@@ -18,13 +18,14 @@ from monitor.config import Outlet, Profile, Sources, load_all
 from monitor.deliver.render import environment as documents_environment
 from monitor.errors import ConfigError
 from monitor.links import secret_key
-from monitor.record import LetterStatus, Tone
+from monitor.record import LetterStatus, OutboxStatus, Tone
 from monitor.settings import Settings
 from monitor.store.db import Store
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -69,7 +70,11 @@ class Workspace:
             lstrip_blocks=True,
         )
         self.templates.filters.update(documents_environment(self.settings.templates_dir).filters)
-        self.templates.globals.update(tones=tuple(Tone), status_label=lambda status: LetterStatus(status).label)
+        self.templates.globals.update(
+            tones=tuple(Tone),
+            status_label=lambda status: LetterStatus(status).label,
+            mail_status=lambda status: OutboxStatus(status).label,
+        )
         self.config()  # a bad configuration stops the server at start-up, with every problem listed
 
     def config(self) -> tuple[Sources, dict[str, Profile]]:

@@ -175,6 +175,10 @@ def test_an_article_collected_days_after_its_date_is_in_todays_digest(store: Sto
     assert [item.title for item in digest.react] == ["Prefectul, criticat de primari"]
     _, text = render_digest(digest)
     assert "publicat 17 noiembrie 2026" in text  # its own date, shown
+    assert "spațiul de lucru" not in text  # no workspace address (MONITOR_WEB_URL): no link to it
+    html, text = render_digest(digest, workspace="https://presa.prefectura-alba.example")
+    page = f"https://presa.prefectura-alba.example/p/alba/articole/{old}"
+    assert f"În spațiul de lucru: {page}" in text and f'href="{page}"' in html
 
 
 def test_digest_arrives_once_by_smtp(

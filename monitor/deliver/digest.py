@@ -359,10 +359,11 @@ def _against_average(today: int, average: float) -> str:
 # --- render and deliver ------------------------------------------------------------------------
 
 
-def render_digest(digest: Digest, templates: Path | None = None) -> tuple[str, str]:
-    """(HTML, plain text) of the digest, from reports/templates/digest.*.j2."""
+def render_digest(digest: Digest, templates: Path | None = None, workspace: str | None = None) -> tuple[str, str]:
+    """(HTML, plain text) of the digest, from reports/templates/digest.*.j2; `workspace`: the web workspace's
+    address (MONITOR_WEB_URL), so each story links to its page there."""
     env = environment(templates)
-    context = {"d": digest, "zone": digest.profile.zone, "count_ro": count_ro}
+    context = {"d": digest, "zone": digest.profile.zone, "count_ro": count_ro, "workspace": workspace}
     return env.get_template("digest.html.j2").render(context), env.get_template("digest.txt.j2").render(context)
 
 
@@ -396,7 +397,7 @@ def run_digest(
     """Build and render the digest of `day`, write its HTML copy, and (with `send`) queue it in `session`;
     `resend`: once more, on purpose (the office's «Retrimite»), under keys of its own."""
     digest = build_digest(session, profile, day)
-    html, text = render_digest(digest, settings.templates_dir)
+    html, text = render_digest(digest, settings.templates_dir, settings.web_url)
     path = digest_path(settings, profile.id, day)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

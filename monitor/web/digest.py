@@ -62,7 +62,8 @@ def digest_preview(
     profile_id: str, zi: str | None = None, user: User = Depends(current_user), ws: Workspace = Depends(workspace)
 ) -> Response:
     profile = ws.profile(user, profile_id)
-    html, _ = render_digest(digest_of(ws, profile, chosen_day(profile, zi)), ws.settings.templates_dir)
+    digest = digest_of(ws, profile, chosen_day(profile, zi))
+    html, _ = render_digest(digest, ws.settings.templates_dir, ws.settings.web_url)
     return HTMLResponse(html, headers={"Content-Security-Policy": PREVIEW_CSP, "X-Frame-Options": "SAMEORIGIN"})
 
 

@@ -7,17 +7,19 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import Site
 from fastapi.routing import APIRoute
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 from web_setup import HOSTILE_TITLE, PASSWORD, Scene, build_scene, sign_in
 
-from monitor.store.models import AlertRow, AuditRow, CorrectionRow, OutboxRow, UserRow, WebSessionRow
+from monitor.store.models import AlertRow, ArticleRow, AuditRow, CorrectionRow, OutboxRow, UserRow, WebSessionRow
 from monitor.web import create_app
 
 
@@ -61,6 +63,7 @@ def fill(path: str, scene: Scene, profile: str) -> str:
         "purpose": "preluare",
         "token": "x",
         "luna": "10.2026",
+        "outlet_id": "ziar-de-cluj",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -332,3 +335,29 @@ def test_a_digest_waits_for_approval_until_its_deadline(scene: Scene) -> None:
         assert not waiting_for_approval(session, profile, day, at_nine)  # it goes as it is
         edit_digest(session, profile.id, day, login="ana", now=at_eight, approve=True)
         assert not waiting_for_approval(session, profile, day, at_eight)
+
+
+def test_an_outlet_is_tried_once_without_storing_anything(tmp_path: Path, site: Site) -> None:
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Alba24</title>'
+        "<item><title>Prefectul a inaugurat podul</title><link>{base}/stiri/pod</link>"
+        "<pubDate>Tue, 06 Oct 2026 09:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    site.serve_bytes("/rss", feed.format(base=site.base).encode(), "application/rss+xml")
+    scene = build_scene(tmp_path)
+    sources = (scene.settings.sources_path).read_text(encoding="utf-8")
+    (scene.settings.sources_path).write_text(
+        sources.replace('https://alba24.ro/feed"', f'{site.base}/rss"'), encoding="utf-8"
+    )
+    settings = replace(scene.settings, allow_hosts=frozenset({site.base.removeprefix("http://")}))
+    with TestClient(create_app(settings, scene.store), base_url="http://127.0.0.1") as client:
+        csrf = sign_in(client, "ana")
+        page = client.post("/p/alba/surse/alba24/testeaza", data={"csrf_token": csrf})
+        assert page.status_code == 200
+        assert "1 articol în flux; noi pentru arhivă: 1." in page.text and "Prefectul a inaugurat podul" in page.text
+        with scene.store.session() as session:
+            assert (
+                session.scalar(select(ArticleRow.id).where(ArticleRow.title == "Prefectul a inaugurat podul")) is None
+            )
+        assert client.post("/p/alba/surse/ziar-de-cluj/testeaza", data={"csrf_token": csrf}).status_code == 404
+    scene.store.close()

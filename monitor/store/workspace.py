@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
+from monitor.store.db import chunks
 from monitor.store.models import (
     AlertRow,
     ArticleRow,
@@ -126,3 +127,12 @@ def sent_digests(session: Session, profile_id: str, *, limit: int = 200) -> list
         .limit(limit)
     ).all()
     return [(row.key.split(":")[2], row.recipient, row.status, row.created_at) for row in rows]
+
+
+def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
+    """Which of these canonical addresses the archive already holds."""
+    return {
+        url
+        for chunk in chunks(list(urls))
+        for url in session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk)))
+    }

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from monitor.accounts import User
-from monitor.config import Outlet
+from monitor.config import Outlet, Profile
+from monitor.crawl.probe import FeedProbe, probe_outlet
 from monitor.status import OutletHealth, collection_health, read_status
-from monitor.store.workspace import recent_articles_by_outlet
-from monitor.web.security import current_user
-from monitor.web.workspace import Workspace, workspace
+from monitor.store.workspace import recent_articles_by_outlet, stored_urls
+from monitor.web.security import current_user, editor
+from monitor.web.workspace import NotFound, Workspace, workspace
 
 router = APIRouter()
 
@@ -29,7 +30,34 @@ class SourceRow:
 def sources_page(
     request: Request, profile_id: str, user: User = Depends(current_user), ws: Workspace = Depends(workspace)
 ) -> Response:
+    return _page(request, ws, ws.profile(user, profile_id))
+
+
+@router.post("/p/{profile_id}/surse/{outlet_id}/testeaza")
+def try_outlet(
+    request: Request,
+    profile_id: str,
+    outlet_id: str,
+    user: User = Depends(editor),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """Fetch the outlet's feeds once and show what they hold and what would be new; nothing is stored."""
     profile = ws.profile(user, profile_id)
+    outlet = next((o for o in ws.outlets_of(profile) if o.id == outlet_id), None)
+    if outlet is None:
+        raise NotFound()
+    probes = probe_outlet(ws.settings, outlet, now=datetime.now(UTC))
+    with ws.store.session() as session:
+        known = stored_urls(session, [entry.url for probe in probes for entry in probe.entries])
+    return _page(request, ws, profile, tested=(outlet, probes, known))
+
+
+def _page(
+    request: Request,
+    ws: Workspace,
+    profile: Profile,
+    tested: tuple[Outlet, list[FeedProbe], set[str]] | None = None,
+) -> Response:
     sources = ws.config()[0]
     now = datetime.now(UTC)
     status = read_status(ws.store, ws.settings, now=now)
@@ -43,4 +71,4 @@ def sources_page(
         if profile.watches(outlet)
     ]
     rows.sort(key=lambda row: (-(row.health.errors if row.health else 0), row.outlet.name.casefold()))
-    return ws.page(request, "sources.html.j2", profile=profile, rows=rows, health=health, title="Surse")
+    return ws.page(request, "sources.html.j2", profile=profile, rows=rows, health=health, tested=tested, title="Surse")

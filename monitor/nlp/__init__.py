@@ -1,6 +1,7 @@
 """Analysis of one article for one profile: mentions of each target, tone toward it, topics.
 
-The front door is `analyze`; `lemmas` folds inflections for search, `topic_labels` names topics,
+The front door is `analyze`; for many profiles, `Document.read` parses an article once and `analyze_document`
+runs each profile over it. `lemmas` folds inflections for search, `topic_labels` names topics,
 `profile_fingerprint` says when stored analyses are stale.
 """
 
@@ -8,29 +9,37 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
+from functools import lru_cache
 from importlib import resources
 
 from monitor.config import Profile, Target
-from monitor.nlp.language import Parsed, lemmas, parse
+from monitor.nlp.document import Document
+from monitor.nlp.language import lemmas
 from monitor.nlp.learned import ToneModel, package_model, tone_features
 from monitor.nlp.mentions import Mention, find_mentions
 from monitor.nlp.tone import (
     Occurrence,
     ToneResult,
-    article_outcome,
     institution_references,
     occurrence,
     score_tone,
     service_failures,
 )
-from monitor.nlp.topics import find_topics, topic_labels
+from monitor.nlp.topics import topic_labels
 from monitor.record import Analysis, Prominence, Span, TargetMention, TargetRole, Tone
 
-__all__ = ["ANALYZER_VERSION", "analyze", "lemmas", "profile_fingerprint", "tone_examples", "topic_labels"]
+__all__ = [
+    "ANALYZER_VERSION",
+    "Document",
+    "analyze",
+    "analyze_document",
+    "lemmas",
+    "profile_fingerprint",
+    "tone_examples",
+    "topic_labels",
+]
 
 # Bump when the rules in code change; the data files are hashed into the fingerprint on their own.
 ANALYZER_VERSION = "5"
@@ -46,26 +55,35 @@ def analyze(
     published: date | None = None,
     model: ToneModel | None = None,
 ) -> Analysis:
-    """Mentions of every target of `profile` in one article, the tone toward each, and the topics.
+    """Mentions of every target of `profile` in one article, the tone toward each, and the topics."""
+    document = Document.read(title, text)
+    return analyze_document(document, profile, outlet_county=outlet_county, published=published, model=model)
+
+
+def analyze_document(
+    document: Document,
+    profile: Profile,
+    *,
+    outlet_county: str | None = None,
+    published: date | None = None,
+    model: ToneModel | None = None,
+) -> Analysis:
+    """`analyze` over an article already read: every profile that watches it reads the same `Document`.
 
     The tone is the learned layer's (`model`, default the package's) over the rules' evidence."""
     model = model or package_model()
-    parsed_title, parsed_text = parse(title), parse(text)
-    results = [
-        _conclude(evidence, model)
-        for evidence in _evidence_of(parsed_title, parsed_text, profile, outlet_county, published)
-    ]
-    return Analysis(mentions=tuple(results), topics=find_topics(parsed_title, parsed_text, profile))
+    results = [_conclude(evidence, model) for evidence in _evidence_of(document, profile, outlet_county, published)]
+    return Analysis(mentions=tuple(results), topics=document.topics(profile))
 
 
 def tone_examples(
     title: str, text: str, profile: Profile, *, outlet_county: str | None = None, published: date | None = None
 ) -> dict[str, dict[str, float]]:
     """The learned layer's features of every target found in one article (for training)."""
-    parsed_title, parsed_text = parse(title), parse(text)
+    document = Document.read(title, text)
     return {
         evidence.target.id: evidence.features
-        for evidence in _evidence_of(parsed_title, parsed_text, profile, outlet_county, published)
+        for evidence in _evidence_of(document, profile, outlet_county, published)
     }
 
 
@@ -82,18 +100,17 @@ class _Evidence:
 
 
 def _evidence_of(
-    title: Parsed, text: Parsed, profile: Profile, outlet_county: str | None, published: date | None
+    document: Document, profile: Profile, outlet_county: str | None, published: date | None
 ) -> list[_Evidence]:
-    mentions = find_mentions(title, text, profile, outlet_county=outlet_county, published=published)
+    mentions = find_mentions(document, profile, outlet_county=outlet_county, published=published)
     people: set[tuple[str, int]] = {
         (m.field, m.sentence) for m in mentions if profile.target(m.target).kind == "person"
     }
-    outcome = cache(partial(article_outcome, title, text))  # computed once, if some target needs it
     found = []
     for target in profile.targets:
         own = [m for m in mentions if m.target == target.id]
         if own:
-            found.append(_describe(target, own, title, text, people, outcome))
+            found.append(_describe(target, own, document, people))
     return found
 
 
@@ -113,16 +130,9 @@ def _conclude(evidence: _Evidence, model: ToneModel) -> TargetMention:
     )
 
 
-def _describe(
-    target: Target,
-    mentions: list[Mention],
-    title: Parsed,
-    text: Parsed,
-    people: set[tuple[str, int]],
-    outcome: Callable[[], float],
-) -> _Evidence:
-    """Count, prominence, the rules' tone and evidence of one target; `people`: sentences naming a person target;
-    `outcome`: how good the article's news is (`tone.article_outcome`)."""
+def _describe(target: Target, mentions: list[Mention], document: Document, people: set[tuple[str, int]]) -> _Evidence:
+    """Count, prominence, the rules' tone and evidence of one target; `people`: sentences naming a person target."""
+    title, text = document.title, document.text
     occurrences: list[Occurrence] = []
     spans: list[Span] = []
     for mention in mentions:
@@ -146,11 +156,12 @@ def _describe(
             occurrences += service_failures(parsed, in_title=field == "title", skip=skip)
             mentioned = {m.sentence for m in mentions if m.field == field}
             occurrences += institution_references(parsed, in_title=field == "title", skip=mentioned)
-    rule = score_tone(occurrences, outcome)
+    rule = score_tone(occurrences, lambda: document.outcome)  # computed once per article, if some target needs it
     features = tone_features(title, text, occurrences, rule, target.role)
     return _Evidence(target, len(mentions), prominence, rule, tuple(spans), features)
 
 
+@lru_cache(maxsize=256)  # profiles are frozen; the daemon asks for every profile's at every cycle
 def profile_fingerprint(profile: Profile) -> str:
     """A hash of what in `profile` affects analysis, the analyzer version and the package data files."""
     digest = hashlib.sha256()

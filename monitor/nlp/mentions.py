@@ -7,12 +7,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from monitor.config import Profile, Target
 from monitor.data import word_lists
 from monitor.nlp.language import Parsed, Sentence, Token, key_of, language
-from monitor.nlp.places import Place, find_places
+from monitor.nlp.places import Place
+
+if TYPE_CHECKING:  # the document reads role words with this module's helper: only the type comes back here
+    from monitor.nlp.document import Document
 
 Field = Literal["title", "text"]
 
@@ -188,18 +191,32 @@ def _token_at(parsed: Parsed, offset: int) -> int:
     return max(0, bisect_right(parsed.tokens, offset, key=lambda token: token.start) - 1)
 
 
+@dataclass(frozen=True, slots=True)
+class RoleWords:
+    """The tokens of a title or text that may be role words, and whether it is about someone playing the part."""
+
+    indices: tuple[int, ...]
+    playing: bool  # "prefect pentru o zi": in a piece on a pupil playing the part, a bare role word is the pupil's
+
+
+def role_words(parsed: Parsed) -> RoleWords:
+    """The role-word candidates of `parsed` (the same for every profile: a Document keeps them)."""
+    indices = tuple(i for i, key in enumerate(parsed.keys) if key.startswith(_ROLE_STARTS))
+    return RoleWords(indices, any(_followed_by(parsed.tokens, i + 1, cues().for_a_day) for i in indices))
+
+
 def find_mentions(
-    title: Parsed,
-    text: Parsed,
+    document: Document,
     profile: Profile,
     *,
     outlet_county: str | None = None,
     published: date | None = None,
 ) -> list[Mention]:
-    """Every mention of every target of `profile` in the title and text, in reading order."""
+    """Every mention of every target of `profile` in the article's title and text, in reading order."""
     finder = _Finder(profile, published)
-    fields: tuple[tuple[Field, Parsed], ...] = (("title", title), ("text", text))
-    places = {field: find_places(parsed) for field, parsed in fields}
+    fields: tuple[tuple[Field, Parsed], ...] = (("title", document.title), ("text", document.text))
+    places: dict[Field, list[Place]] = dict(zip(("title", "text"), document.places, strict=True))
+    roles: dict[Field, RoleWords] = dict(zip(("title", "text"), document.roles, strict=True))
     names: list[Mention] = []
     for field, parsed in fields:
         names += _names(finder, field, parsed, places[field])
@@ -216,7 +233,7 @@ def find_mentions(
         taken = [(m.start, m.end) for m in names if m.field == field]
         found += _aliases(finder, field, parsed, taken)
         taken += [(m.start, m.end) for m in found if m.field == field and m.kind == "alias"]
-        found += _roles(finder, field, parsed, places[field], taken, names, about_ours, thread)
+        found += _roles(finder, field, parsed, places[field], roles[field], taken, names, about_ours, thread)
     found.sort(key=lambda m: (m.field != "title", m.start))
     return found
 
@@ -364,6 +381,7 @@ def _roles(
     field: Field,
     parsed: Parsed,
     places: list[Place],
+    candidates: RoleWords,
     taken: list[tuple[int, int]],
     names: list[Mention],
     about_ours: bool,
@@ -379,10 +397,7 @@ def _roles(
     ours = sorted(start for start, _ in taken)
     found: list[Mention] = []
     skip_until = -1
-    roles = [i for i, key in enumerate(parsed.keys) if key.startswith(_ROLE_STARTS)]
-    # "prefect pentru o zi": in a piece about a pupil playing the part, a bare role word is the pupil's
-    playing = any(_followed_by(tokens, i + 1, cue.for_a_day) for i in roles)
-    for index in roles:
+    for index in candidates.indices:
         token = tokens[index]
         if index <= skip_until or any(start <= token.start < end for start, end in taken):
             continue
@@ -469,7 +484,7 @@ def _roles(
                 continue  # "prefectul Marin Ionescu", "subprefectul județului Alba, Vasile Rus": someone else
         if county is None:
             sentence_key = parsed.key[sentence.start : sentence.end]
-            if not about_ours or playing or cue.elsewhere.search(sentence_key):
+            if not about_ours or candidates.playing or cue.elsewhere.search(sentence_key):
                 continue
             if thread.other_at(group, token.start, ours) or _set_elsewhere(places, sentence, token, finder):
                 continue  # "Prefectul a spus..." after another county's prefect; "La Satu Mare, ... prefecturii"

@@ -1,0 +1,50 @@
+"""One article read once for every profile that watches it: its title and text parsed (tokens, lemmas, sentences),
+and what the analysis reads in them the same way whatever the profile, each computed on first use and kept."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from monitor.config import Profile
+from monitor.nlp.language import Parsed, parse
+from monitor.nlp.mentions import RoleWords, role_words
+from monitor.nlp.places import Place, find_places
+from monitor.nlp.tone import article_outcome
+from monitor.nlp.topics import find_topics
+from monitor.record import TopicHit
+
+
+class Document:
+    """The parsed title and text of one article, and its profile-independent readings."""
+
+    def __init__(self, title: Parsed, text: Parsed) -> None:
+        self.title = title
+        self.text = text
+        self._topics: dict[object, tuple[TopicHit, ...]] = {}
+
+    @classmethod
+    def read(cls, title: str, text: str) -> Document:
+        """Parse the article's title and text (the only tokenising and lemmatising its analysis does)."""
+        return cls(parse(title), parse(text))
+
+    @cached_property
+    def places(self) -> tuple[list[Place], list[Place]]:
+        """The counties named in the title and in the text."""
+        return find_places(self.title), find_places(self.text)
+
+    @cached_property
+    def roles(self) -> tuple[RoleWords, RoleWords]:
+        """The role-word candidates of the title and of the text."""
+        return role_words(self.title), role_words(self.text)
+
+    @cached_property
+    def outcome(self) -> float:
+        """How good the article's news is, whoever it is about (`tone.article_outcome`)."""
+        return article_outcome(self.title, self.text)
+
+    def topics(self, profile: Profile) -> tuple[TopicHit, ...]:
+        """The article's topics in `profile`'s taxonomy: profiles with the same topic overrides share them."""
+        found = self._topics.get(profile.topics)
+        if found is None:
+            found = self._topics[profile.topics] = find_topics(self.title, self.text, profile)
+        return found

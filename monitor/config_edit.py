@@ -91,6 +91,8 @@ DIGEST = (
     Field("enabled", Kind.BOOL, "Sinteza zilnică se trimite"),
     Field("time", Kind.CLOCK, "Ora trimiterii (HH:MM)"),
     Field("recipients", Kind.EMAILS, "Destinatari (câte o adresă pe rând)"),
+    Field("approval", Kind.BOOL, "Biroul de presă aprobă sinteza înainte să plece"),
+    Field("approve_until", Kind.CLOCK, "Neaprobată, pleacă așa cum este la (HH:MM)"),
 )
 REPORT = (
     Field("enabled", Kind.BOOL, "Raportul lunar se trimite"),
@@ -152,8 +154,8 @@ _UNITS = ((86400, "d"), (3600, "h"), (60, "m"), (1, "s"))
 # --- values: the model's, the form's, the file's ------------------------------------------------------
 
 
-def _text(value: Any, kind: Kind) -> str:
-    """A validated value as the form shows it."""
+def text_of(value: Any) -> str:
+    """A validated value as a form shows it (durations as 10m, dates as zz.ll.aaaa)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -180,7 +182,7 @@ def shown(model: BaseModel, fields: Sequence[Field]) -> dict[str, str]:
         value: Any = model
         for part in item.path:
             value = getattr(value, "from_" if part == "from" else part)
-        values[item.key] = _text(value, item.kind)
+        values[item.key] = text_of(value)
     return values
 
 

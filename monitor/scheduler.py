@@ -31,6 +31,7 @@ from monitor.analysis import analyze_pending
 from monitor.archive.learning import LearnResult, learn, needs_learning
 from monitor.archive.search import index_missing
 from monitor.config import Profile, Sources
+from monitor.config_watch import ConfigFiles
 from monitor.crawl.ingest import crawl_sync, sync_outlets
 from monitor.crawl.workers import ExtractionPool
 from monitor.deliver.alerts import AlertNotice, check_alerts
@@ -59,6 +60,7 @@ LEARN_FROM, LEARN_UNTIL = time(3, 0), time(7, 0)
 
 MAIL_EVERY = timedelta(minutes=1)
 WATCH_EVERY = timedelta(minutes=5)  # how often the daemon looks for problems to tell the operator
+CONFIG_EVERY = timedelta(seconds=30)  # how often it looks whether sources.yaml or a profile was edited
 
 
 # --- what is due at `now` ----------------------------------------------------------------------
@@ -279,6 +281,7 @@ class Daemon:
         self.clock = clock
         self.owner = lease_owner(uuid.uuid4().hex[:8])
         self.watchdog = Watchdog(store, settings)
+        self.files = ConfigFiles(settings)  # an edited file is loaded again (reload_config) without a restart
         self.extraction: ExtractionPool | None = None
         self.stop = threading.Event()
         self.pipeline = threading.Lock()  # analysis and alerts run one at a time across crawl jobs (mail outside)
@@ -321,27 +324,7 @@ class Daemon:
 
     def _schedule(self) -> None:
         now = self.clock()
-        for outlet in watched(self.sources, self.profiles).outlets:
-            self.scheduler.add_job(
-                self.crawl_outlet,
-                IntervalTrigger(seconds=outlet.poll.total_seconds(), timezone=UTC),
-                args=[outlet.id],
-                id=f"crawl:{outlet.id}",
-                next_run_time=now,
-            )
-        for profile in self.profiles:
-            at = profile.digest.time
-            self.scheduler.add_job(
-                self.dated_jobs,
-                CronTrigger(hour=at.hour, minute=at.minute, timezone=profile.zone),
-                id=f"digest:{profile.id}",
-            )
-            report = profile.report
-            self.scheduler.add_job(
-                self.dated_jobs,
-                CronTrigger(day=report.day, hour=report.time.hour, minute=report.time.minute, timezone=profile.zone),
-                id=f"report:{profile.id}",
-            )
+        self._schedule_config(now)
         # Every minute: mail retries, and any digest or report missed while no process was running.
         self.scheduler.add_job(
             self.dated_jobs,
@@ -362,6 +345,56 @@ class Daemon:
             executor="lease",  # nothing slow in the pipeline delays the operator's warning
             next_run_time=now + WATCH_EVERY,
         )
+        self.scheduler.add_job(
+            self.reload_config, IntervalTrigger(seconds=CONFIG_EVERY.total_seconds(), timezone=UTC), id="config"
+        )
+
+    def _schedule_config(self, now: datetime) -> None:
+        """The jobs the configuration decides: one crawl job per watched outlet (a new one runs at once, a known one
+        keeps its next run), the digest and report of each profile at their local times; others are removed."""
+        wanted = set()
+        for outlet in watched(self.sources, self.profiles).outlets:
+            job_id = f"crawl:{outlet.id}"
+            wanted.add(job_id)
+            every = IntervalTrigger(seconds=outlet.poll.total_seconds(), timezone=UTC)
+            job = self.scheduler.get_job(job_id)
+            if job is None:
+                self.scheduler.add_job(self.crawl_outlet, every, args=[outlet.id], id=job_id, next_run_time=now)
+            elif job.trigger.interval != every.interval:
+                job.modify(trigger=every)
+        for profile in self.profiles:
+            at, report = profile.digest.time, profile.report
+            triggers = {
+                f"digest:{profile.id}": CronTrigger(hour=at.hour, minute=at.minute, timezone=profile.zone),
+                f"report:{profile.id}": CronTrigger(
+                    day=report.day, hour=report.time.hour, minute=report.time.minute, timezone=profile.zone
+                ),
+            }
+            for job_id, trigger in triggers.items():
+                wanted.add(job_id)
+                self.scheduler.add_job(self.dated_jobs, trigger, id=job_id, replace_existing=True)
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(("crawl:", "digest:", "report:")) and job.id not in wanted:
+                job.remove()
+
+    def reload_config(self) -> bool:
+        """Take up sources.yaml and the profiles when a file changed (an invalid change is logged and the running
+        configuration kept): outlets synced, crawl, digest and report jobs rescheduled. True when reloaded."""
+        loaded = self.files.changed()
+        if loaded is None:
+            return False
+        with self._rescheduling:
+            if self._closing:
+                return False
+            self.sources, self.profiles = loaded
+            sync_outlets(self.store, watched(self.sources, self.profiles))
+            self._schedule_config(self.clock())
+        log.info(
+            "configuration reloaded: %s profiles, %s outlets watched",
+            len(self.profiles),
+            len(watched(self.sources, self.profiles).outlets),
+        )
+        return True
 
     def crawl_outlet(self, outlet_id: str) -> CycleReport | None:
         """One crawl cycle of one outlet, then analysis, alerts and mail; the next run follows the feeds' state."""
@@ -370,10 +403,14 @@ class Daemon:
         started = wallclock.perf_counter()
         now = self.clock()
         report = CycleReport(now=now)
-        scope = [profile for profile in self.profiles if profile.watches(self.sources.outlet(outlet_id))]
+        sources, profiles = self.sources, self.profiles  # one configuration for the whole cycle, even if reloaded
+        outlet = next((outlet for outlet in sources.outlets if outlet.id == outlet_id), None)
+        if outlet is None:  # removed from sources.yaml while this run waited: its job is gone too
+            return None
+        scope = [profile for profile in profiles if profile.watches(outlet)]
         crawl_due(
             self.store,
-            self.sources,
+            sources,
             scope,
             self.settings,
             now=now,
@@ -382,13 +419,12 @@ class Daemon:
             pool=self.extraction,
         )
         with self.pipeline:
-            analyze_and_check(self.store, self.sources, scope, self.settings, now=self.clock(), report=report)
+            analyze_and_check(self.store, sources, scope, self.settings, now=self.clock(), report=report)
         # outside the lock: a slow or hanging SMTP server never holds up another outlet's analysis and alerts
         report.mail = send_pending(self.store, self.settings, now=self.clock())
         report.seconds = wallclock.perf_counter() - started
         log.info("%s [%s]", report.health, outlet_id)
-        poll = self.sources.outlet(outlet_id).poll
-        wanted = max(next_due(self.store, outlet_id, now + poll), self.clock() + timedelta(seconds=1))
+        wanted = max(next_due(self.store, outlet_id, now + outlet.poll), self.clock() + timedelta(seconds=1))
         with self._rescheduling:
             job = None if self._closing else self.scheduler.get_job(f"crawl:{outlet_id}")
             if job is not None:

@@ -64,6 +64,11 @@ def fill(path: str, scene: Scene, profile: str) -> str:
         "token": "x",
         "luna": "10.2026",
         "outlet_id": "ziar-de-cluj",
+        "profil": profile,
+        "sectiune": "sinteza",
+        "tinta": "prefect",
+        "publicatia": "alba24",
+        "login": "ana",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -15,6 +15,7 @@ from monitor.errors import PresaError, StoreError
 from monitor.settings import Settings
 from monitor.store.db import Store
 from monitor.web import adding, alerts, archive, audit, digest, letters, links, report, signin, sources, today
+from monitor.web import settings as setari
 from monitor.web.security import SecurityHeaders, SignInRequired
 from monitor.web.workspace import STATIC, Workspace
 
@@ -33,7 +34,7 @@ def create_app(settings: Settings, store: Store | None = None, *, https: bool = 
     app.state.https = https
     app.add_middleware(SecurityHeaders, https=https)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signin, today, digest, archive, alerts, report, letters, sources, adding, audit, links):
+    for module in (signin, today, digest, archive, alerts, report, letters, sources, adding, audit, links, setari):
         app.include_router(module.router)
 
     @app.get("/favicon.ico", include_in_schema=False)

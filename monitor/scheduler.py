@@ -151,12 +151,11 @@ def analyze_and_check(
     now: datetime,
     report: CycleReport,
 ) -> None:
-    """Analyse the articles no profile has seen yet, check each profile's alert rules, index new articles."""
+    """Analyse the articles no profile has seen yet, then check each profile's alert rules."""
     for profile in profiles:
         report.analyzed += analyze_pending(store, profile, sources, now=now)
         with store.session() as session:
             report.alerts += check_alerts(session, profile, settings, now=now)
-    index_missing(store, now=now)  # after the alerts: search can wait, the spokesperson cannot
 
 
 def run_dated_jobs(
@@ -306,6 +305,9 @@ class Daemon:
             return
         log.info("scheduler lease taken by %s", self.owner)
         sync_outlets(self.store, watched(self.sources, self.profiles))  # before the crawl jobs run side by side
+        # The crawl writes each article's search form with it; only articles stored otherwise (an archive from an
+        # older version, an import) lack one: indexed once here, never searched for again at every cycle.
+        index_missing(self.store, now=self.clock())
         workers = self.settings.extraction_workers
         self.extraction = ExtractionPool(workers) if workers > 0 else None  # a pathological page costs its text only
         self._schedule()

@@ -33,6 +33,7 @@ from monitor.store import Store
 from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, ArticleUrlRow, FeedRow, OutletRow
 from monitor.text import fold
 from tests.conftest import REPO, Site
+from tests.rows import add_article
 
 SITE_DIR = Path(__file__).parent / "fixtures" / "site"
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -510,6 +511,34 @@ def test_crawl_command_prints_a_romanian_summary(site: Site, tmp_path: Path, mon
     assert "Fluxuri: 1 ok, 0 nemodificate, 0 eșuate. Articole noi: 0. Duplicate: 0." in again.output
     unknown = runner.invoke(cli, ["crawl", "--once", "--source", "nu-exista"])
     assert unknown.exit_code == 1 and "Publicație necunoscută în sources.yaml: nu-exista" in unknown.output
+
+
+def test_crawl_command_indexes_an_older_archive_once_before_crawling(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article stored without its search form (an archive from an older version, an import) is indexed when the
+    command starts; the crawl writes each new article's form with it, so no cycle looks for missing ones."""
+    newsroom(site)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("MONITOR_SOURCES", str(write_sources(tmp_path / "sources.yaml", site)))
+    monkeypatch.setenv("MONITOR_DATABASE_URL", url)
+    monkeypatch.setenv("MONITOR_ALLOW_HOSTS", site.base.removeprefix("http://"))
+    store = Store(url)
+    with store.session() as session:
+        session.add(OutletRow(id="arhiva", name="Arhiva veche", kind="local", county="Alba", reach=1000))
+        session.flush()
+        old = add_article(session, "arhiva", "Podul de la Blaj, redeschis", "Podul a fost redeschis azi.", NOW).id
+    runner = CliRunner()
+    first = runner.invoke(cli, ["crawl", "--once", "--workers", "0", "--no-analyze"])
+    assert first.exit_code == 0, first.output
+    assert "Arhiva de căutare: 1 articol indexat." in first.output
+    with store.session() as session:
+        indexed = set(session.scalars(select(ArticleSearchRow.article_id)))
+        stored = set(session.scalars(select(ArticleRow.id)))
+    assert old in indexed and indexed == stored  # the old article, and every crawled one as it was written
+    again = runner.invoke(cli, ["crawl", "--once", "--workers", "0", "--no-analyze"])
+    assert again.exit_code == 0 and "Arhiva de căutare" not in again.output
+    store.close()
 
 
 # --- killed mid-run ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from conftest import REPO, Site, SmtpSink
+from rows import add_article, add_outlets
 from sqlalchemy import select
 
 from monitor.config import DigestSchedule, Outlet, Profile, ReportSchedule, Sources, load_profile
@@ -24,7 +25,7 @@ from monitor.scheduler import digest_due, report_due, run_dated_jobs, run_due
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.jobs import acquire_lease, release_lease, run_once
-from monitor.store.models import JobRunRow, LockRow, OutboxRow
+from monitor.store.models import ArticleSearchRow, JobRunRow, LockRow, OutboxRow
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
@@ -280,6 +281,11 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site) -> None:
         "MONITOR_ALLOW_HOSTS": site.base.removeprefix("http://"),
     }
     env.pop("MONITOR_SMTP_URL", None)
+    archived = Store(env["MONITOR_DATABASE_URL"])  # an article from before the search index was written on write
+    with archived.session() as session:
+        add_outlets(session)
+        old = add_article(session, "alba24", "Podul de la Blaj, redeschis", "Podul a fost redeschis azi.", T0).id
+    archived.close()
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor", "run"], env=env, cwd=REPO, stderr=subprocess.PIPE, text=True
     )
@@ -309,6 +315,7 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site) -> None:
     store = Store(env["MONITOR_DATABASE_URL"])
     with store.session() as session:
         assert session.scalars(select(LockRow)).all() == []
+        assert session.get(ArticleSearchRow, old) is not None  # indexed once, when the daemon started
         assert session.get(JobRunRow, ("digest:alba", datetime.now(BUCHAREST).date().isoformat())) is not None or (
             datetime.now(BUCHAREST).time() < time(7, 30)
         )

@@ -89,7 +89,7 @@ def test_a_correction_changes_what_the_tone_filter_finds(any_store: Store, month
 
 def test_a_search_reads_only_the_index_and_index_missing_fills_it(any_store: Store, month: Month) -> None:
     """The crawl indexes what it writes (test_ingest); a search never looks for unindexed articles, so one
-    written another way is found once `index_missing` (run by the daemon after its alerts) has indexed it."""
+    written another way is found once `index_missing` (run when the daemon or `monitor crawl` starts) has indexed it."""
     with any_store.session() as session:
         late = add_article(session, "alba24", "Ambulanțele noi", "Județul a primit ambulanțe noi.", at(10, 29))
         late_id = late.id

@@ -117,7 +117,7 @@ def _seconds_to_next_check(store: Store, sources: Sources, only: Collection[str]
 
 
 def _analyse(store: Store, sources: Sources, settings: Settings, enabled: bool) -> None:
-    """The stage after a crawl: each profile's analysis of the new articles, then the search index."""
+    """The stage after a crawl: each profile's analysis of the new articles."""
     if not enabled:
         return
     _, profiles = load_all(settings.sources_path, settings.pipelines_dir)
@@ -125,7 +125,12 @@ def _analyse(store: Store, sources: Sources, settings: Settings, enabled: bool) 
     for profile in profiles:
         done = analyze_pending(store, profile, sources, now=now)
         click.echo(f"Profilul {profile.id}: {count_ro(done, 'articol analizat', 'articole analizate')}.")
-    indexed = index_missing(store, now=now)
+
+
+def _index_archive(store: Store) -> None:
+    """Search forms for the articles stored without one (an older archive, an import): once, before crawling;
+    the crawl writes each new article's form with it."""
+    indexed = index_missing(store, now=datetime.now(UTC))
     if indexed:
         click.echo(f"Arhiva de căutare: {count_ro(indexed, 'articol indexat', 'articole indexate')}.")
 
@@ -177,6 +182,7 @@ def crawl_command(
     only = source_ids or None
     store = open_store(settings)
     try:
+        _index_archive(store)
         with _extraction_pool(workers) as pool:
             if once:
                 click.echo(summarize(_run_cycle(store, sources, settings, only, False, pool, force=force)))

@@ -82,8 +82,7 @@ def tone_examples(
     """The learned layer's features of every target found in one article (for training)."""
     document = Document.read(title, text)
     return {
-        evidence.target.id: evidence.features
-        for evidence in _evidence_of(document, profile, outlet_county, published)
+        evidence.target.id: evidence.features for evidence in _evidence_of(document, profile, outlet_county, published)
     }
 
 

@@ -310,6 +310,8 @@ def _apply(target: CommentedMap, fields: Sequence[Field], form: Form, before: Ma
     was: dict[str, Any] = {}
     now: dict[str, Any] = {}
     for item in fields:
+        if item.key not in form and item.kind != Kind.BOOL:  # not in the form (an unticked box is never sent)
+            continue
         raw = form.get(item.key, "")
         if _normal(raw, item.kind) == _normal(before.get(item.key, ""), item.kind):
             continue
@@ -491,7 +493,7 @@ def edit_file(settings: Settings, store: Store, path: Path, change: Change, audi
         with store.session() as session:  # the audit line commits only if the file was written
             audit(
                 session, audited.by, audited.action, now=audited.now, profile_id=audited.profile_id,
-                subject=audited.subject, before=edited.before, after=edited.after,
+                subject=audited.subject, before=edited.before or None, after=edited.after or None,
             )  # fmt: skip
             try:
                 write_atomically(path, out.getvalue())

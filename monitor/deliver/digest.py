@@ -23,7 +23,7 @@ from monitor.nlp import topic_labels
 from monitor.record import MentionView, Prominence, Tone
 from monitor.settings import Settings
 from monitor.status import CollectionHealth, collection_health
-from monitor.store.queries import mentions_between
+from monitor.store.queries import count_mentions, mentions_between
 from monitor.text import fold, strip_diacritics
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
     edit = digest_edit(session, profile.id, day)
     everything = mentions_between(session, profile.id, start, end, by_seen=True)
     views = kept(everything, edit)
-    previous = mentions_between(session, profile.id, start - timedelta(days=AVERAGE_DAYS), start, by_seen=True)
+    previous = count_mentions(session, profile.id, start - timedelta(days=AVERAGE_DAYS), start, by_seen=True)
     labels = topic_labels(profile)
     articles = {view.article_id: view for view in views}
     topics = Counter(labels.get(topic, topic) for view in articles.values() for topic in dict.fromkeys(view.topics))
@@ -218,7 +218,7 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
         end=end,
         mentions=len(views),
         articles=len(articles),
-        average=len(previous) / AVERAGE_DAYS,
+        average=previous / AVERAGE_DAYS,
         tones={tone: tones.get(tone, 0) for tone in TONE_RANK},
         top_topics=tuple(topics.most_common(TOP)),
         top_outlets=tuple(outlets.most_common(TOP)),

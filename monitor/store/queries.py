@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from monitor.record import DateSource, MentionView, Tone
@@ -130,6 +130,18 @@ def mentions_between(
         profile_id,
         session.execute(base.order_by(ArticleRow.published_at, ArticleRow.id, MentionRow.target_id)).all(),
     )
+
+
+def count_mentions(session: Session, profile_id: str, start: datetime, end: datetime, *, by_seen: bool = False) -> int:
+    """How many mentions `mentions_between` would give (the digest's weekly average needs only the count)."""
+    when = ArticleRow.fetched_at if by_seen else ArticleRow.published_at
+    count = (
+        select(func.count())
+        .select_from(MentionRow)
+        .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
+        .where(MentionRow.profile_id == profile_id, when >= start, when < end)
+    )
+    return int(session.scalar(count) or 0)
 
 
 def mentions_in(

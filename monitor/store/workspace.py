@@ -136,3 +136,49 @@ def stored_urls(session: Session, urls: Sequence[str]) -> set[str]:
         for chunk in chunks(list(urls))
         for url in session.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(chunk)))
     }
+
+
+def data_version(session: Session, profile_id: str) -> tuple[int, ...]:
+    """A fingerprint that changes whenever what a profile's figures are made of changes: new articles or copies,
+    a re-analysis (mentions are rewritten with new ids), a correction made or undone, a new alert."""
+    return tuple(
+        int(session.scalar(query) or 0)
+        for query in (
+            select(func.max(ArticleRow.id)),
+            select(func.max(MentionRow.id)),
+            select(func.max(CorrectionRow.id)).where(CorrectionRow.profile_id == profile_id),
+            select(func.count()).select_from(CorrectionRow).where(CorrectionRow.profile_id == profile_id),
+            select(func.max(AlertRow.id)).where(AlertRow.profile_id == profile_id),
+        )
+    )
+
+
+def newest_mentioned(
+    session: Session,
+    profile_id: str,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    target_id: str | None,
+    outlet_id: str | None,
+    limit: int,
+) -> list[int]:
+    """The newest articles that name one of the profile's targets (or `target_id`), within the filters."""
+    query = (
+        select(ArticleRow.id)
+        .join(MentionRow, MentionRow.article_id == ArticleRow.id)
+        .where(MentionRow.profile_id == profile_id)
+        .group_by(ArticleRow.id, ArticleRow.published_at)
+        .order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc())
+        .limit(limit)
+    )
+    if target_id is not None:
+        query = query.where(MentionRow.target_id == target_id)
+    if start is not None:
+        query = query.where(ArticleRow.published_at >= start)
+    if end is not None:
+        query = query.where(ArticleRow.published_at < end)
+    if outlet_id is not None:
+        ran = select(ArticleSourceRow.article_id).where(ArticleSourceRow.outlet_id == outlet_id)
+        query = query.where((ArticleRow.outlet_id == outlet_id) | ArticleRow.id.in_(ran))
+    return list(session.scalars(query))

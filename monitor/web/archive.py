@@ -16,17 +16,20 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from monitor.accounts import User
-from monitor.archive.export import ExportFilter, iter_mentions, write_export, write_xlsx
+from monitor.archive.export import ExportFilter, write_export, write_xlsx
 from monitor.archive.search import SearchHit, search_articles
 from monitor.config import Profile
 from monitor.days import local_span, parse_day
 from monitor.errors import SearchError
 from monitor.record import MentionView, Tone
+from monitor.store.queries import mentions_in
+from monitor.store.workspace import newest_mentioned
 from monitor.web.security import current_user
 from monitor.web.workspace import Workspace, workspace
 
 router = APIRouter()
 LIMIT = 200
+TONE_OVERREAD = 5  # a tone filter is checked on the effective tone (corrections applied): read that many more
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,16 @@ def _hits(ws: Workspace, profile: Profile, query: Query) -> list[SearchHit]:
             mentioned_only=True,  # only what this profile monitors: never the rest of a shared archive
         )
         return hits
-    views = list(iter_mentions(ws.store, profile, where))
+    with ws.store.session() as session:  # the newest first, a bounded read: never the whole period's mentions
+        ids = newest_mentioned(
+            session, profile.id, start=where.start, end=where.end, target_id=where.target_id,
+            outlet_id=where.outlet_id, limit=LIMIT if where.tone is None else LIMIT * TONE_OVERREAD,
+        )  # fmt: skip
+        views = mentions_in(session, profile.id, ids, target_id=where.target_id)
     by_article: dict[int, list[MentionView]] = {}
     for view in reversed(views):  # newest first
+        if where.tone is not None and view.tone != where.tone:  # the effective tone, corrections applied
+            continue
         if view.article_id not in by_article and len(by_article) >= LIMIT:
             break
         by_article.setdefault(view.article_id, []).append(view)

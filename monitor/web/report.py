@@ -15,6 +15,7 @@ from monitor.days import parse_month
 from monitor.deliver.imagology import previous_month
 from monitor.deliver.report import render_html, report_context, report_paths, run_monthly
 from monitor.errors import ReportError
+from monitor.store.workspace import data_version
 from monitor.web.digest import PREVIEW_CSP
 from monitor.web.security import current_user, editor
 from monitor.web.workspace import NotFound, Workspace, workspace
@@ -42,7 +43,13 @@ def report_page(
 ) -> Response:
     profile = ws.profile(user, profile_id)
     month = chosen_month(profile, luna)
-    context = report_context(ws.store, profile, month, now=datetime.now(UTC), charts=False)
+    with ws.store.session() as session:
+        version = data_version(session, profile.id)
+    context = ws.remembered(
+        ("raport", profile.id, month),
+        version,
+        lambda: report_context(ws.store, profile, month, now=datetime.now(UTC), charts=False),
+    )
     _, pdf = report_paths(ws.settings, profile, month)
     return ws.page(
         request,

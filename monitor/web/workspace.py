@@ -4,10 +4,12 @@ change, so an edited profile is picked up without a restart), the templates, and
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -25,6 +27,8 @@ from monitor.store.db import Store
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
+REMEMBERED = 24  # computed pages kept (a few months' figures per profile)
+_T = TypeVar("_T")
 
 STATIC = Path(__file__).parent / "static"
 
@@ -58,6 +62,7 @@ class Workspace:
     _stamp: tuple[tuple[str, float], ...] = ()
     _config: tuple[Sources, dict[str, Profile]] | None = None
     _lock: Lock = field(default_factory=Lock)
+    _remembered: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any]] = field(default_factory=OrderedDict)
     templates: Environment = field(init=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +98,21 @@ class Workspace:
                 self._stamp = stamp
             assert self._config is not None
             return self._config
+
+    def remembered(self, key: tuple[Hashable, ...], version: Hashable, compute: Callable[[], _T]) -> _T:
+        """`compute()`, kept while `version` (store.workspace.data_version) is unchanged: a month's figures cost
+        a second at a year's scale and change only when the data under them does."""
+        with self._lock:
+            found = self._remembered.get(key)
+            if found is not None and found[0] == version:
+                self._remembered.move_to_end(key)
+                return cast(_T, found[1])
+        value = compute()
+        with self._lock:
+            self._remembered[key] = (version, value)
+            while len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
+        return value
 
     def profiles_of(self, user: User) -> list[Profile]:
         return [profile for profile in self.config()[1].values() if user.sees(profile.id)]

@@ -229,3 +229,37 @@ def test_add_an_article_by_address_and_by_upload(page: Page, live: Live, tmp_pat
     page.get_by_label("Cuvinte").fill("podul teius")
     page.get_by_role("button", name="Caută").click()
     expect(page.locator("main")).to_contain_text("Podul de la Teiuș, inaugurat")
+
+
+def test_an_admin_changes_a_recipient_and_an_alias(page: Page, live: Live) -> None:
+    from monitor.config import load_profile
+
+    add_user(live.store, "admin-setari", PASSWORD, Role.ADMIN, [], by="test", now=datetime.now(UTC))
+    sign_in(page, live, "admin-setari")
+    page.get_by_role("link", name="Setări").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Setări")
+    page.get_by_role("link", name="Instituția Prefectului – Județul Alba").click()
+    prefect = page.locator("#tinta-prefect")
+    prefect.get_by_label("Alte forme ale numelui (una pe rând)").fill("Horia Vladescu\nPrefectul Vlădescu")
+    prefect.get_by_role("button", name="Salvează").click()
+    expect(page.locator(".confirmare")).to_contain_text("Modificarea a fost salvată")
+    digest = page.locator("#sinteza")
+    recipients = digest.get_by_label("Destinatari (câte o adresă pe rând)")
+    recipients.fill("presa@prefectura-alba.example\nprefect@prefectura-alba.example")
+    digest.get_by_label("Ora trimiterii (HH:MM)").fill("7.30")  # refused: nothing of this form is saved
+    digest.get_by_role("button", name="Salvează").click()
+    expect(digest.get_by_role("alert")).to_contain_text("digest.time: oră invalidă: '7.30' (format HH:MM)")
+    digest.get_by_label("Ora trimiterii (HH:MM)").fill("07:30")
+    digest.get_by_role("button", name="Salvează").click()
+    expect(page.locator(".confirmare")).to_contain_text("Modificarea a fost salvată")
+    expect(recipients).to_have_value("presa@prefectura-alba.example\nprefect@prefectura-alba.example")
+    expect(prefect.get_by_label("Alte forme ale numelui (una pe rând)")).to_have_value(
+        "Horia Vladescu\nPrefectul Vlădescu"
+    )
+    path = live.settings.pipelines_dir / "alba.yaml"
+    assert "# Watched people and the institution." in path.read_text(encoding="utf-8")  # the comments are kept
+    alba = load_profile(path)
+    assert alba.digest.recipients == ("presa@prefectura-alba.example", "prefect@prefectura-alba.example")
+    assert alba.target("prefect").aliases == ("Horia Vladescu", "Prefectul Vlădescu")
+    page.get_by_role("link", name="Jurnal").click()
+    expect(page.locator("main")).to_contain_text("alba: ținta prefect")

@@ -256,8 +256,8 @@ def _yaml_value(raw: str, item: Field, old: Any) -> Any:
             return None
         case Kind.DURATION:
             return text if re.fullmatch(r"\d+[smhd]", text) else _string(text, old, plain=False)
-        case Kind.CLOCK:
-            return DoubleQuotedScalarString(text)  # unquoted, YAML 1.1 would read 08:60 as a number of minutes
+        case Kind.CLOCK:  # always quoted: unquoted, YAML 1.1 reads 08:60 as a number of minutes
+            return _string(text, old, plain=False)
         case _:
             return _string(text, old, plain=item.plain)
 
@@ -371,22 +371,26 @@ def remove_entry(list_key: str, entry_id: str) -> Change:
 
 def _indentation(text: str) -> tuple[int, int, int]:
     """(mapping, sequence, offset) as ruamel.yaml wants them, read from the first key and the first list item
-    nested under a key."""
-    mapping = offset = None
+    nested under a key (offset: where its dash is; sequence: where its content starts)."""
+    mapping = offset = sequence = None
     parent: tuple[int, str] | None = None
     for line in text.splitlines():
         stripped = line.lstrip(" ")
         if not stripped or stripped.startswith("#"):
             continue
         indent = len(line) - len(stripped)
-        if parent is not None and parent[1].endswith(":") and not parent[1].startswith("- ") and indent > parent[0]:
+        under_key = parent is not None and parent[1].endswith(":") and not parent[1].startswith("- ")
+        if under_key and parent is not None and indent >= parent[0]:
             if stripped.startswith("- "):
-                offset = indent - parent[0] if offset is None else offset
-            else:
-                mapping = indent - parent[0] if mapping is None else mapping
+                if offset is None:  # a list may start at its key's own indentation
+                    offset = indent - parent[0]
+                    sequence = offset + len(stripped) - len(stripped[1:].lstrip(" "))
+            elif mapping is None and indent > parent[0]:
+                mapping = indent - parent[0]
         parent = indent, stripped.split(" #")[0].rstrip()
-    offset = 2 if offset is None else offset
-    return mapping or 2, offset + 2, offset
+    if offset is None or sequence is None:
+        return mapping or 2, 4, 2
+    return mapping or 2, sequence, offset
 
 
 def _null(representer: RoundTripRepresenter, _value: None) -> Any:
@@ -470,7 +474,7 @@ def edit_file(settings: Settings, store: Store, path: Path, change: Change, audi
 
     Nothing is written when nothing changed; ConfigError (every problem, in Romanian) when the result is invalid,
     and the file is then left as it was."""
-    if DEFAULTS.resolve() in path.resolve().parents:
+    if DEFAULTS.absolute() in path.absolute().parents or DEFAULTS.resolve() in path.resolve().parents:
         raise RequestError(
             "Configurația în uz este cea implicită a programului și nu se modifică de aici; creați un dosar de "
             "configurare cu «monitor init DOSAR» și porniți serverul cu el."

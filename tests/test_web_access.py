@@ -366,3 +366,23 @@ def test_an_outlet_is_tried_once_without_storing_anything(tmp_path: Path, site: 
             )
         assert client.post("/p/alba/surse/ziar-de-cluj/testeaza", data={"csrf_token": csrf}).status_code == 404
     scene.store.close()
+
+
+def test_a_story_that_is_not_about_a_target_is_hidden_everywhere_until_undone(client: TestClient, scene: Scene) -> None:
+    from monitor.archive.learning import count_tone_corrections
+
+    csrf = sign_in(client, "ana")
+    preview = "/p/alba/sinteza/previzualizare"
+    answer = client.post(
+        f"/p/alba/articole/{scene.month.hospital}/ton",
+        data={"tinta": "prefect", "ton": "ignored", "motiv": "alt prefect", "zi": "07.10.2026"},
+        headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
+    )
+    assert "nu mai este socotit despre această țintă" in answer.text
+    assert "Prefectul, acuzat în cazul spitalului" not in client.get(preview, params={"zi": "07.10.2026"}).text
+    exported = client.get("/p/alba/arhiva/export.csv", params={"tinta": "prefect"}).content.decode("utf-8")
+    assert "spitalului" not in exported  # neither copy of the story
+    assert count_tone_corrections(scene.store, "alba") == 0  # nothing for the tone model to learn from
+    correction = re.search(r"/corectii/(\d+)/anulare", answer.text).group(1)  # type: ignore[union-attr]
+    client.post(f"/p/alba/corectii/{correction}/anulare", data={"zi": "07.10.2026"}, headers={"X-CSRF-Token": csrf})
+    assert "Prefectul, acuzat în cazul spitalului" in client.get(preview, params={"zi": "07.10.2026"}).text

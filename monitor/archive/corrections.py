@@ -19,18 +19,24 @@ from monitor.errors import CorrectionError
 from monitor.record import Tone
 from monitor.store import Store
 from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRow
+from monitor.store.queries import NOT_ABOUT
 
 log = logging.getLogger(__name__)
 
 _TOPIC = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# What the office may type for NOT_ABOUT: the story is not about the target (another prefect, a «prefect de
+# studii», a pupil playing the prefect for a day); the mention is left out of digests, alerts, reports, exports.
+NOT_ABOUT_WORDS = ("ignored", "nu e despre", "irelevant")
 
 
-def _tone(value: str | None) -> Tone | None:
+def _tone(value: str | None) -> str | None:
     if value is None:
         return None
+    if value.strip().casefold() in NOT_ABOUT_WORDS:
+        return NOT_ABOUT
     tone = Tone.parse(value)
     if tone is None:
-        raise CorrectionError(f"ton necunoscut «{value}»: folosiți pozitiv, neutru sau negativ")
+        raise CorrectionError(f"ton necunoscut «{value}»: folosiți pozitiv, neutru, negativ sau irelevant")
     return tone
 
 

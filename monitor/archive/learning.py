@@ -39,7 +39,7 @@ class LearnResult:
 
 def _tone_corrections(profile_id: str) -> tuple[ColumnElement[bool], ...]:
     """The conditions that pick a profile's tone corrections (topic-only corrections teach no tone)."""
-    return (CorrectionRow.profile_id == profile_id, CorrectionRow.tone.is_not(None))
+    return (CorrectionRow.profile_id == profile_id, CorrectionRow.tone.in_([tone.value for tone in Tone]))
 
 
 def correction_examples(store: Store, profile: Profile, sources: Sources) -> tuple[list[Example], int]:

@@ -223,7 +223,11 @@ def export_command(selection: _Selection, fmt: str, output: Path | None) -> None
 @cli.command("tag")
 @click.argument("article", type=int)
 @click.option("--target", required=True, metavar="T", help="Ținta a cărei apreciere se corectează.")
-@click.option("--tone", type=_TONE, help="Tonul corect (pozitiv, neutru, negativ).")
+@click.option(
+    "--tone",
+    type=click.Choice([*_TONE.choices, "irelevant"], case_sensitive=False),
+    help="Tonul corect (pozitiv, neutru, negativ), sau «irelevant»: subiectul nu este despre țintă.",
+)
 @click.option("--topic", metavar="X", help="O temă de adăugat (id din taxonomie).")
 @click.option("--reason", default="", help="De ce (rămâne în istoric).")
 @click.option("--author", help="Cine corectează (implicit: utilizatorul curent, $USER).")

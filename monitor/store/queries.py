@@ -21,6 +21,7 @@ from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, Corr
 
 # The score shown for a corrected tone that disagrees with the automatic one (a consistent sign for averages).
 CORRECTED_SCORE = {Tone.POSITIVE: 0.5, Tone.NEUTRAL: 0.0, Tone.NEGATIVE: -0.5}
+NOT_ABOUT = "ignored"  # the tone of a correction saying the story is not about the target (archive.corrections)
 _GUESSED = (DateSource.FETCHED.value, DateSource.CLAMPED.value)
 
 
@@ -174,6 +175,8 @@ def _views(session: Session, profile_id: str, rows: Sequence[Any]) -> list[Menti
     views = []
     for row in rows:
         cluster_id = row.cluster_id if row.cluster_id is not None else row.article_id
+        if fixes.tone.get((cluster_id, row.target_id)) == NOT_ABOUT:  # the office: not about this target
+            continue
         own_outlet = row.outlet_id
         also_in = sorted(
             {name for outlet_id, name in members.get(cluster_id, ()) if outlet_id != own_outlet}, key=str.casefold

@@ -28,8 +28,8 @@ from monitor.web.security import current_user
 from monitor.web.workspace import Workspace, workspace
 
 router = APIRouter()
-LIMIT = 200
-TONE_OVERREAD = 5  # a tone filter is checked on the effective tone (corrections applied): read that many more
+LIMIT = 100
+TONE_OVERREAD = 3  # a tone filter is checked on the effective tone (corrections applied): read that many more
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from monitor.errors import CorrectionError, RequestError
 from monitor.nlp import topic_labels
 from monitor.record import MentionView, Tone
 from monitor.store.models import CorrectionRow
-from monitor.store.queries import mentions_between
+from monitor.store.queries import NOT_ABOUT, mentions_between
 from monitor.store.workspace import (
     effective_tone,
     outlet_name,
@@ -116,7 +116,7 @@ def correct_tone(
 ) -> Response:
     profile = ws.profile(user, profile_id)
     target = profile.find_target(tinta)
-    tone = Tone.parse(ton)
+    tone = NOT_ABOUT if ton == NOT_ABOUT else Tone.parse(ton)
     if target is None or tone is None:
         raise CorrectionError(f"ținta «{tinta}» sau tonul «{ton}» nu există în profilul {profile.institution}")
     now = datetime.now(UTC)
@@ -137,7 +137,7 @@ def correct_tone(
             profile_id=profile.id,
             subject=f"articolul {article_id} (subiectul {row.cluster_id}), {target.name}",
             before={"ton": before},
-            after={"ton": tone.value, "motiv": motiv.strip()},
+            after={"ton": str(tone), "motiv": motiv.strip()},
         )
     return _card(request, ws, profile, chosen_day(profile, zi), row.cluster_id, row)
 

@@ -1,30 +1,33 @@
-"""The analysis stage: cluster new articles, then analyse every article a profile has not analysed in its
-current version, storing one analyses row and its mentions rows per article."""
+"""The analysis stage: cluster new articles, then analyse the articles waiting in the analysis queue
+(monitor.store.queue) for every profile that watches them, storing one analyses row and its mentions rows per
+article and profile. A cycle's cost follows what is new: no pass over the archive, except once per profile version."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from monitor.archive.learning import profile_model
 from monitor.config import Outlet, Profile, Sources
 from monitor.dedup import assign_clusters
-from monitor.nlp import analyze, profile_fingerprint
+from monitor.nlp import Document, analyze_document, profile_fingerprint
 from monitor.nlp.learned import ToneModel
-from monitor.record import Analysis
 from monitor.store import Store
+from monitor.store.analyses import ArticleText, Result, current_analyses, read_articles, replace_analyses
 from monitor.store.jobs import acquire_lease, lease_owner, release_lease
-from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, MentionRow
+from monitor.store.models import ArticleRow
+from monitor.store.queue import EVERY_PROFILE, QueueItem, new_versions, queue_version, remove, take
 
 log = logging.getLogger(__name__)
 
-ANALYSIS_LEASE = timedelta(minutes=10)  # one process analyses a profile at a time; renewed after every batch
-BATCH = 50  # articles written per transaction: a kill loses at most one batch of work, never half an article
+LEASE = "analysis"
+ANALYSIS_LEASE = timedelta(minutes=10)  # one process works the queue at a time; renewed after every batch
+BATCH = 50  # queue items analysed per transaction: a kill loses at most one batch of work, never half an article
 CLUSTER_BATCH = 1000  # new articles clustered per transaction
 
 
@@ -39,21 +42,151 @@ def cluster_new_articles(store: Store, *, now: datetime) -> int:
     return store.in_batches(pending, lambda session, ids: len(assign_clusters(session, ids, now=now)))
 
 
-def _pending(session: Session, profile: Profile, watched: list[str], fingerprint: str, limit: int | None) -> list[int]:
-    """Ids of the watched outlets' articles with no analysis by this profile version, newest first."""
-    seen_in_watched = select(ArticleSourceRow.article_id).where(ArticleSourceRow.outlet_id.in_(watched))
-    stmt = (
-        select(ArticleRow.id)
-        .outerjoin(AnalysisRow, (AnalysisRow.article_id == ArticleRow.id) & (AnalysisRow.profile_id == profile.id))
-        .where(
-            or_(ArticleRow.outlet_id.in_(watched), ArticleRow.id.in_(seen_in_watched)),
-            or_(AnalysisRow.article_id.is_(None), AnalysisRow.profile_hash != fingerprint),
+def analyze_queue(
+    store: Store, profiles: Sequence[Profile], sources: Sources, *, now: datetime, limit: int | None = None
+) -> dict[str, int]:
+    """Cluster new articles, queue the re-analysis of any profile whose version changed, then analyse the queued
+    articles (up to `limit` items): each read once and analysed by every profile of `profiles` that watches one of
+    its outlets. Returns how many articles each profile analysed.
+
+    `profiles` are the deployment's profiles, all of them: a queued article leaves the queue once analysed for those
+    given. Each batch of BATCH items is analysed outside any transaction; its rows are written, replacing older ones,
+    and its items removed in one, so a process killed half-way loses nothing. One process at a time analyses (a
+    lease): two crawls started at once never analyse the same articles twice; the second leaves them to the first.
+    """
+    cluster_new_articles(store, now=now)
+    if not profiles:
+        return {}
+    owner = lease_owner(f"thread-{threading.get_ident()}")
+    if not acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=LEASE):
+        log.info("the analysis queue is being worked by another process: leaving it to that one")
+        return {}
+    try:
+        return _drain(store, _Stage.of(store, profiles, sources), now=now, limit=limit, owner=owner)
+    finally:
+        release_lease(store, owner, name=LEASE)
+
+
+def analyze_pending(
+    store: Store, profile: Profile, sources: Sources, *, now: datetime, limit: int | None = None
+) -> int:
+    """`analyze_queue` for a deployment of one profile (the demo, `monitor` with one pipeline): how many articles
+    it analysed."""
+    return analyze_queue(store, [profile], sources, now=now, limit=limit).get(profile.id, 0)
+
+
+def analyze_articles(
+    store: Store, profile: Profile, sources: Sources, article_ids: Sequence[int], *, now: datetime
+) -> int:
+    """Cluster and analyse these articles for the profile now (an article the office added by hand), whichever
+    outlet they come from. Their queue items stay: the other profiles that watch them analyse them in turn."""
+    cluster_new_articles(store, now=now)
+    stage = _Stage.of(store, [profile], sources)
+    with store.session() as session:
+        articles = read_articles(session, article_ids)
+    results = stage.analyse(articles, [(article_id, profile) for article_id in articles])
+    with store.session() as session:
+        replace_analyses(session, results, now)
+    return len(results)
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """What one run of the stage knows: the profiles, their versions and tone models, the outlets."""
+
+    profiles: dict[str, Profile]  # by id
+    outlets: dict[str, Outlet]
+    fingerprints: dict[str, str]
+    models: dict[str, ToneModel | None]
+    readers: dict[str, list[Profile]]  # outlet id -> the profiles that watch it (filled as outlets come up)
+
+    @classmethod
+    def of(cls, store: Store, profiles: Sequence[Profile], sources: Sources) -> _Stage:
+        return cls(
+            {profile.id: profile for profile in profiles},
+            {outlet.id: outlet for outlet in sources.outlets},
+            {profile.id: profile_fingerprint(profile) for profile in profiles},
+            {profile.id: profile_model(store, profile.id) for profile in profiles},  # retrained with corrections
+            {},
         )
-        .order_by(ArticleRow.published_at.desc(), ArticleRow.id.desc())
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+
+    def watchers(self, article: ArticleText) -> list[Profile]:
+        """The profiles that watch one of the outlets the article appeared in."""
+        found: dict[str, Profile] = {}
+        for outlet_id in article.outlets:
+            readers = self.readers.get(outlet_id)
+            if readers is None:
+                outlet = self.outlets.get(outlet_id)
+                readers = [p for p in self.profiles.values() if outlet is not None and p.watches(outlet)]
+                self.readers[outlet_id] = readers
+            found.update((profile.id, profile) for profile in readers)
+        return list(found.values())
+
+    def analyse(self, articles: dict[int, ArticleText], pairs: Sequence[tuple[int, Profile]]) -> list[Result]:
+        """Each (article, profile) pair analysed, every article parsed once whatever the number of its profiles."""
+        documents: dict[int, Document] = {}
+        results = []
+        for article_id, profile in pairs:
+            article = articles[article_id]
+            document = documents.get(article_id)
+            if document is None:
+                document = documents[article_id] = Document.read(article.title, article.text)
+            analysis = analyze_document(
+                document,
+                profile,
+                outlet_county=_local_county(self.outlets, article.outlet_id),
+                published=article.published_at.astimezone(profile.zone).date(),
+                model=self.models[profile.id],
+            )
+            results.append(Result(article_id, profile.id, self.fingerprints[profile.id], analysis))
+        return results
+
+
+def _drain(store: Store, stage: _Stage, *, now: datetime, limit: int | None, owner: str) -> dict[str, int]:
+    with store.session() as session:
+        changed = new_versions(session, stage.fingerprints)
+    for profile_id in changed:  # the profile's one pass over the archive for this version; then only its queue
+        watched = [outlet.id for outlet in stage.outlets.values() if stage.profiles[profile_id].watches(outlet)]
+        queue_version(store, profile_id, stage.fingerprints[profile_id], watched, now=now)
+    done: dict[str, int] = dict.fromkeys(stage.profiles, 0)
+    taken = 0
+    while limit is None or taken < limit:
+        size = BATCH if limit is None else min(BATCH, limit - taken)
+        with store.session() as session:
+            items = take(session, stage.profiles, size)
+            if not items:
+                break
+            articles = read_articles(session, {item.article_id for item in items})
+            current = current_analyses(session, list(articles), stage.fingerprints)
+        results = stage.analyse(articles, _pairs(stage, items, articles, current))
+        with store.session() as session:
+            replace_analyses(session, results, now)
+            remove(session, items)
+        for result in results:
+            done[result.profile_id] += 1
+        taken += len(items)
+        acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=LEASE)  # still ours: renew it
+    for profile_id, count in done.items():
+        if count:
+            log.info("profile %s: %d articles analysed", profile_id, count)
+    return done
+
+
+def _pairs(
+    stage: _Stage, items: Sequence[QueueItem], articles: dict[int, ArticleText], current: set[tuple[int, str]]
+) -> list[tuple[int, Profile]]:
+    """The (article, profile) analyses these items ask for, each once, leaving out those already current (an
+    article the office added and analysed at once, another feed's link to an article analysed before)."""
+    wanted: dict[tuple[int, str], Profile] = {}
+    for item in items:
+        article = articles.get(item.article_id)
+        if article is None:
+            continue
+        readers = stage.watchers(article) if item.profile_id == EVERY_PROFILE else [stage.profiles[item.profile_id]]
+        for profile in readers:
+            if (article.id, profile.id) not in current:
+                wanted[(article.id, profile.id)] = profile
+    return [(article_id, profile) for (article_id, _), profile in wanted.items()]
 
 
 def _local_county(outlets: dict[str, Outlet], outlet_id: str) -> str | None:
@@ -61,139 +194,3 @@ def _local_county(outlets: dict[str, Outlet], outlet_id: str) -> str | None:
     the analyser reads unqualified role words in its articles as that county's."""
     outlet = outlets.get(outlet_id)
     return outlet.county if outlet is not None else None
-
-
-def _replace(
-    session: Session, profile_id: str, fingerprint: str, results: Sequence[tuple[int, Analysis]], now: datetime
-) -> None:
-    """Replace the stored analysis of these articles for this profile (old mentions deleted, new written)."""
-    ids = [article_id for article_id, _ in results]
-    session.execute(delete(MentionRow).where(MentionRow.profile_id == profile_id, MentionRow.article_id.in_(ids)))
-    session.execute(delete(AnalysisRow).where(AnalysisRow.profile_id == profile_id, AnalysisRow.article_id.in_(ids)))
-    for article_id, analysis in results:
-        session.add(
-            AnalysisRow(
-                article_id=article_id,
-                profile_id=profile_id,
-                profile_hash=fingerprint,
-                analyzed_at=now,
-                topics=[{"topic": hit.topic, "terms": list(hit.terms)} for hit in analysis.topics],
-            )
-        )
-        for mention in analysis.mentions:
-            session.add(
-                MentionRow(
-                    article_id=article_id,
-                    profile_id=profile_id,
-                    target_id=mention.target,
-                    count=mention.count,
-                    prominence=mention.prominence,
-                    tone=mention.tone,
-                    score=mention.score,
-                    confidence=mention.confidence,
-                    evidence=list(mention.evidence),
-                    spans=[
-                        {"start": s.start, "end": s.end, "field": s.field, "sentence": s.sentence}
-                        for s in mention.spans
-                    ],
-                )
-            )
-
-
-def analyze_pending(
-    store: Store, profile: Profile, sources: Sources, *, now: datetime, limit: int | None = None
-) -> int:
-    """Cluster new articles, then analyse the profile's pending articles (newest first); returns how many.
-
-    Pending: an article of an outlet the profile watches with no analyses row for the profile, or one made
-    by another version of the profile (profile_fingerprint). Each batch of BATCH articles is analysed outside
-    any transaction and written in one, replacing older rows; corrections live apart and are never touched.
-    One process at a time analyses a profile (a lease): two crawls started at once never analyse the same
-    articles twice; the second leaves them to the first.
-    """
-    cluster_new_articles(store, now=now)
-    outlets = {outlet.id: outlet for outlet in sources.outlets}
-    watched = [outlet.id for outlet in sources.outlets if profile.watches(outlet)]
-    if not watched:
-        log.warning("profile %s watches no outlet: nothing to analyse", profile.id)
-        return 0
-    lease, owner = f"analysis:{profile.id}", lease_owner(f"thread-{threading.get_ident()}")
-    if not acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=lease):
-        log.info("profile %s is being analysed by another process: leaving it to that one", profile.id)
-        return 0
-    try:
-        return _analyze_pending(store, profile, outlets, watched, now=now, limit=limit, lease=(lease, owner))
-    finally:
-        release_lease(store, owner, name=lease)
-
-
-def _analyze_pending(
-    store: Store,
-    profile: Profile,
-    outlets: dict[str, Outlet],
-    watched: list[str],
-    *,
-    now: datetime,
-    limit: int | None,
-    lease: tuple[str, str],
-) -> int:
-    fingerprint = profile_fingerprint(profile)
-    model = profile_model(store, profile.id)  # retrained with the office's corrections, if it has any
-    with store.session() as session:
-        pending = _pending(session, profile, watched, fingerprint, limit)
-    done = 0
-    for start in range(0, len(pending), BATCH):
-        done += _analyze_batch(store, profile, outlets, pending[start : start + BATCH], fingerprint, model, now)
-        acquire_lease(store, lease[1], now=now, ttl=ANALYSIS_LEASE, name=lease[0])  # still ours: renew it
-    log.info("profile %s: %d articles analysed", profile.id, done)
-    return done
-
-
-def _analyze_batch(
-    store: Store,
-    profile: Profile,
-    outlets: dict[str, Outlet],
-    ids: Sequence[int],
-    fingerprint: str,
-    model: ToneModel | None,
-    now: datetime,
-) -> int:
-    """Analyse these articles outside any transaction, then write their rows in one."""
-    columns = (
-        ArticleRow.id,
-        ArticleRow.title,
-        ArticleRow.text,
-        ArticleRow.summary,
-        ArticleRow.outlet_id,
-        ArticleRow.published_at,
-    )
-    with store.session() as session:
-        rows = session.execute(select(*columns).where(ArticleRow.id.in_(ids))).all()
-    results = [
-        (
-            row.id,
-            analyze(
-                row.title,
-                row.text or row.summary,
-                profile,
-                outlet_county=_local_county(outlets, row.outlet_id),
-                published=row.published_at.astimezone(profile.zone).date(),
-                model=model,
-            ),
-        )
-        for row in rows
-    ]
-    with store.session() as session:
-        _replace(session, profile.id, fingerprint, results, now)
-    return len(results)
-
-
-def analyze_articles(
-    store: Store, profile: Profile, sources: Sources, article_ids: Sequence[int], *, now: datetime
-) -> int:
-    """Cluster and analyse these articles for the profile now (an article the office added by hand), whichever
-    outlet they come from."""
-    cluster_new_articles(store, now=now)
-    outlets = {outlet.id: outlet for outlet in sources.outlets}
-    model = profile_model(store, profile.id)
-    return _analyze_batch(store, profile, outlets, article_ids, profile_fingerprint(profile), model, now)

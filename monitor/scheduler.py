@@ -27,7 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
-from monitor.analysis import analyze_pending
+from monitor.analysis import analyze_queue
 from monitor.archive.learning import LearnResult, learn, needs_learning
 from monitor.archive.search import index_missing
 from monitor.config import Profile, Sources
@@ -60,6 +60,9 @@ LEARN_FROM, LEARN_UNTIL = time(3, 0), time(7, 0)
 
 MAIL_EVERY = timedelta(minutes=1)
 WATCH_EVERY = timedelta(minutes=5)  # how often the daemon looks for problems to tell the operator
+# Queue items a crawl job analyses at most: new articles come first, and a changed profile's backfill is worked
+# off a slice at a time, so the pipeline lock (and the alerts behind it) is never held for minutes.
+QUEUE_SLICE = 200
 CONFIG_EVERY = timedelta(seconds=30)  # how often it looks whether sources.yaml or a profile was edited
 
 
@@ -150,10 +153,13 @@ def analyze_and_check(
     *,
     now: datetime,
     report: CycleReport,
+    alerting: Sequence[Profile] | None = None,
+    limit: int | None = None,
 ) -> None:
-    """Analyse the articles no profile has seen yet, then check each profile's alert rules."""
-    for profile in profiles:
-        report.analyzed += analyze_pending(store, profile, sources, now=now)
+    """Analyse the queued articles for every profile (`limit` queue items at most), then check the alert rules of
+    `alerting` (default: every profile)."""
+    report.analyzed += sum(analyze_queue(store, profiles, sources, now=now, limit=limit).values())
+    for profile in profiles if alerting is None else alerting:
         with store.session() as session:
             report.alerts += check_alerts(session, profile, settings, now=now)
 
@@ -421,7 +427,16 @@ class Daemon:
             pool=self.extraction,
         )
         with self.pipeline:
-            analyze_and_check(self.store, sources, scope, self.settings, now=self.clock(), report=report)
+            analyze_and_check(
+                self.store,
+                sources,
+                profiles,
+                self.settings,
+                now=self.clock(),
+                report=report,
+                alerting=scope,
+                limit=QUEUE_SLICE,
+            )
         # outside the lock: a slow or hanging SMTP server never holds up another outlet's analysis and alerts
         report.mail = send_pending(self.store, self.settings, now=self.clock())
         report.seconds = wallclock.perf_counter() - started

@@ -10,7 +10,7 @@ from ro_stories import PASSPORT_TEXT, PASSPORT_TITLE
 from rows import OUTLETS, add_coverage, also_seen_in
 from sqlalchemy import func, select
 
-from monitor.analysis import analyze_pending
+from monitor.analysis import LEASE, analyze_pending
 from monitor.archive.corrections import record_correction
 from monitor.config import Profile, Sources
 from monitor.nlp import analyze
@@ -151,12 +151,12 @@ def test_two_crawls_at_once_never_analyse_the_same_articles_twice(tmp_path: Path
     _articles(Store(url))
     other = Store(url)  # another process's connection
     later = T0 + timedelta(hours=7)
-    assert acquire_lease(other, "another-crawl", now=later, ttl=timedelta(minutes=10), name="analysis:alba")
+    assert acquire_lease(other, "another-crawl", now=later, ttl=timedelta(minutes=10), name=LEASE)
     mine = Store(url)
     assert analyze_pending(mine, profile, SOURCES, now=later) == 0  # left to the other crawl
     with mine.session() as session:
         assert session.scalar(select(func.count()).select_from(AnalysisRow)) == 0
-    release_lease(other, "another-crawl", name="analysis:alba")
+    release_lease(other, "another-crawl", name=LEASE)
     results: list[int] = []
     threads = [
         threading.Thread(

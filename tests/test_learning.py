@@ -22,6 +22,7 @@ from monitor.scheduler import run_dated_jobs
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import JobRunRow, MentionRow, ToneModelRow
+from monitor.store.queue import enqueue
 
 T0 = datetime(2026, 5, 4, 9, tzinfo=UTC)
 SOURCES = Sources.model_validate(
@@ -88,6 +89,7 @@ def test_the_analysis_stage_uses_the_profile_model(store: Store, profile: Profil
     learn(store, profile, SOURCES, now=T0 + timedelta(days=1))
     with store.session() as session:
         unseen = add_story(session, "alba24", *_story("Teiuș"), T0 + timedelta(days=1)).id
+        enqueue(session.connection(), unseen, now=T0 + timedelta(days=1))  # queued as the crawl queues what it writes
     analyze_pending(store, profile, SOURCES, now=T0 + timedelta(days=1, hours=1))
     with store.session() as session:
         tone = session.scalar(select(MentionRow.tone).where(MentionRow.article_id == unseen))

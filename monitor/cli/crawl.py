@@ -15,7 +15,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 
-from monitor.analysis import analyze_pending
+from monitor.analysis import analyze_queue
 from monitor.archive.search import index_missing
 from monitor.cli.common import cli, load_config, open_store, settings_of
 from monitor.config import Sources, load_all
@@ -121,10 +121,9 @@ def _analyse(store: Store, sources: Sources, settings: Settings, enabled: bool) 
     if not enabled:
         return
     _, profiles = load_all(settings.sources_path, settings.pipelines_dir)
-    now = datetime.now(UTC)
+    done = analyze_queue(store, profiles, sources, now=datetime.now(UTC))
     for profile in profiles:
-        done = analyze_pending(store, profile, sources, now=now)
-        click.echo(f"Profilul {profile.id}: {count_ro(done, 'articol analizat', 'articole analizate')}.")
+        click.echo(f"Profilul {profile.id}: {count_ro(done[profile.id], 'articol analizat', 'articole analizate')}.")
 
 
 def _index_archive(store: Store) -> None:

@@ -1,6 +1,7 @@
 """The crawl's article SQL: which entries are already stored, and one article written with its URLs, the feed it
-came from and its search form in one transaction, so it is searchable from the moment it exists and no search
-looks for unindexed articles. Core statements: the ORM's unit of work costs more than the SQL on this hot path."""
+came from, its search form and its analysis queue item in one transaction, so it is searchable and queued from the
+moment it exists: no search looks for unindexed articles, no analysis for unanalysed ones. Core statements: the
+ORM's unit of work costs more than the SQL on this hot path."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from monitor.store.db import Store, chunks
 from monitor.store.models import ArticleRow, ArticleSearchRow, ArticleSourceRow, ArticleUrlRow
+from monitor.store.queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +82,9 @@ def known_articles(store: Store, urls: Sequence[str], links: Mapping[str, str], 
 def save_article(
     store: Store, article: ArticleWrite, *, feed_id: int, outlet_id: str, now: datetime
 ) -> tuple[int, bool, bool]:
-    """The article, its URLs, this feed's source row and, when new, its search form in one transaction
-    -> (id, created, newly linked to this feed). A twin written by another process meanwhile is linked to."""
+    """The article, its URLs, this feed's source row, when new its search form, and when new or newly linked its
+    analysis queue item, in one transaction -> (id, created, newly linked to this feed). A twin written by another
+    process meanwhile is linked to."""
     for attempt in (1, 2):
         try:
             with store.session() as session:
@@ -117,6 +120,7 @@ def _write(
     if linked:
         source = {"article_id": article_id, "feed_id": feed_id, "outlet_id": outlet_id, "first_seen_at": now}
         connection.execute(_SOURCES.insert(), source)
+        enqueue(connection, article_id, now=now)  # new, or seen by another feed: its outlet's profiles may be new
     return article_id, created, linked
 
 

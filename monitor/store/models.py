@@ -387,3 +387,29 @@ class DigestEditRow(Base):
     approved_at: Mapped[datetime | None]
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime]
+
+
+# --- the analysis queue (migration 0010) -------------------------------------------------------
+
+
+class AnalysisQueueRow(Base):
+    """An article waiting for analysis: by every profile that watches its outlets (profile_id "*": the crawl or the
+    office stored it, or linked it to another feed) or by one profile whose version changed (its backfill)."""
+
+    __tablename__ = "analysis_queue"
+    __table_args__ = (Index("ix_analysis_queue_profile", "profile_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    profile_id: Mapped[str] = mapped_column(String(64))
+    queued_at: Mapped[datetime]
+
+
+class AnalysisVersionRow(Base):
+    """The version (profile_fingerprint) of a profile whose re-analysis was queued: a new one is queued once."""
+
+    __tablename__ = "analysis_versions"
+
+    profile_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    queued_at: Mapped[datetime]

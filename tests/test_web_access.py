@@ -386,3 +386,26 @@ def test_a_story_that_is_not_about_a_target_is_hidden_everywhere_until_undone(cl
     correction = re.search(r"/corectii/(\d+)/anulare", answer.text).group(1)  # type: ignore[union-attr]
     client.post(f"/p/alba/corectii/{correction}/anulare", data={"zi": "07.10.2026"}, headers={"X-CSRF-Token": csrf})
     assert "Prefectul, acuzat în cazul spitalului" in client.get(preview, params={"zi": "07.10.2026"}).text
+
+
+def test_one_tone_for_several_stories_at_once(client: TestClient, scene: Scene) -> None:
+    csrf = sign_in(client, "ana")
+    page = client.get("/p/alba/azi", params={"zi": "07.10.2026"}).text
+    assert 'form="in-masa"' in page and "Aplică subiectelor bifate" in page
+    answer = client.post(
+        "/p/alba/in-masa",
+        data={
+            "csrf_token": csrf, "zi": "07.10.2026", "tinta": "prefect", "ton": "neutral", "motiv": "protocol",
+            "subiecte": [scene.month.hospital, scene.month.roads],  # the roads story names the sub-prefect only
+        },
+    )  # fmt: skip
+    assert answer.status_code == 200
+    assert "Corecție aplicată la 1 subiect; neschimbate, pentru că nu numesc ținta: 1 subiect." in answer.text
+    with scene.store.session() as session:
+        rows = session.scalars(select(CorrectionRow)).all()
+    assert [(row.cluster_id, row.tone, row.reason) for row in rows] == [(scene.month.hospital, "neutral", "protocol")]
+    other = client.post(
+        "/p/alba/in-masa",
+        data={"csrf_token": csrf, "tinta": "prefect", "ton": "neutral", "subiecte": [scene.cluj_article]},
+    )
+    assert other.status_code == 404  # another prefecture's story in the list: nothing done

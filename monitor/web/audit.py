@@ -19,6 +19,7 @@ ACTIONS = {
     "correction.tone": "corecție de ton",
     "correction.topic": "temă adăugată",
     "correction.undo": "corecție anulată",
+    "correction.many": "corecție de ton în masă",
     "alert.acknowledge": "alertă preluată",
     "alert.mute": "alertă fără actualizări",
     "alert.close": "alertă închisă",

@@ -62,13 +62,23 @@ def today_page(
     request: Request,
     profile_id: str,
     zi: str | None = None,
+    corectate: int | None = None,
+    sarite: int = 0,
     user: User = Depends(current_user),
     ws: Workspace = Depends(workspace),
 ) -> Response:
     profile = ws.profile(user, profile_id)
     digest = digest_of(ws, profile, chosen_day(profile, zi))
     return ws.page(
-        request, "today.html.j2", profile=profile, d=digest, zi=zi or "", topics=topic_labels(profile), title="Azi"
+        request,
+        "today.html.j2",
+        profile=profile,
+        d=digest,
+        zi=zi or "",
+        topics=topic_labels(profile),
+        title="Azi",
+        corrected=corectate,
+        skipped=sarite,
     )
 
 
@@ -253,3 +263,46 @@ def article_page(
         topics=topic_labels(profile),
         title=article.title,
     )
+
+
+@router.post("/p/{profile_id}/in-masa")
+def correct_many(
+    profile_id: str,
+    subiecte: list[int] = Form(default_factory=list),
+    tinta: str = Form(...),
+    ton: str = Form(...),
+    motiv: str = Form(""),
+    zi: str = Form(""),
+    user: User = Depends(editor),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """One tone for one target on every story ticked in «Azi»; a story that does not name the target is left as
+    it is (and counted in the answer)."""
+    profile = ws.profile(user, profile_id)
+    target = profile.find_target(tinta)
+    tone = NOT_ABOUT if ton == NOT_ABOUT else Tone.parse(ton)
+    if target is None or tone is None:
+        raise CorrectionError(f"ținta «{tinta}» sau tonul «{ton}» nu există în profilul {profile.institution}")
+    if not subiecte:
+        raise CorrectionError("bifați cel puțin un subiect")
+    now = datetime.now(UTC)
+    with ws.store.session() as session:
+        if any(profile_article(session, profile.id, article_id) is None for article_id in subiecte):
+            raise NotFound()
+    done, skipped = [], 0
+    for article_id in dict.fromkeys(subiecte):
+        try:
+            row = record_correction(
+                ws.store, profile.id, article_id, target.id, tone=tone, author=user.login, reason=motiv, now=now
+            )
+        except CorrectionError:  # the story does not name this target: nothing to change
+            skipped += 1
+            continue
+        done.append(row.cluster_id)
+    with ws.store.session() as session:
+        audit(
+            session, user.login, "correction.many", now=now, profile_id=profile.id,
+            subject=f"{len(done)} subiecte, {target.name}", after={"ton": str(tone), "subiecte": done, "motiv": motiv},
+        )  # fmt: skip
+    where = f"/p/{profile.id}/azi?zi={zi}&corectate={len(done)}&sarite={skipped}" if zi else f"/p/{profile.id}/azi"
+    return RedirectResponse(where, status_code=303)

@@ -1,5 +1,8 @@
 """Speed and memory of the analysis: a ~600-word article, analyse vs trafilatura extraction of its page.
 
+Path driven: `nlp.analyze` alone, one profile, no store (the daemon's whole stage, with its queue, clustering,
+writes and 42 profiles, is bench.analysis_stage's).
+
 Run: .venv/bin/python -m bench.analysis  (single process, one core; figures are medians of many runs)
 """
 

@@ -70,8 +70,7 @@ def analyze_queue(
 def analyze_pending(
     store: Store, profile: Profile, sources: Sources, *, now: datetime, limit: int | None = None
 ) -> int:
-    """`analyze_queue` for a deployment of one profile (the demo, `monitor` with one pipeline): how many articles
-    it analysed."""
+    """`analyze_queue` for a deployment of one profile (the demo's): how many articles it analysed."""
     return analyze_queue(store, [profile], sources, now=now, limit=limit).get(profile.id, 0)
 
 

@@ -90,13 +90,13 @@ class Tone(enum.StrEnum):
     @property
     def label(self) -> str:
         """'pozitiv', 'neutru', 'negativ'."""
-        return LABELS[self]
+        return label(self)
 
     @classmethod
     def parse(cls, word: str) -> Tone | None:
         """The tone an officer typed, in Romanian or as stored ('negativ', 'Negative'); None if it is none."""
         word = word.strip().casefold()
-        return next((tone for tone in cls if word in (tone.value, LABELS[tone])), None)
+        return next((tone for tone in cls if word in (tone.value, label(tone))), None)
 
 
 class Prominence(enum.StrEnum):
@@ -108,7 +108,7 @@ class Prominence(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 class AlertRule(enum.StrEnum):
@@ -120,7 +120,7 @@ class AlertRule(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 class OutboxStatus(enum.StrEnum):
@@ -135,7 +135,7 @@ class OutboxStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 class TargetKind(enum.StrEnum):
@@ -146,7 +146,7 @@ class TargetKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 class TargetRole(enum.StrEnum):
@@ -159,7 +159,7 @@ class TargetRole(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 class OutletKind(enum.StrEnum):
@@ -175,7 +175,7 @@ class OutletKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 class LetterStatus(enum.StrEnum):
@@ -187,7 +187,7 @@ class LetterStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 class Role(enum.StrEnum):
@@ -200,47 +200,55 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return label(self)
 
 
 # The Romanian words users read for the domain's values, in one place.
-LABELS: dict[enum.StrEnum, str] = {
-    Tone.POSITIVE: "pozitiv",
-    Tone.NEUTRAL: "neutru",
-    Tone.NEGATIVE: "negativ",
-    Prominence.TITLE: "în titlu",
-    Prominence.LEAD: "în introducere",
-    Prominence.BODY: "în corpul articolului",
-    AlertRule.BURST: "creștere bruscă a mențiunilor negative",
-    AlertRule.KEYWORD: "cuvinte de criză lângă mențiune",
-    AlertRule.HIGH_REACH: "articol negativ cu ținta în titlu, într-o publicație cu audiență mare",
-    TargetKind.PERSON: "persoană",
-    TargetKind.INSTITUTION: "instituție",
-    TargetRole.PREFECT: "prefect",
-    TargetRole.SUBPREFECT: "subprefect",
-    TargetRole.INSTITUTION: "instituția",
-    TargetRole.OTHER: "altă funcție",
-    OutletKind.NATIONAL: "națională",
-    OutletKind.LOCAL: "locală",
-    OutletKind.AGENCY: "agenție",
-    OutletKind.TV: "televiziune",
-    OutletKind.RADIO: "radio",
-    OutletKind.PRINT: "presă scrisă (tipărită)",
-    OutletKind.INSTITUTION: "instituțională",
-    LetterStatus.DRAFTED: "redactată",
-    LetterStatus.SENT: "trimisă",
-    LetterStatus.PUBLISHED: "publicată",
-    OutboxStatus.PENDING: "în așteptare",
-    OutboxStatus.SENDING: "se trimite",
-    OutboxStatus.SENT: "trimis",
-    OutboxStatus.SAVED: "salvat ca fișier (fără server SMTP)",
-    OutboxStatus.FAILED: "eșuat",
-    OutboxStatus.UNCERTAIN: "incert (conexiunea s-a rupt la trimitere)",
-    Role.OFFICE: "biroul de presă",
-    Role.SPOKESPERSON: "purtătorul de cuvânt",
-    Role.LEADERSHIP: "conducerea",
-    Role.ADMIN: "administrator",
-}
+# (Keyed by enum and value: members of two StrEnums with the same value, LetterStatus.SENT and OutboxStatus.SENT,
+# are equal as strings and would share one entry of a dict keyed by the members themselves.)
+_WORDS: tuple[tuple[enum.StrEnum, str], ...] = (
+    (Tone.POSITIVE, "pozitiv"),
+    (Tone.NEUTRAL, "neutru"),
+    (Tone.NEGATIVE, "negativ"),
+    (Prominence.TITLE, "în titlu"),
+    (Prominence.LEAD, "în introducere"),
+    (Prominence.BODY, "în corpul articolului"),
+    (AlertRule.BURST, "creștere bruscă a mențiunilor negative"),
+    (AlertRule.KEYWORD, "cuvinte de criză lângă mențiune"),
+    (AlertRule.HIGH_REACH, "articol negativ cu ținta în titlu, într-o publicație cu audiență mare"),
+    (TargetKind.PERSON, "persoană"),
+    (TargetKind.INSTITUTION, "instituție"),
+    (TargetRole.PREFECT, "prefect"),
+    (TargetRole.SUBPREFECT, "subprefect"),
+    (TargetRole.INSTITUTION, "instituția"),
+    (TargetRole.OTHER, "altă funcție"),
+    (OutletKind.NATIONAL, "națională"),
+    (OutletKind.LOCAL, "locală"),
+    (OutletKind.AGENCY, "agenție"),
+    (OutletKind.TV, "televiziune"),
+    (OutletKind.RADIO, "radio"),
+    (OutletKind.PRINT, "presă scrisă (tipărită)"),
+    (OutletKind.INSTITUTION, "instituțională"),
+    (LetterStatus.DRAFTED, "redactată"),
+    (LetterStatus.SENT, "trimisă"),
+    (LetterStatus.PUBLISHED, "publicată"),
+    (OutboxStatus.PENDING, "în așteptare"),
+    (OutboxStatus.SENDING, "se trimite"),
+    (OutboxStatus.SENT, "trimis"),
+    (OutboxStatus.SAVED, "salvat ca fișier (fără server SMTP)"),
+    (OutboxStatus.FAILED, "eșuat"),
+    (OutboxStatus.UNCERTAIN, "incert (conexiunea s-a rupt la trimitere)"),
+    (Role.OFFICE, "biroul de presă"),
+    (Role.SPOKESPERSON, "purtătorul de cuvânt"),
+    (Role.LEADERSHIP, "conducerea"),
+    (Role.ADMIN, "administrator"),
+)
+LABELS: dict[tuple[type[enum.StrEnum], str], str] = {(type(member), member.value): word for member, word in _WORDS}
+
+
+def label(member: enum.StrEnum) -> str:
+    """The Romanian word users read for a value of one of the enums above."""
+    return LABELS[(type(member), member.value)]
 
 
 # A tone less sure than this is shown «de verificat» in the digest, the exports and the archive.

@@ -12,7 +12,7 @@ from monitor.config import Profile, load_all
 from monitor.deliver.alerts import AlertNotice, check_alerts
 from monitor.deliver.digest import run_digest
 from monitor.deliver.mail import SendSummary, send_pending
-from monitor.deliver.render import count_ro, date_ro, datetime_ro
+from monitor.deliver.render import count_ro, date_ro, datetime_ro, names_ro
 from monitor.scheduler import run_daemon, run_due
 from monitor.settings import Settings
 from monitor.store import Store
@@ -53,7 +53,8 @@ def digest_command(ctx: click.Context, profile_ref: str | None, day: date | None
     try:
         with store.session() as session:
             result = run_digest(session, profile, settings, day=chosen, now=now, send=send)
-        click.echo(f"Sinteza presei pentru {date_ro(chosen)}: {result.digest.mentions} mențiuni. Copie: {result.path}")
+        mentions = count_ro(result.digest.mentions, "mențiune", "mențiuni")
+        click.echo(f"Sinteza presei pentru {date_ro(chosen)}: {mentions}. Copie: {result.path}")
         if send:
             if not profile.digest.recipients:
                 click.echo("Profilul nu are destinatari pentru sinteză (digest.recipients): nimic de trimis.")
@@ -68,7 +69,8 @@ def digest_command(ctx: click.Context, profile_ref: str | None, day: date | None
 
 def _describe_notice(notice: AlertNotice, profile: Profile) -> str:
     what = f"actualizarea {notice.number}" if notice.kind == "update" else "alertă nouă"
-    lines = [f"{what}: {notice.target.name} – {notice.rule_label} ({len(notice.articles)} articole)"]
+    names = names_ro([target.name for target in notice.targets])
+    lines = [f"{what}: {names} – {notice.rule_label} ({count_ro(len(notice.articles), 'articol', 'articole')})"]
     for view in notice.articles:
         lines.append(
             f"  [{view.tone}] {view.outlet_name}, {datetime_ro(view.published_at, profile.zone)}: {view.title}"

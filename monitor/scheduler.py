@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from monitor.analysis import analyze_queue
 from monitor.archive.learning import LearnResult, learn, needs_learning
+from monitor.archive.saved import mail_saved_searches
 from monitor.archive.search import index_missing
 from monitor.config import Profile, Sources
 from monitor.config_watch import ConfigFiles
@@ -183,6 +184,8 @@ def run_dated_jobs(
             )
             if result is not None:
                 report.digests.append(result.path)
+        if day is not None:  # the saved searches' new results leave with the morning digest
+            mail_saved_searches(store, profile, settings, now=now)
         month = report_due(profile, now)
         if month is not None:
             path = _run_monthly(store, sources, profile, settings, month, now)

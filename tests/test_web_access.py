@@ -64,6 +64,7 @@ def fill(path: str, scene: Scene, profile: str) -> str:
         "token": "x",
         "luna": "10.2026",
         "outlet_id": "ziar-de-cluj",
+        "search_id": str(scene.cluj_search),
         "profil": profile,
         "sectiune": "sinteza",
         "tinta": "prefect",
@@ -92,13 +93,15 @@ def test_another_prefecture_is_not_found_on_every_route(client: TestClient, scen
             continue
         for profile in ("cluj", "alba"):
             path = fill(route.path, scene, profile)
-            if profile == "alba" and not re.search(r"\{(article_id|alert_id|letter_id|correction_id)\}", route.path):
+            if profile == "alba" and not re.search(
+                r"\{(article_id|alert_id|letter_id|correction_id|search_id)\}", route.path
+            ):
                 continue  # alba's own page: ana may see it
             for method in route.methods:
                 data = {"csrf_token": csrf, "tinta": "prefect", "ton": "pozitiv", "tema": "urgente", "text": "x"}
                 data |= {"articol": str(scene.cluj_article), "stare": "sent", "luna": "10.2026"}
                 data |= {"publicatia": "ziar-de-cluj", "adresa": "https://ziar-de-cluj.example.ro/x"}
-                data |= {"zi": "08.10.2026", "actiune": "comentariu", "comentariu": "x"}
+                data |= {"zi": "08.10.2026", "actiune": "comentariu", "comentariu": "x", "nume": "n"}
                 answer = client.request(
                     method,
                     path,
@@ -409,3 +412,29 @@ def test_one_tone_for_several_stories_at_once(client: TestClient, scene: Scene) 
         data={"csrf_token": csrf, "tinta": "prefect", "ton": "neutral", "subiecte": [scene.cluj_article]},
     )
     assert other.status_code == 404  # another prefecture's story in the list: nothing done
+
+
+def test_a_saved_search_is_kept_and_mails_its_new_results_each_morning(client: TestClient, scene: Scene) -> None:
+    from monitor.archive.saved import mail_saved_searches
+    from monitor.config import load_profile
+
+    csrf = sign_in(client, "ana")
+    form = {"csrf_token": csrf, "q": "spitalul judetean", "tinta": "prefect", "email": "presa@prefectura-alba.example"}
+    saved = client.post("/p/alba/cautari", data=form | {"nume": "Spitalul"}, follow_redirects=False)
+    assert saved.status_code == 303 and "q=spitalul+judetean" in saved.headers["location"]
+    page = client.get("/p/alba/arhiva").text
+    assert "Căutări salvate (1)" in page and "Spitalul" in page and "zilnic la presa@prefectura-alba.example" in page
+    twice = client.post("/p/alba/cautari", data=form | {"nume": "Spitalul"})
+    assert twice.status_code == 400 and "există deja o căutare salvată cu numele «Spitalul»" in twice.text
+    profile = load_profile(scene.settings.pipelines_dir / "alba.yaml")
+    morning = datetime(2026, 10, 7, 5, 0, tzinfo=UTC)  # the day after the hospital story
+    assert mail_saved_searches(scene.store, profile, scene.settings, now=morning) == 1
+    assert mail_saved_searches(scene.store, profile, scene.settings, now=morning) == 0  # once a day
+    assert mail_saved_searches(scene.store, profile, scene.settings, now=morning + timedelta(days=1)) == 0  # none new
+    with scene.store.session() as session:
+        mail = session.scalars(select(OutboxRow).where(OutboxRow.kind == "search")).one()
+    assert mail.recipient == "presa@prefectura-alba.example"
+    assert mail.subject == "Căutarea salvată «Spitalul»: 2 articole noi, 7 octombrie 2026"
+    search_id = re.search(r"/cautari/(\d+)/sterge", page).group(1)  # type: ignore[union-attr]
+    assert client.post(f"/p/alba/cautari/{search_id}/sterge", data={"csrf_token": csrf}).status_code == 200
+    assert "Căutări salvate" not in client.get("/p/alba/arhiva").text

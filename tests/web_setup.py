@@ -18,7 +18,7 @@ from monitor.archive.search import index_missing
 from monitor.record import Role
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.models import AlertRow, ReplyRow
+from monitor.store.models import AlertRow, ReplyRow, SavedSearchRow
 
 PASSWORD = "o-parola-destul-de-lunga"
 CLUJ_PROFILE = """\
@@ -61,6 +61,7 @@ class Scene:
     cluj_alert: int
     cluj_letter: int
     alba_alert: int
+    cluj_search: int
 
 
 def config_folder(root: Path) -> Path:
@@ -109,13 +110,16 @@ def build_scene(root: Path, store: Store | None = None) -> Scene:
             created_at=at(10, 8, 11),
             updated_at=at(10, 8, 11),
         )
-        session.add_all([alert, letter])
+        search = SavedSearchRow(
+            profile_id="cluj", name="Clujului", query={"q": "prefectul"}, email=None, owner="ion", created_at=at(10, 8)
+        )
+        session.add_all([alert, letter, search])
         session.flush()
         from sqlalchemy import select
 
         alba_alert = session.scalar(select(AlertRow.id).where(AlertRow.profile_id == "alba"))
         assert alba_alert is not None
-        ids = (hostile.id, cluj.id, alert.id, letter.id, alba_alert)
+        ids = (hostile.id, cluj.id, alert.id, letter.id, alba_alert, search.id)
     (root / "scrisoare-cluj.txt").write_text("Scrisoarea Clujului", encoding="utf-8")
     now = datetime.now(UTC)
     index_missing(store, now=now)  # rows written through the ORM, not the crawl: index them as an import would

@@ -413,3 +413,21 @@ class AnalysisVersionRow(Base):
     profile_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     queued_at: Mapped[datetime]
+
+
+# --- saved searches (migration 0011) ------------------------------------------------------------
+
+
+class SavedSearchRow(Base):
+    """A search the office keeps, by name; with an address, its new results are e-mailed each morning."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("profile_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    query: Mapped[dict[str, str]] = mapped_column(JSON)  # the archive form's fields (words, dates, target, tone...)
+    email: Mapped[str | None] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]

@@ -9,67 +9,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
-from monitor.accounts import User
-from monitor.archive.export import ExportFilter, write_export, write_xlsx
-from monitor.archive.search import SearchHit, search_articles
-from monitor.config import Profile
-from monitor.days import local_span, parse_day
+from monitor.accounts import User, audit
+from monitor.archive.export import write_export, write_xlsx
+from monitor.archive.finding import LIMIT, Query, find
+from monitor.archive.saved import delete_search, save_search, saved_searches
+from monitor.archive.search import SearchHit
 from monitor.errors import SearchError
-from monitor.record import MentionView, Tone
-from monitor.store.queries import mentions_in
-from monitor.store.workspace import newest_mentioned
-from monitor.web.security import current_user
-from monitor.web.workspace import Workspace, workspace
+from monitor.web.security import current_user, editor
+from monitor.web.workspace import NotFound, Workspace, workspace
 
 router = APIRouter()
-LIMIT = 100
-TONE_OVERREAD = 3  # a tone filter is checked on the effective tone (corrections applied): read that many more
-
-
-@dataclass(frozen=True)
-class Query:
-    """The archive form as the user filled it (the texts are kept to refill the form)."""
-
-    q: str = ""
-    de_la: str = ""
-    pana_la: str = ""
-    tinta: str = ""
-    ton: str = ""
-    publicatia: str = ""
-
-    @property
-    def asked(self) -> bool:
-        return any((self.q, self.de_la, self.pana_la, self.tinta, self.ton, self.publicatia))
-
-    def where(self, profile: Profile) -> ExportFilter:
-        """The filter; SearchError naming the field that cannot be read."""
-        days = []
-        for label, text in (("de la", self.de_la), ("până la", self.pana_la)):
-            day = parse_day(text) if text.strip() else None
-            if text.strip() and day is None:
-                raise SearchError(
-                    f"data «{text}» ({label}) nu poate fi citită: scrieți zz.ll.aaaa, de exemplu 01.11.2026"
-                )
-            days.append(day)
-        start, end = local_span(days[0], days[1], profile.zone)
-        target = profile.find_target(self.tinta) if self.tinta else None
-        if self.tinta and target is None:
-            raise SearchError(f"ținta «{self.tinta}» nu există în profilul {profile.institution}")
-        tone = Tone.parse(self.ton) if self.ton else None
-        if self.ton and tone is None:
-            raise SearchError(f"tonul «{self.ton}» nu există: pozitiv, neutru sau negativ")
-        return ExportFilter(start, end, target.id if target else None, tone, self.publicatia or None)
 
 
 def query_of(request: Request) -> Query:
-    params = request.query_params
-    return Query(**{name: params.get(name, "").strip() for name in Query.__dataclass_fields__})
+    return Query.of(dict(request.query_params))
 
 
 @dataclass(frozen=True)
@@ -81,52 +41,6 @@ class StoryHits:
     @property
     def lead(self) -> SearchHit:
         return self.hits[0]
-
-
-def _hits(ws: Workspace, profile: Profile, query: Query) -> list[SearchHit]:
-    """The profile's articles that match: by the words when there are any, else by the filters alone."""
-    where = query.where(profile)
-    if query.q:
-        hits = search_articles(
-            ws.store,
-            query.q,
-            now=datetime.now(UTC),
-            profile_id=profile.id,
-            start=where.start,
-            end=where.end,
-            target_id=where.target_id,
-            tone=where.tone,
-            outlet_id=where.outlet_id,
-            limit=LIMIT,
-            mentioned_only=True,  # only what this profile monitors: never the rest of a shared archive
-        )
-        return hits
-    with ws.store.session() as session:  # the newest first, a bounded read: never the whole period's mentions
-        ids = newest_mentioned(
-            session, profile.id, start=where.start, end=where.end, target_id=where.target_id,
-            outlet_id=where.outlet_id, limit=LIMIT if where.tone is None else LIMIT * TONE_OVERREAD,
-        )  # fmt: skip
-        views = mentions_in(session, profile.id, ids, target_id=where.target_id)
-    by_article: dict[int, list[MentionView]] = {}
-    for view in reversed(views):  # newest first
-        if where.tone is not None and view.tone != where.tone:  # the effective tone, corrections applied
-            continue
-        if view.article_id not in by_article and len(by_article) >= LIMIT:
-            break
-        by_article.setdefault(view.article_id, []).append(view)
-    return [
-        SearchHit(
-            article_id=first.article_id,
-            url=first.url,
-            title=first.title,
-            outlet_id=first.outlet_id,
-            outlet_name=first.outlet_name,
-            published_at=first.published_at,
-            snippet=next((sentence for view in mine for sentence in view.evidence if sentence.strip()), ""),
-            mentions=tuple(mine),
-        )
-        for first, mine in ((mine[0], mine) for mine in by_article.values())
-    ]
 
 
 def by_story(hits: Sequence[SearchHit]) -> list[StoryHits]:
@@ -143,8 +57,10 @@ def archive_page(
 ) -> Response:
     profile = ws.profile(user, profile_id)
     query = query_of(request)
+    with ws.store.session() as session:
+        saved = list(saved_searches(session, profile.id))
     try:
-        hits, error = (_hits(ws, profile, query) if query.asked else []), ""
+        hits, error = (find(ws.store, profile, query) if query.asked else []), ""
     except SearchError as refused:  # the form again, with what to write differently
         hits, error = [], str(refused)
     return ws.page(
@@ -159,6 +75,8 @@ def archive_page(
         outlets=ws.outlets_of(profile),
         limit=LIMIT,
         export_query=request.url.query,
+        saved=saved,
+        saved_query=lambda row: urlencode(row.query),
         title="Arhivă",
     )
 
@@ -177,7 +95,7 @@ def archive_export(
     if fmt not in ("xlsx", "csv"):
         raise SearchError(f"format necunoscut «{fmt}»: xlsx sau csv")
     where = query.where(profile)
-    views = [view for hit in _hits(ws, profile, query) for view in hit.mentions] if query.q else None
+    views = [view for hit in find(ws.store, profile, query) for view in hit.mentions] if query.q else None
     stem = f"arhiva-{profile.id}-{datetime.now(UTC).astimezone(profile.zone):%Y%m%d-%H%M}"
     if fmt == "csv":
         out = io.StringIO()
@@ -202,3 +120,47 @@ def archive_export(
         filename=path.name,
         background=BackgroundTask(remove),
     )
+
+
+@router.post("/p/{profile_id}/cautari")
+def save(
+    profile_id: str,
+    nume: str = Form(...),
+    email: str = Form(""),
+    q: str = Form(""),
+    de_la: str = Form(""),
+    pana_la: str = Form(""),
+    tinta: str = Form(""),
+    ton: str = Form(""),
+    publicatia: str = Form(""),
+    user: User = Depends(editor),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """Keep the search the page shows (its fields come with the form) under a name, e-mailed daily if asked."""
+    profile = ws.profile(user, profile_id)
+    query = Query(q.strip(), de_la.strip(), pana_la.strip(), tinta.strip(), ton.strip(), publicatia.strip())
+    now = datetime.now(UTC)
+    with ws.store.session() as session:
+        row = save_search(session, profile, nume, query, email, owner=user.login, now=now)
+        audit(
+            session, user.login, "search.save", now=now, profile_id=profile.id, subject=f"căutarea «{row.name}»",
+            after={"căutare": row.query, "e-mail": row.email},
+        )  # fmt: skip
+    return RedirectResponse(f"/p/{profile.id}/arhiva?{urlencode(query.fields())}", status_code=303)
+
+
+@router.post("/p/{profile_id}/cautari/{search_id}/sterge")
+def forget(
+    profile_id: str, search_id: int, user: User = Depends(editor), ws: Workspace = Depends(workspace)
+) -> Response:
+    profile = ws.profile(user, profile_id)
+    now = datetime.now(UTC)
+    with ws.store.session() as session:
+        row = delete_search(session, profile.id, search_id)
+        if row is None:
+            raise NotFound()
+        audit(
+            session, user.login, "search.delete", now=now, profile_id=profile.id, subject=f"căutarea «{row.name}»",
+            before={"căutare": row.query, "e-mail": row.email},
+        )  # fmt: skip
+    return RedirectResponse(f"/p/{profile.id}/arhiva", status_code=303)

@@ -20,6 +20,8 @@ ACTIONS = {
     "correction.topic": "temă adăugată",
     "correction.undo": "corecție anulată",
     "correction.many": "corecție de ton în masă",
+    "search.save": "căutare salvată",
+    "search.delete": "căutare salvată ștearsă",
     "alert.acknowledge": "alertă preluată",
     "alert.mute": "alertă fără actualizări",
     "alert.close": "alertă închisă",

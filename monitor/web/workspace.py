@@ -17,8 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.accounts import User
 from monitor.config import Outlet, Profile, Sources, load_all
+from monitor.config_watch import ConfigFiles
 from monitor.deliver.render import environment as documents_environment
-from monitor.errors import ConfigError
 from monitor.links import secret_key
 from monitor.record import LetterStatus, OutboxStatus, Tone
 from monitor.settings import Settings
@@ -47,11 +47,6 @@ class Forbidden(HTTPException):
         super().__init__(403, what)
 
 
-def _stamp(settings: Settings) -> tuple[tuple[str, float], ...]:
-    files = [settings.sources_path, *sorted(settings.pipelines_dir.glob("*.yaml"))]
-    return tuple((str(path), path.stat().st_mtime) for path in files if path.exists())
-
-
 @dataclass
 class Workspace:
     """One per server; thread-safe (uvicorn runs sync routes in a thread pool)."""
@@ -59,8 +54,8 @@ class Workspace:
     settings: Settings
     store: Store
     key: str = ""
-    _stamp: tuple[tuple[str, float], ...] = ()
-    _config: tuple[Sources, dict[str, Profile]] | None = None
+    _files: ConfigFiles = field(init=False)
+    _config: tuple[Sources, dict[str, Profile]] = field(init=False)
     _lock: Lock = field(default_factory=Lock)
     _remembered: OrderedDict[tuple[Hashable, ...], tuple[Hashable, Any]] = field(default_factory=OrderedDict)
     templates: Environment = field(init=False)
@@ -80,23 +75,16 @@ class Workspace:
             status_label=lambda status: LetterStatus(status).label,
             mail_status=lambda status: OutboxStatus(status).label,
         )
-        self.config()  # a bad configuration stops the server at start-up, with every problem listed
+        sources, profiles = load_all(self.settings.sources_path, self.settings.pipelines_dir)  # a bad one stops here
+        self._files = ConfigFiles(self.settings)
+        self._config = sources, {profile.id: profile for profile in profiles}
 
     def config(self) -> tuple[Sources, dict[str, Profile]]:
         """The configuration, re-read when a file changed; a broken edit keeps the last good one (and is logged)."""
         with self._lock:
-            stamp = _stamp(self.settings)
-            if self._config is None or stamp != self._stamp:
-                try:
-                    sources, profiles = load_all(self.settings.sources_path, self.settings.pipelines_dir)
-                except ConfigError as error:
-                    if self._config is None:
-                        raise
-                    log.error("configuration changed but is invalid; keeping the previous one:\n%s", error)
-                else:
-                    self._config = sources, {profile.id: profile for profile in profiles}
-                self._stamp = stamp
-            assert self._config is not None
+            fresh = self._files.changed()
+            if fresh is not None:
+                self._config = fresh[0], {profile.id: profile for profile in fresh[1]}
             return self._config
 
     def remembered(self, key: tuple[Hashable, ...], version: Hashable, compute: Callable[[], _T]) -> _T:

@@ -438,3 +438,21 @@ def test_a_saved_search_is_kept_and_mails_its_new_results_each_morning(client: T
     search_id = re.search(r"/cautari/(\d+)/sterge", page).group(1)  # type: ignore[union-attr]
     assert client.post(f"/p/alba/cautari/{search_id}/sterge", data={"csrf_token": csrf}).status_code == 200
     assert "Căutări salvate" not in client.get("/p/alba/arhiva").text
+
+
+def test_a_topic_is_added_and_taken_off_a_story(client: TestClient, scene: Scene) -> None:
+    csrf = sign_in(client, "ana")
+    url = f"/p/alba/articole/{scene.month.hospital}/tema"
+    headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
+    added = client.post(url, data={"tema": "coruptie", "zi": "07.10.2026"}, headers=headers)
+    assert "Teme: Sănătate" in added.text and "Corupție" in added.text
+    removed = client.post(url, data={"tema": "sanatate", "scoate": "1", "zi": "07.10.2026"}, headers=headers)
+    assert "tema «Sănătate" in removed.text and "scoasă" in removed.text
+    card = removed.text.split("Teme:", 1)[1].split("</p>", 1)[0]
+    assert "Sănătate" not in card and "Corupție" in card
+    with scene.store.session() as session:  # the copy says the same: a correction is the story's
+        from monitor.store.queries import mentions_between
+
+        views = mentions_between(session, "alba", datetime(2026, 10, 6, tzinfo=UTC), datetime(2026, 10, 7, tzinfo=UTC))
+    hospital = [view for view in views if view.cluster_id == scene.month.hospital]
+    assert hospital and all(view.topics == ("coruptie",) for view in hospital)

@@ -19,7 +19,7 @@ from monitor.errors import CorrectionError
 from monitor.record import Tone
 from monitor.store import Store
 from monitor.store.models import ArticleRow, CorrectionRow, MentionRow, OutletRow
-from monitor.store.queries import NOT_ABOUT
+from monitor.store.queries import NOT_ABOUT, REMOVED
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +67,14 @@ def record_correction(
     now: datetime,
     topics: Mapping[str, str] | None = None,
 ) -> CorrectionRow:
-    """Record a tone and/or an added topic for the story of `article_id`; it applies to every copy of the story.
+    """Record a tone and/or a topic added (or, written "-topic", taken off) for the story of `article_id`; it
+    applies to every copy of the story.
     `topics`: the profile's taxonomy (id -> label), when the topic must be one of them. A tone for a target the
     story does not mention is refused: it would change nothing."""
     fixed_tone = _tone(tone)
-    if topic is not None and not _TOPIC.match(topic):
+    if topic is not None and not _TOPIC.match(topic.removeprefix(REMOVED)):
         raise CorrectionError(f"temă invalidă «{topic}»: un identificator din taxonomie, de exemplu «urgente»")
-    if topic is not None and topics is not None and topic not in topics:
+    if topic is not None and topics is not None and topic.removeprefix(REMOVED) not in topics:
         known = ", ".join(sorted(topics))
         raise CorrectionError(f"tema «{topic}» nu există în taxonomia profilului; teme: {known}")
     if fixed_tone is None and topic is None:

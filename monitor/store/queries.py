@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, Corr
 
 # The score shown for a corrected tone that disagrees with the automatic one (a consistent sign for averages).
 CORRECTED_SCORE = {Tone.POSITIVE: 0.5, Tone.NEUTRAL: 0.0, Tone.NEGATIVE: -0.5}
+REMOVED = "-"  # a correction's topic "-urgente": the office took the topic «urgente» off the story
 NOT_ABOUT = "ignored"  # the tone of a correction saying the story is not about the target (archive.corrections)
 _GUESSED = (DateSource.FETCHED.value, DateSource.CLAMPED.value)
 
@@ -28,7 +29,8 @@ _GUESSED = (DateSource.FETCHED.value, DateSource.CLAMPED.value)
 @dataclass
 class _Corrections:
     tone: dict[tuple[int, str], str]
-    topics: dict[int, list[str]]
+    topics: dict[int, list[str]]  # added by the office, in order
+    removed: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))  # taken off by the office
 
 
 def _mention_rows(profile_id: str, target_id: str | None) -> Select[*tuple[Any, ...]]:
@@ -75,11 +77,16 @@ def _corrections(session: Session, profile_id: str, clusters: Any) -> _Correctio
         .where(CorrectionRow.profile_id == profile_id, CorrectionRow.cluster_id.in_(clusters))
         .order_by(CorrectionRow.created_at, CorrectionRow.id)
     )
-    for row in rows:
+    for row in rows:  # oldest first: a later correction overrides an earlier one
         if row.tone is not None:
-            result.tone[(row.cluster_id, row.target_id)] = row.tone  # later rows overwrite: the latest wins
-        if row.topic is not None and row.topic not in result.topics[row.cluster_id]:
+            result.tone[(row.cluster_id, row.target_id)] = row.tone
+        if row.topic is not None and row.topic.startswith(REMOVED):
+            topic = row.topic.removeprefix(REMOVED)
+            result.removed[row.cluster_id].add(topic)
+            result.topics[row.cluster_id] = [t for t in result.topics[row.cluster_id] if t != topic]
+        elif row.topic is not None and row.topic not in result.topics[row.cluster_id]:
             result.topics[row.cluster_id].append(row.topic)
+            result.removed[row.cluster_id].discard(row.topic)
     return result
 
 
@@ -170,6 +177,7 @@ def _views(session: Session, profile_id: str, rows: Sequence[Any]) -> list[Menti
         found = _corrections(session, profile_id, chunk)
         fixes.tone.update(found.tone)
         fixes.topics.update(found.topics)
+        fixes.removed.update(found.removed)
         for cluster, outlets in _cluster_members(session, chunk).items():
             members[cluster] |= outlets
     views = []
@@ -183,7 +191,8 @@ def _views(session: Session, profile_id: str, rows: Sequence[Any]) -> list[Menti
         )
         corrected_tone = fixes.tone.get((cluster_id, row.target_id))
         tone = Tone(corrected_tone or row.tone)
-        topics = [hit["topic"] for hit in row.topics or ()]
+        removed = fixes.removed.get(cluster_id, set())
+        topics = [hit["topic"] for hit in row.topics or () if hit["topic"] not in removed]
         topics += [topic for topic in fixes.topics.get(cluster_id, ()) if topic not in topics]
         views.append(
             MentionView(

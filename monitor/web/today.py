@@ -18,7 +18,7 @@ from monitor.errors import CorrectionError, RequestError
 from monitor.nlp import topic_labels
 from monitor.record import MentionView, Tone
 from monitor.store.models import CorrectionRow
-from monitor.store.queries import NOT_ABOUT, mentions_between
+from monitor.store.queries import NOT_ABOUT, REMOVED, mentions_between
 from monitor.store.workspace import (
     effective_tone,
     outlet_name,
@@ -158,6 +158,7 @@ def add_topic(
     profile_id: str,
     article_id: int,
     tema: str = Form(...),
+    scoate: str = Form(""),
     zi: str = Form(""),
     user: User = Depends(editor),
     ws: Workspace = Depends(workspace),
@@ -173,7 +174,7 @@ def add_topic(
         profile.id,
         article_id,
         profile.targets[0].id,
-        topic=tema,
+        topic=f"{REMOVED}{tema}" if scoate else tema,
         author=user.login,
         reason="",
         now=now,
@@ -187,7 +188,7 @@ def add_topic(
             now=now,
             profile_id=profile.id,
             subject=f"articolul {article_id} (subiectul {row.cluster_id})",
-            after={"tema": tema},
+            after={"tema": row.topic},
         )
     return _card(request, ws, profile, chosen_day(profile, zi), row.cluster_id, row)
 

@@ -74,6 +74,7 @@ class Workspace:
             tones=tuple(Tone),
             status_label=lambda status: LetterStatus(status).label,
             mail_status=lambda status: OutboxStatus(status).label,
+            topic_id=lambda label, topics: next((key for key, name in topics.items() if name == label), label),
         )
         sources, profiles = load_all(self.settings.sources_path, self.settings.pipelines_dir)  # a bad one stops here
         self._files = ConfigFiles(self.settings)

@@ -456,3 +456,18 @@ def test_a_topic_is_added_and_taken_off_a_story(client: TestClient, scene: Scene
         views = mentions_between(session, "alba", datetime(2026, 10, 6, tzinfo=UTC), datetime(2026, 10, 7, tzinfo=UTC))
     hospital = [view for view in views if view.cluster_id == scene.month.hospital]
     assert hospital and all(view.topics == ("coruptie",) for view in hospital)
+
+
+def test_the_monthly_report_is_made_with_the_offices_comment_and_listed(client: TestClient, scene: Scene) -> None:
+    csrf = sign_in(client, "ana")
+    page = client.get("/p/alba/raport", params={"luna": "10.2026"}).text
+    assert "Raportul acestei luni nu a fost încă generat." in page and "Rapoartele făcute" not in page
+    made = client.post("/p/alba/raport", data={"csrf_token": csrf, "luna": "10.2026", "comentariu": "Luna spitalului."})
+    assert made.status_code == 200 and "Rapoartele făcute" in made.text and "octombrie 2026" in made.text
+    pdf = client.get("/p/alba/raport/raport-10.2026.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    docx = client.get("/p/alba/raport/raport-10.2026.docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    with scene.store.session() as session:
+        audit = session.scalars(select(AuditRow).where(AuditRow.action == "report.make")).one()
+    assert audit.after == {"comentariu": "Luna spitalului.", "trimis_la": 0}

@@ -61,8 +61,19 @@ def report_page(
         summary=context["summary"],
         former=context["former"],
         made=pdf.is_file(),
+        past=past_reports(ws, profile),
         title="Raport lunar",
     )
+
+
+def past_reports(ws: Workspace, profile: Profile) -> list[date]:
+    """The months whose report was made (its PDF is in the output folder), newest first."""
+    months = []
+    for path in ws.settings.output_dir.glob(f"raport-{profile.id}-*.pdf"):
+        month = parse_month(path.stem.removeprefix(f"raport-{profile.id}-"))
+        if month is not None:
+            months.append(month)
+    return sorted(months, reverse=True)
 
 
 @router.get("/p/{profile_id}/raport/previzualizare")

@@ -21,7 +21,7 @@ from monitor.store import Store
 from monitor.store.analyses import ArticleText, Result, current_analyses, read_articles, replace_analyses
 from monitor.store.jobs import acquire_lease, lease_owner, release_lease
 from monitor.store.models import ArticleRow
-from monitor.store.queue import EVERY_PROFILE, QueueItem, new_versions, queue_version, remove, take
+from monitor.store.queue import EVERY_PROFILE, QueueItem, new_versions, queue_version, remove, take, version_of
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class _Stage:
 
     profiles: dict[str, Profile]  # by id
     outlets: dict[str, Outlet]
+    watched: dict[str, tuple[str, ...]]  # profile id -> the outlets it watches
     fingerprints: dict[str, str]
     models: dict[str, ToneModel | None]
     readers: dict[str, list[Profile]]  # outlet id -> the profiles that watch it (filled as outlets come up)
@@ -104,6 +105,7 @@ class _Stage:
         return cls(
             {profile.id: profile for profile in profiles},
             {outlet.id: outlet for outlet in sources.outlets},
+            {profile.id: _WATCHED.of(profile, sources) for profile in profiles},
             {profile.id: profile_fingerprint(profile) for profile in profiles},
             {profile.id: profile_model(store, profile.id) for profile in profiles},  # retrained with corrections
             {},
@@ -141,12 +143,34 @@ class _Stage:
         return results
 
 
+class _Watched:
+    """The outlets each profile watches, worked out once per configuration: the daemon keeps its frozen Sources until
+    a file changes, and 42 profiles over 3,000 outlets cost 50 ms, too much for every crawl job."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sources: Sources | None = None
+        self._outlets: dict[Profile, tuple[str, ...]] = {}
+
+    def of(self, profile: Profile, sources: Sources) -> tuple[str, ...]:
+        with self._lock:
+            if sources is not self._sources:
+                self._sources, self._outlets = sources, {}
+            found = self._outlets.get(profile)
+            if found is None:
+                found = self._outlets[profile] = tuple(o.id for o in sources.outlets if profile.watches(o))
+            return found
+
+
+_WATCHED = _Watched()
+
+
 def _drain(store: Store, stage: _Stage, *, now: datetime, limit: int | None, owner: str) -> dict[str, int]:
+    versions = {pid: version_of(stage.fingerprints[pid], watched) for pid, watched in stage.watched.items()}
     with store.session() as session:
-        changed = new_versions(session, stage.fingerprints)
+        changed = new_versions(session, versions)
     for profile_id in changed:  # the profile's one pass over the archive for this version; then only its queue
-        watched = [outlet.id for outlet in stage.outlets.values() if stage.profiles[profile_id].watches(outlet)]
-        queue_version(store, profile_id, stage.fingerprints[profile_id], watched, now=now)
+        queue_version(store, profile_id, stage.fingerprints[profile_id], stage.watched[profile_id], now=now)
     done: dict[str, int] = dict.fromkeys(stage.profiles, 0)
     taken = 0
     while limit is None or taken < limit:

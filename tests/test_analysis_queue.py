@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from monitor.analysis import analyze_pending, analyze_queue
 from monitor.archive.manual import add_text
-from monitor.config import Profile, Sources
+from monitor.config import Profile, Sources, SourceSelection
 from monitor.nlp import analyze, profile_fingerprint
 from monitor.store import Store
 from monitor.store.articles import ArticleWrite, save_article
 from monitor.store.feeds import sync_outlets
 from monitor.store.models import AnalysisQueueRow, AnalysisRow, FeedRow, MentionRow
-from monitor.store.queue import EVERY_PROFILE, enqueue, new_versions, queue_version
+from monitor.store.queue import EVERY_PROFILE, enqueue, new_versions, queue_version, version_of
 
 T0 = datetime(2026, 5, 14, 9, 0, tzinfo=UTC)
 SOURCES = Sources.model_validate(
@@ -134,20 +134,33 @@ def test_a_changed_profile_queues_its_watched_articles_once_newest_first(any_sto
             other=("ziar-de-cluj", timedelta(hours=6)),
         )
     assert analyze_pending(any_store, profile, SOURCES, now=T0 + timedelta(hours=7)) == 4  # its first version
-    changed = profile.model_copy(update={"county": "Alba", "targets": profile.targets[:2]})
+    changed = profile.model_copy(update={"targets": profile.targets[:2]})
     fingerprint = profile_fingerprint(changed)
-    with any_store.session() as session:
-        assert new_versions(session, {"alba": fingerprint}) == ["alba"]
     watched = [outlet.id for outlet in SOURCES.outlets if changed.watches(outlet)]
+    version = version_of(fingerprint, watched)
+    with any_store.session() as session:
+        assert new_versions(session, {"alba": version}) == ["alba"]
     now = T0 + timedelta(hours=8)
     assert queue_version(any_store, "alba", fingerprint, watched, now=now, batch=3) == 4  # two batches
     newest_first = [coverage.passport.id, coverage.national.id, coverage.local.id, coverage.agency.id]
     assert _queue(any_store) == [(article_id, "alba") for article_id in newest_first]
     assert queue_version(any_store, "alba", fingerprint, watched, now=now, batch=3) == 0  # queued already
     with any_store.session() as session:
-        assert new_versions(session, {"alba": fingerprint}) == []
+        assert new_versions(session, {"alba": version}) == []
     assert analyze_pending(any_store, changed, SOURCES, now=now) == 4
     assert _queue(any_store) == [] and set(_analysed(any_store).values()) == {now}
+
+
+def test_a_profile_that_starts_watching_an_outlet_analyses_its_stored_articles(store: Store, profile: Profile) -> None:
+    """The office adds a Cluj site to its sources: that site's stored articles are queued for Alba once."""
+    sync_outlets(store, SOURCES)
+    article = _write(store, "ziar-de-cluj", "cetatenie", UNRELATED_TITLE, UNRELATED_TEXT, T0)
+    assert analyze_pending(store, profile, SOURCES, now=T0 + timedelta(hours=1)) == 0  # not Alba's
+    widened = profile.model_copy(update={"sources": SourceSelection(include=("ziar-de-cluj",))})
+    assert profile_fingerprint(widened) == profile_fingerprint(profile)  # the analysis itself is the same
+    assert analyze_pending(store, widened, SOURCES, now=T0 + timedelta(hours=2)) == 1
+    assert (article, "alba") in _analysed(store)
+    assert analyze_pending(store, widened, SOURCES, now=T0 + timedelta(hours=3)) == 0
 
 
 def test_a_link_from_another_outlet_queues_the_article_for_that_outlets_profiles(

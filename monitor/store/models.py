@@ -406,7 +406,8 @@ class AnalysisQueueRow(Base):
 
 
 class AnalysisVersionRow(Base):
-    """The version (profile_fingerprint) of a profile whose re-analysis was queued: a new one is queued once."""
+    """The version of a profile whose (re-)analysis was queued, store.queue.version_of its profile_fingerprint and
+    the outlets it watches: a new one is queued once."""
 
     __tablename__ = "analysis_versions"
 

@@ -4,6 +4,7 @@ analyses (monitor.analysis), so the cost of a cycle follows what is new, never t
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,16 +60,22 @@ def remove(session: Session, items: Sequence[QueueItem]) -> None:
     session.execute(delete(AnalysisQueueRow).where(AnalysisQueueRow.id.in_([item.id for item in items])))
 
 
-def new_versions(session: Session, fingerprints: Mapping[str, str]) -> list[str]:
-    """The profiles among `fingerprints` (profile id -> profile_fingerprint) whose version was never queued."""
+def version_of(fingerprint: str, watched: Sequence[str]) -> str:
+    """A profile's analysis version: its profile_fingerprint and the outlets it watches (a profile that starts
+    watching an outlet, by its own sources or an edited sources.yaml, has that outlet's stored articles to analyse)."""
+    return hashlib.sha256("\n".join([fingerprint, *sorted(watched)]).encode("utf-8")).hexdigest()
+
+
+def new_versions(session: Session, versions: Mapping[str, str]) -> list[str]:
+    """The profiles among `versions` (profile id -> version_of) whose version was never queued."""
     known = dict(
         session.execute(
             select(AnalysisVersionRow.profile_id, AnalysisVersionRow.fingerprint).where(
-                AnalysisVersionRow.profile_id.in_(list(fingerprints))
+                AnalysisVersionRow.profile_id.in_(list(versions))
             )
         ).all()
     )
-    return [profile_id for profile_id, fingerprint in fingerprints.items() if known.get(profile_id) != fingerprint]
+    return [profile_id for profile_id, version in versions.items() if known.get(profile_id) != version]
 
 
 def queue_version(
@@ -117,7 +124,8 @@ def queue_version(
             )
         )
     with store.session() as session:
-        session.merge(AnalysisVersionRow(profile_id=profile_id, fingerprint=fingerprint, queued_at=now))
+        version = version_of(fingerprint, watched)
+        session.merge(AnalysisVersionRow(profile_id=profile_id, fingerprint=version, queued_at=now))
     if total:
         log.info("profile %s changed: %d articles queued for analysis again", profile_id, total)
     return total

@@ -15,7 +15,7 @@ from monitor.deliver.reply import draft_reply, set_reply_status, write_docx
 from monitor.errors import ReplyError
 from monitor.record import LetterStatus
 from monitor.store.models import ReplyRow
-from monitor.store.workspace import articles_by_id, profile_article, profile_letter, profile_letters
+from monitor.store.workspace import articles_by_id, profile_letter, profile_letters
 from monitor.web.security import current_user, editor
 from monitor.web.workspace import NotFound, Workspace, workspace
 
@@ -56,9 +56,7 @@ def draft(
     if target is None:
         raise ReplyError(f"ținta «{tinta}» nu există în profilul {profile.institution}")
     now = datetime.now(UTC)
-    with ws.store.session() as session:
-        if profile_article(session, profile.id, articol) is None:
-            raise NotFound()
+    ws.article(profile, articol)
     letter = draft_reply(ws.store, profile, ws.config()[0], ws.settings, articol, target.id, now=now)
     with ws.store.session() as session:
         audit(

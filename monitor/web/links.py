@@ -25,17 +25,17 @@ OPEN_PAGES = {
 ACTION_WORDS = {LinkPurpose.ACKNOWLEDGE_ALERT: "preluare", LinkPurpose.MUTE_ALERT: "fara-actualizari"}
 
 
-def _token(ws: Workspace, purpose: str, token: str) -> LinkToken:
+def _link(ws: Workspace, purpose: str, token: str) -> LinkToken:
+    """The link's content; LinkError (a Romanian page, 400) when it is forged, expired, for another purpose, or
+    names a profile that no longer exists."""
     try:
         kind = LinkPurpose(purpose)
     except ValueError:
         raise NotFound() from None
-    return read_token(ws.settings, kind, token)  # LinkError: a Romanian page (400) says why
-
-
-def _profile(ws: Workspace, link: LinkToken) -> None:
+    link = read_token(ws.settings, kind, token)
     if link.profile_id not in ws.config()[1]:
         raise LinkError("Linkul numește un profil care nu mai există.")
+    return link
 
 
 @router.get("/l/{purpose}/{token}")
@@ -46,8 +46,7 @@ def follow(
     user: User | None = Depends(optional_user),
     ws: Workspace = Depends(workspace),
 ) -> Response:
-    link = _token(ws, purpose, token)
-    _profile(ws, link)
+    link = _link(ws, purpose, token)
     if link.purpose in OPEN_PAGES:
         return RedirectResponse(
             OPEN_PAGES[link.purpose].format(profile=link.profile_id, object=link.object_id), status_code=303
@@ -71,8 +70,7 @@ def act(
     ws: Workspace = Depends(workspace),
 ) -> Response:
     """The action, once: the token's id is recorded in the same transaction as the change."""
-    link = _token(ws, purpose, token)
-    _profile(ws, link)
+    link = _link(ws, purpose, token)
     if link.purpose not in ACTION_WORDS:
         raise NotFound()
     who = user.login if user is not None else "link din e-mail"

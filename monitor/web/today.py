@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from monitor.accounts import User, audit
 from monitor.archive.corrections import record_correction
-from monitor.config import Profile
+from monitor.config import Profile, Target
 from monitor.days import parse_day
 from monitor.deliver.digest import Digest, StoryItem, build_digest, digest_window, story_of
 from monitor.errors import CorrectionError, RequestError
@@ -82,6 +82,15 @@ def today_page(
     )
 
 
+def verdict(profile: Profile, tinta: str, ton: str) -> tuple[Target, str]:
+    """The target (by id, name, alias or surname) and the tone the office chose, or «not about» it."""
+    target = profile.find_target(tinta)
+    tone = NOT_ABOUT if ton == NOT_ABOUT else Tone.parse(ton)
+    if target is None or tone is None:
+        raise CorrectionError(f"ținta «{tinta}» sau tonul «{ton}» nu există în profilul {profile.institution}")
+    return target, tone
+
+
 def _story_now(ws: Workspace, profile: Profile, day: date, cluster_id: int, article_id: int) -> StoryItem | None:
     """The story as «Azi» of `day` shows it, or, outside that digest's window, as the article's own card."""
     digest = digest_of(ws, profile, day)
@@ -125,15 +134,10 @@ def correct_tone(
     ws: Workspace = Depends(workspace),
 ) -> Response:
     profile = ws.profile(user, profile_id)
-    target = profile.find_target(tinta)
-    tone = NOT_ABOUT if ton == NOT_ABOUT else Tone.parse(ton)
-    if target is None or tone is None:
-        raise CorrectionError(f"ținta «{tinta}» sau tonul «{ton}» nu există în profilul {profile.institution}")
+    target, tone = verdict(profile, tinta, ton)
     now = datetime.now(UTC)
+    article = ws.article(profile, article_id)
     with ws.store.session() as session:
-        article = profile_article(session, profile.id, article_id)
-        if article is None:
-            raise NotFound()
         before = effective_tone(session, profile.id, article.cluster_id or article.id, article.id, target.id)
     row = record_correction(
         ws.store, profile.id, article_id, target.id, tone=tone, author=user.login, reason=motiv, now=now
@@ -165,9 +169,7 @@ def add_topic(
 ) -> Response:
     profile = ws.profile(user, profile_id)
     now = datetime.now(UTC)
-    with ws.store.session() as session:
-        if profile_article(session, profile.id, article_id) is None:
-            raise NotFound()
+    ws.article(profile, article_id)
     labels = topic_labels(profile)
     row = record_correction(
         ws.store,
@@ -242,10 +244,8 @@ def article_page(
 ) -> Response:
     """One article: its story card (tones, topics, actions), the corrections' history, its text."""
     profile = ws.profile(user, profile_id)
+    article = ws.article(profile, article_id)
     with ws.store.session() as session:
-        article = profile_article(session, profile.id, article_id)
-        if article is None:
-            raise NotFound()
         cluster_id = article.cluster_id if article.cluster_id is not None else article.id
         corrections = story_corrections(session, profile.id, cluster_id)
         outlet = outlet_name(session, article.outlet_id)
@@ -280,16 +280,12 @@ def correct_many(
     """One tone for one target on every story ticked in «Azi»; a story that does not name the target is left as
     it is (and counted in the answer)."""
     profile = ws.profile(user, profile_id)
-    target = profile.find_target(tinta)
-    tone = NOT_ABOUT if ton == NOT_ABOUT else Tone.parse(ton)
-    if target is None or tone is None:
-        raise CorrectionError(f"ținta «{tinta}» sau tonul «{ton}» nu există în profilul {profile.institution}")
+    target, tone = verdict(profile, tinta, ton)
     if not subiecte:
         raise CorrectionError("bifați cel puțin un subiect")
     now = datetime.now(UTC)
-    with ws.store.session() as session:
-        if any(profile_article(session, profile.id, article_id) is None for article_id in subiecte):
-            raise NotFound()
+    for article_id in subiecte:
+        ws.article(profile, article_id)
     done, skipped = [], 0
     for article_id in dict.fromkeys(subiecte):
         try:

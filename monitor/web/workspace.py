@@ -23,6 +23,8 @@ from monitor.links import secret_key
 from monitor.record import LetterStatus, OutboxStatus, Tone
 from monitor.settings import Settings
 from monitor.store.db import Store
+from monitor.store.models import ArticleRow
+from monitor.store.workspace import profile_article
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,14 @@ class Workspace:
         if profile is None or not user.sees(profile_id):
             raise NotFound()
         return profile
+
+    def article(self, profile: Profile, article_id: int) -> ArticleRow:
+        """The article when it names one of the profile's targets; otherwise 404 (another prefecture's included)."""
+        with self.store.session() as session:
+            article = profile_article(session, profile.id, article_id)
+        if article is None:
+            raise NotFound()
+        return article
 
     def outlets_of(self, profile: Profile) -> list[Outlet]:
         """The outlets the profile follows, by name."""

@@ -90,8 +90,8 @@ PREVIOUS = [
     View(22, 22, "b", at(30, month=9), "prefect", "body", "positive"),
 ]
 ALERTS = [
-    MonthAlert("prefect", "burst", at(7, 10), "Articolul 5", 2, 1),
-    MonthAlert("prefect", "keyword", at(28, month=9), "Vechi", 1, 0),
+    MonthAlert(("prefect", "institutia"), "burst", at(7, 10), "Articolul 5", 2, 1),
+    MonthAlert(("prefect",), "keyword", at(28, month=9), "Vechi", 1, 0),
 ]
 
 

@@ -18,10 +18,10 @@ from monitor.archive.corrections import record_correction
 from monitor.cli import cli
 from monitor.config import Profile, load_sources
 from monitor.deliver.render import count_ro
-from monitor.deliver.report import ReportError, run_monthly, signed_ro
+from monitor.deliver.report import ReportError, render_html, report_context, run_monthly, signed_ro
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.models import OutboxRow
+from monitor.store.models import AlertRow, OutboxRow
 
 NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 
@@ -192,3 +192,31 @@ def test_the_docx_the_comment_and_the_list_of_appearances(store: Store, settings
     assert "Comentariul biroului de presă" in html and "Recomandăm o conferință de presă." in html
     annex = html.split("Anexa 1: lista aparițiilor", 1)[1].split("Anexa 2", 1)[0]
     assert annex.count("<p>") == 9 and "Ziarul Unirea" in annex
+
+
+def test_a_crisis_is_listed_once_under_every_target_it_names(store: Store, profile: Profile) -> None:
+    with store.session() as session:
+        month = seed_month(session)  # its alert predates shared threads: the prefect alone
+        session.add(
+            AlertRow(
+                profile_id=PROFILE,
+                target_id="institutia",
+                cluster_id=month.floods,
+                rule="keyword",
+                started_at=at(10, 10, 13),
+                last_update_at=at(10, 10, 13),
+                updates=0,
+                article_ids=[month.floods],
+                details={"targets": ["institutia", "prefect", "prefect-anterior"]},
+            )
+        )
+    context = report_context(store, profile, date(2026, 10, 1), now=NOW)
+    alerts = context["m"].alerts
+    assert [a.target_ids for a in alerts] == [("prefect",), ("institutia", "prefect", "prefect-anterior")]
+    html = " ".join(render_html(context).split())
+    section = html.split("9. Alerte de criză", 1)[1].split("</table>", 1)[0]
+    rows = section.split("<tr>")[2:]
+    assert len(rows) == 2  # one row a crisis, not one a target
+    assert "<td>Horia Vlădescu</td>" in rows[0]
+    assert "<td>Instituția Prefectului – Județul Alba, Horia Vlădescu, Dorin Mărculescu</td>" in rows[1]
+    assert "Intervenție rapidă după inundațiile din Alba" in rows[1]

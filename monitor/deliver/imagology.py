@@ -217,9 +217,9 @@ class Story:
 
 @dataclass(frozen=True)
 class MonthAlert:
-    """A crisis alert raised in the month (from the alerts table)."""
+    """A crisis alert raised in the month (from the alerts table): one crisis, every target it names."""
 
-    target_id: str
+    target_ids: tuple[str, ...]  # the target that started it first
     rule: str
     started_at: datetime
     title: str

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from weasyprint import HTML
 
 from monitor.config import Profile, Sources
+from monitor.deliver.alerts import alert_targets
 from monitor.deliver.charts import draw_charts
 from monitor.deliver.imagology import (
     MonthAlert,
@@ -182,7 +183,7 @@ def _alerts(session: Session, profile: Profile, start: datetime, end: datetime) 
     titles = dict(session.execute(select(ArticleRow.id, ArticleRow.title).where(ArticleRow.id.in_(first_ids))).all())
     return [
         MonthAlert(
-            target_id=row.target_id,
+            target_ids=tuple(alert_targets(row)),
             rule=row.rule,
             started_at=row.started_at,
             title=titles.get(row.article_ids[0], "") if row.article_ids else "",
@@ -233,9 +234,7 @@ def build_context(
         "topic_label": lambda topic: topics.get(topic, topic),
         "kind_label": lambda kind: OutletKind(kind).label,
         "rule_label": lambda rule: AlertRule(rule).label,
-        "target_name": lambda target_id: next(
-            (t.name for t in indicators.targets if t.target_id == target_id), target_id
-        ),
+        "target_name": lambda target_id: next((t.name for t in profile.targets if t.id == target_id), target_id),
         "signed": signed_ro,
         "pct": percent_or_dash,
         "corrections_made": corrections_made,

@@ -11,6 +11,7 @@ from conftest import SmtpSink
 from rows import add_mention, add_outlets, add_story, also_seen_in
 from sqlalchemy.orm import Session
 
+from monitor.archive.corrections import record_correction
 from monitor.config import Profile
 from monitor.deliver.digest import run_digest
 from monitor.deliver.mail import send_pending
@@ -137,3 +138,35 @@ def test_no_county_section_when_the_county_had_no_such_story(
 
     assert result.digest.county == ()
     assert "Județul azi" not in result.path.read_text(encoding="utf-8")
+
+
+def test_the_topics_the_office_added_or_took_off_decide_what_is_within_the_remit(
+    store: Store, profile: Profile, settings: Settings
+) -> None:
+    drought = "Seceta a lăsat fără apă trei sate din Munții Apuseni"
+    with store.session() as session:
+        add_outlets(session)
+        dry = _analysed(session, "alba24", drought, "Primăria aduce apă cu cisterna.", END - 9 * HOUR, ("agricultura",))
+        flood = _analysed(session, "alba24", FLOOD, "Pompierii au evacuat 40 de familii.", END - 8 * HOUR, ("urgente",))
+        _analysed(session, "ziarul-unirea", FLOOD, "Familii evacuate.", END - 7 * HOUR, ("urgente",), cluster=flood.id)
+        protest = _analysed(
+            session, "digi24", PROTEST, "Dascălii cer salarii restante.", END - 5 * HOUR, ("proteste", "educatie")
+        )
+        ids = dry.id, flood.id, protest.id
+
+    def correct(article_id: int, topic: str, minutes: int) -> None:
+        when = END - 2 * HOUR + minutes * timedelta(minutes=1)
+        record_correction(store, "alba", article_id, "institutia", topic=topic, author="ana", reason="temă", now=when)
+
+    correct(ids[0], "urgente", 1)  # the drought is an emergency: the office adds the topic
+    correct(ids[1], "-urgente", 2)  # the «flood» was a drill: the office takes the topic off
+    correct(ids[2], "-proteste", 3)
+    correct(ids[2], "-educatie", 4)
+    correct(ids[2], "proteste", 5)  # the latest wins: back within the remit, as a protest only
+    with store.session() as session:
+        result = run_digest(session, profile, settings, day=DAY, now=END, send=False)
+
+    assert [(item.title, item.topics) for item in result.digest.county] == [
+        (PROTEST, ("Proteste și conflicte sociale",)),
+        (drought, ("Situații de urgență",)),
+    ]

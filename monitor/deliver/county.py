@@ -2,8 +2,9 @@
 prefect's remit, so the prefect hears of a developing problem before the press asks about it.
 
 A story is the county's when one of its articles comes from an outlet of the county (a local site, a county radio
-or TV) or names the county or its seat in its title or lead (monitor.nlp.places). It is within the remit when the
-analysis gave one of its articles a topic of REMIT. Stories that name a target are the digest's own and stay out.
+or TV) or names the county or its seat in its title or lead (monitor.nlp.places). It is within the remit when one of
+its topics is of REMIT: the topics the analysis gave its articles, less those the office took off the story, plus
+those it added (store.queries.story_topics). Stories that name a target are the digest's own and stay out.
 The source is the analyses table, which holds the topics of every article the profile analysed, mentions or not.
 """
 
@@ -19,7 +20,7 @@ from monitor.config import Profile
 from monitor.nlp.language import parse
 from monitor.nlp.places import find_places
 from monitor.store.analysed import AnalysedArticle, analysed_between, clusters_naming_targets
-from monitor.store.queries import cluster_outlets
+from monitor.store.queries import cluster_outlets, story_topics
 
 # emergencies, public order, protests, public services, health, schools: the prefect's remit (topics.yaml ids)
 REMIT = ("urgente", "ordine_publica", "proteste", "servicii_publice", "sanatate", "educatie")
@@ -45,17 +46,25 @@ def county_stories(
     """The TOP county stories first collected in [start, end), the most outlets first (then the most recent)."""
     stories: dict[int, list[AnalysedArticle]] = defaultdict(list)
     for article in analysed_between(session, profile.id, start, end):
-        if any(topic in REMIT for topic in article.topics):
-            stories[article.cluster_id].append(article)
-    for cluster_id in clusters_naming_targets(session, profile.id, stories):
-        del stories[cluster_id]
-    local = {cluster_id: copies for cluster_id, copies in stories.items() if _of_county(copies, profile.county)}
+        stories[article.cluster_id].append(article)
+    topics = story_topics(
+        session,
+        profile.id,
+        {cluster_id: [t for a in copies for t in a.topics] for cluster_id, copies in stories.items()},
+    )
+    remit = {cluster_id: found for cluster_id in stories if (found := [t for t in topics[cluster_id] if t in REMIT])}
+    for cluster_id in clusters_naming_targets(session, profile.id, remit):
+        del remit[cluster_id]
+    local = {cluster_id: stories[cluster_id] for cluster_id in remit if _of_county(stories[cluster_id], profile.county)}
     outlets = cluster_outlets(session, local)
     ranked = sorted(
         local.items(),
         key=lambda item: (-len(outlets[item[0]]), -max(a.published_at for a in item[1]).timestamp(), item[0]),
     )
-    return tuple(_story(cluster_id, copies, outlets[cluster_id], labels) for cluster_id, copies in ranked[:TOP])
+    return tuple(
+        _story(cluster_id, copies, remit[cluster_id], outlets[cluster_id], labels)
+        for cluster_id, copies in ranked[:TOP]
+    )
 
 
 def _of_county(copies: list[AnalysedArticle], county: str | None) -> bool:
@@ -68,9 +77,10 @@ def _of_county(copies: list[AnalysedArticle], county: str | None) -> bool:
     )
 
 
-def _story(cluster_id: int, copies: list[AnalysedArticle], outlets: list[str], labels: dict[str, str]) -> CountyStory:
+def _story(
+    cluster_id: int, copies: list[AnalysedArticle], topics: list[str], outlets: list[str], labels: dict[str, str]
+) -> CountyStory:
     lead = max(copies, key=lambda article: (article.outlet_reach, -article.article_id))
-    topics = dict.fromkeys(topic for article in copies for topic in article.topics if topic in REMIT)
     return CountyStory(
         cluster_id=cluster_id,
         title=lead.title or lead.url,

@@ -7,7 +7,7 @@ article and outlet, then the corrections and the outlets of the story clusters t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,12 @@ class _Corrections:
     tone: dict[tuple[int, str], str]
     topics: dict[int, list[str]]  # added by the office, in order
     removed: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))  # taken off by the office
+
+    def topics_of(self, cluster_id: int, automatic: Iterable[str]) -> list[str]:
+        """The story's topics as the office left them: the automatic ones it did not take off, then those it added."""
+        removed = self.removed.get(cluster_id, set())
+        topics = list(dict.fromkeys(topic for topic in automatic if topic not in removed))
+        return topics + [topic for topic in self.topics.get(cluster_id, ()) if topic not in topics]
 
 
 def _mention_rows(profile_id: str, target_id: str | None) -> Select[*tuple[Any, ...]]:
@@ -87,6 +93,16 @@ def _corrections(session: Session, profile_id: str, clusters: Any) -> _Correctio
         elif row.topic is not None and row.topic not in result.topics[row.cluster_id]:
             result.topics[row.cluster_id].append(row.topic)
             result.removed[row.cluster_id].discard(row.topic)
+    return result
+
+
+def story_topics(session: Session, profile_id: str, automatic: Mapping[int, Iterable[str]]) -> dict[int, list[str]]:
+    """{cluster id: its topics as the office left them} from each story's automatic topics (the latest of adding
+    and taking off a topic wins)."""
+    result: dict[int, list[str]] = {}
+    for chunk in chunks(sorted(automatic)):
+        fixes = _corrections(session, profile_id, chunk)
+        result |= {cluster_id: fixes.topics_of(cluster_id, automatic[cluster_id]) for cluster_id in chunk}
     return result
 
 
@@ -191,9 +207,7 @@ def _views(session: Session, profile_id: str, rows: Sequence[Any]) -> list[Menti
         )
         corrected_tone = fixes.tone.get((cluster_id, row.target_id))
         tone = Tone(corrected_tone or row.tone)
-        removed = fixes.removed.get(cluster_id, set())
-        topics = [hit["topic"] for hit in row.topics or () if hit["topic"] not in removed]
-        topics += [topic for topic in fixes.topics.get(cluster_id, ()) if topic not in topics]
+        topics = fixes.topics_of(cluster_id, (hit["topic"] for hit in row.topics or ()))
         views.append(
             MentionView(
                 article_id=row.article_id,

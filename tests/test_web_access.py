@@ -471,3 +471,17 @@ def test_the_monthly_report_is_made_with_the_offices_comment_and_listed(client: 
     with scene.store.session() as session:
         audit = session.scalars(select(AuditRow).where(AuditRow.action == "report.make")).one()
     assert audit.after == {"comentariu": "Luna spitalului.", "trimis_la": 0}
+
+
+def test_a_body_larger_than_an_upload_is_refused_before_it_is_read(client: TestClient, scene: Scene) -> None:
+    csrf = sign_in(client, "ana")
+    huge = client.post(
+        "/p/alba/adauga/fisier",
+        content=b"x" * 10,
+        headers={"Content-Length": str(50 * 1024 * 1024), "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert huge.status_code == 413 and "prea mare" in huge.text
+    assert (
+        client.post("/p/alba/in-masa", data={"csrf_token": csrf, "tinta": "prefect", "ton": "neutral"}).status_code
+        != 413
+    )

@@ -13,7 +13,7 @@ from threading import Lock
 from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, Signer
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from monitor.accounts import User, session_user
 from monitor.web.workspace import Forbidden, Workspace, workspace
@@ -132,14 +132,22 @@ class Throttle:
             self._recent(address).append(time.monotonic())
 
 
+MAX_REQUEST = 21 * 1024 * 1024  # an upload's cap (archive.documents.MAX_BYTES) and its form around it
+
+
 class SecurityHeaders(BaseHTTPMiddleware):
-    """CSP, no sniffing, no referrer outside, no caching of pages with government data."""
+    """CSP, no sniffing, no referrer outside, no caching of pages with government data; a request body larger than
+    an upload may be is refused before it is read (it would otherwise fill the disk while being parsed)."""
 
     def __init__(self, app: object, *, https: bool) -> None:
         super().__init__(app)  # type: ignore[arg-type]
         self.https = https
 
     async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if request.method not in SAFE_METHODS and (length is None or not length.isdigit() or int(length) > MAX_REQUEST):
+            too_big = "Cererea este prea mare (cel mult 20 MB) sau nu își declară mărimea."
+            return PlainTextResponse(too_big, status_code=413 if length else 411)
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -485,3 +485,18 @@ def test_a_body_larger_than_an_upload_is_refused_before_it_is_read(client: TestC
         client.post("/p/alba/in-masa", data={"csrf_token": csrf, "tinta": "prefect", "ton": "neutral"}).status_code
         != 413
     )
+
+
+def test_behind_https_the_cookies_are_secure(scene: Scene) -> None:
+    settings = replace(scene.settings, web_url="https://presa.prefectura-alba.example")
+    with TestClient(create_app(settings, scene.store), base_url="https://127.0.0.1") as client:
+        form = client.get("/autentificare")
+        assert "Secure" in form.headers["set-cookie"]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        answer = client.post(
+            "/autentificare",
+            data={"utilizator": "ana", "parola": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303 and "Secure" in answer.headers["set-cookie"]
+        assert answer.headers["strict-transport-security"].startswith("max-age=")

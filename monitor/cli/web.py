@@ -135,6 +135,6 @@ def web_command(ctx: click.Context, host: str, port: int, https: bool, demo: str
         settings = Settings.from_env(
             config_dir=folder, database_url=f"sqlite:///{folder / 'presa-demo.db'}", data_dir=folder / "data"
         )
-    app = create_app(settings, open_store(settings), https=https)
+    app = create_app(settings, open_store(settings), https=https or None)
     click.echo(f"Spațiul de lucru: http://{host}:{port}/ (Ctrl+C pentru oprire)")
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=https)

@@ -26,8 +26,11 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def create_app(settings: Settings, store: Store | None = None, *, https: bool = False) -> FastAPI:
-    """The workspace over `store` (by default the settings' database); `https`: cookies marked Secure."""
+def create_app(settings: Settings, store: Store | None = None, *, https: bool | None = None) -> FastAPI:
+    """The workspace over `store` (by default the settings' database); `https`: cookies marked Secure (by default
+    when its public address, MONITOR_WEB_URL, is https)."""
+    if https is None:
+        https = bool(settings.web_url and settings.web_url.startswith("https://"))
     app = FastAPI(title="Presa", docs_url=None, redoc_url=None, openapi_url=None)
     ws = Workspace(settings, store or Store(settings.database_url))
     app.state.workspace = ws

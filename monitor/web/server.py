@@ -29,7 +29,7 @@ def split_address(address: str) -> tuple[str, int]:
 
 
 @contextmanager
-def serving(settings: Settings, store: Store, address: str, *, https: bool = False) -> Iterator[str]:
+def serving(settings: Settings, store: Store, address: str, *, https: bool | None = None) -> Iterator[str]:
     """Serve the workspace at `address` (port 0: any free port) while the block runs; yields its base URL."""
     host, port = split_address(address)
     config = uvicorn.Config(

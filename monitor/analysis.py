@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from monitor.archive.learning import profile_model
 from monitor.config import Outlet, Profile, Sources
@@ -26,7 +29,7 @@ from monitor.store.queue import EVERY_PROFILE, QueueItem, new_versions, queue_ve
 log = logging.getLogger(__name__)
 
 LEASE = "analysis"
-ANALYSIS_LEASE = timedelta(minutes=10)  # one process works the queue at a time; renewed after every batch
+ANALYSIS_LEASE = timedelta(minutes=10)  # clustering and versions (on SQLite the queue too): renewed every batch
 BATCH = 50  # queue items analysed per transaction: a kill loses at most one batch of work, never half an article
 CLUSTER_BATCH = 1000  # new articles clustered per transaction
 
@@ -43,26 +46,53 @@ def cluster_new_articles(store: Store, *, now: datetime) -> int:
 
 
 def analyze_queue(
-    store: Store, profiles: Sequence[Profile], sources: Sources, *, now: datetime, limit: int | None = None
+    store: Store,
+    profiles: Sequence[Profile],
+    sources: Sources,
+    *,
+    now: datetime,
+    limit: int | None = None,
+    batch: int = BATCH,
 ) -> dict[str, int]:
     """Cluster new articles, queue the re-analysis of any profile whose version changed, then analyse the queued
     articles (up to `limit` items): each read once and analysed by every profile of `profiles` that watches one of
-    its outlets. Returns how many articles each profile analysed.
+    its outlets. Returns how many articles each profile analysed (nothing, not even zeros, when it left the queue to
+    another process).
 
     `profiles` are the deployment's profiles, all of them: a queued article leaves the queue once analysed for those
-    given. Each batch of BATCH items is analysed outside any transaction; its rows are written, replacing older ones,
-    and its items removed in one, so a process killed half-way loses nothing. One process at a time analyses (a
-    lease): two crawls started at once never analyse the same articles twice; the second leaves them to the first.
+    given. Clustering and the versions are one process's work at a time (the lease LEASE). The analysis goes by
+    `batch` queue items, its rows written, replacing older ones, and its items removed in one transaction, so a
+    process killed half-way loses nothing. On SQLite the lease covers the analysis too: two crawls started at once
+    never analyse the same articles twice, the second leaves them to the first. On PostgreSQL any number of
+    processes (`monitor worker`, the daemon) analyse side by side: each batch is taken FOR UPDATE SKIP LOCKED and
+    analysed in the transaction that writes it (see _batch).
     """
-    cluster_new_articles(store, now=now)
     if not profiles:
+        cluster_new_articles(store, now=now)
         return {}
+    stage = _Stage.of(store, profiles, sources)
+    shared = store.dialect == "postgresql"
+    with _lease(store, now=now) as owner:
+        if owner is not None:
+            cluster_new_articles(store, now=now)
+            _queue_versions(store, stage, now=now)
+        if not shared:
+            if owner is None:
+                log.info("the analysis queue is being worked by another process: leaving it to that one")
+                return {}
+            return _drain(store, stage, now=now, limit=limit, batch=batch, owner=owner)
+    return _drain(store, stage, now=now, limit=limit, batch=batch, owner=None)
+
+
+@contextmanager
+def _lease(store: Store, *, now: datetime) -> Iterator[str | None]:
+    """The lease LEASE for this thread while the block runs (its owner), or None when another process holds it."""
     owner = lease_owner(f"thread-{threading.get_ident()}")
     if not acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=LEASE):
-        log.info("the analysis queue is being worked by another process: leaving it to that one")
-        return {}
+        yield None
+        return
     try:
-        return _drain(store, _Stage.of(store, profiles, sources), now=now, limit=limit, owner=owner)
+        yield owner
     finally:
         release_lease(store, owner, name=LEASE)
 
@@ -123,6 +153,12 @@ class _Stage:
             found.update((profile.id, profile) for profile in readers)
         return list(found.values())
 
+    def analyse_items(self, session: Session, items: Sequence[QueueItem]) -> list[Result]:
+        """What these queue items ask for, read in `session` and analysed."""
+        articles = read_articles(session, {item.article_id for item in items})
+        current = current_analyses(session, list(articles), self.fingerprints)
+        return self.analyse(articles, _pairs(self, items, articles, current))
+
     def analyse(self, articles: dict[int, ArticleText], pairs: Sequence[tuple[int, Profile]]) -> list[Result]:
         """Each (article, profile) pair analysed, every article parsed once whatever the number of its profiles."""
         documents: dict[int, Document] = {}
@@ -165,34 +201,72 @@ class _Watched:
 _WATCHED = _Watched()
 
 
-def _drain(store: Store, stage: _Stage, *, now: datetime, limit: int | None, owner: str) -> dict[str, int]:
+def _queue_versions(store: Store, stage: _Stage, *, now: datetime) -> None:
+    """Each profile's one pass over the archive for a new version; after it, only its queue."""
     versions = {pid: version_of(stage.fingerprints[pid], watched) for pid, watched in stage.watched.items()}
     with store.session() as session:
         changed = new_versions(session, versions)
-    for profile_id in changed:  # the profile's one pass over the archive for this version; then only its queue
+    for profile_id in changed:
         queue_version(store, profile_id, stage.fingerprints[profile_id], stage.watched[profile_id], now=now)
+
+
+def _drain(
+    store: Store, stage: _Stage, *, now: datetime, limit: int | None, batch: int, owner: str | None
+) -> dict[str, int]:
+    """Analyse queue items `batch` at a time until the queue is empty or `limit` items were taken; `owner`'s
+    lease is renewed after every batch."""
     done: dict[str, int] = dict.fromkeys(stage.profiles, 0)
-    taken = 0
+    taken, clashed = 0, False
     while limit is None or taken < limit:
-        size = BATCH if limit is None else min(BATCH, limit - taken)
-        with store.session() as session:
-            items = take(session, stage.profiles, size)
-            if not items:
-                break
-            articles = read_articles(session, {item.article_id for item in items})
-            current = current_analyses(session, list(articles), stage.fingerprints)
-        results = stage.analyse(articles, _pairs(stage, items, articles, current))
-        with store.session() as session:
-            replace_analyses(session, results, now)
-            remove(session, items)
+        size = batch if limit is None else min(batch, limit - taken)
+        try:
+            items, results = _batch(store, stage, size, now=now)
+        except IntegrityError:
+            if clashed:  # twice in a row is no race: a bug
+                raise
+            # Another process wrote one of these analyses meanwhile (an article queued twice, taken by two workers):
+            # the batch rolled back; taken again, the analysis written meanwhile is current and left out.
+            log.info("an article of this batch was analysed at the same time elsewhere: taking the batch again")
+            clashed = True
+            continue
+        clashed = False
+        if not items:
+            break
         for result in results:
             done[result.profile_id] += 1
         taken += len(items)
-        acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=LEASE)  # still ours: renew it
+        if owner is not None:
+            acquire_lease(store, owner, now=now, ttl=ANALYSIS_LEASE, name=LEASE)  # still ours: renew it
     for profile_id, count in done.items():
         if count:
             log.info("profile %s: %d articles analysed", profile_id, count)
     return done
+
+
+def _batch(store: Store, stage: _Stage, size: int, *, now: datetime) -> tuple[list[QueueItem], list[Result]]:
+    """Up to `size` queue items analysed, their rows written and the items removed: the items and the results.
+
+    PostgreSQL: in one transaction, the items taken FOR UPDATE SKIP LOCKED, so processes side by side take disjoint
+    items, and a process killed mid-batch holds them only until its connection drops: its transaction rolls back
+    and the items are taken again, once. SQLite (one process analyses, the lease): analysed between a reading and a
+    writing transaction, so the crawl's writes never wait for the analysis."""
+    shared = store.dialect == "postgresql"
+    with store.session() as session:
+        items = take(session, stage.profiles, size, skip_locked=shared)
+        results = stage.analyse_items(session, items) if items else []
+        if shared:
+            _write(session, items, results, now=now)
+    if items and not shared:
+        with store.session() as session:
+            _write(session, items, results, now=now)
+    return items, results
+
+
+def _write(session: Session, items: Sequence[QueueItem], results: list[Result], *, now: datetime) -> None:
+    """The results in place of the older analyses, in key order (two writers of one article wait, never deadlock),
+    and the items out of the queue."""
+    replace_analyses(session, sorted(results, key=lambda r: (r.article_id, r.profile_id)), now)
+    remove(session, items)
 
 
 def _pairs(

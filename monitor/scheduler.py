@@ -40,7 +40,7 @@ from monitor.deliver.digest import DigestResult, run_digest
 from monitor.deliver.editing import waiting_for_approval
 from monitor.deliver.mail import SendSummary, send_pending
 from monitor.errors import StoreError
-from monitor.settings import Settings
+from monitor.settings import AnalysisMode, Settings
 from monitor.status import Problem
 from monitor.store import Store
 from monitor.store.jobs import (
@@ -157,9 +157,11 @@ def analyze_and_check(
     alerting: Sequence[Profile] | None = None,
     limit: int | None = None,
 ) -> None:
-    """Analyse the queued articles for every profile (`limit` queue items at most), then check the alert rules of
-    `alerting` (default: every profile)."""
-    report.analyzed += sum(analyze_queue(store, profiles, sources, now=now, limit=limit).values())
+    """Analyse the queued articles for every profile (`limit` queue items at most), unless the settings leave the
+    analysis to `monitor worker` processes (MONITOR_ANALYSIS=workers); then check the alert rules of `alerting`
+    (default: every profile), over what this process or the workers analysed."""
+    if settings.analysis is AnalysisMode.DAEMON:
+        report.analyzed += sum(analyze_queue(store, profiles, sources, now=now, limit=limit).values())
     for profile in profiles if alerting is None else alerting:
         with store.session() as session:
             report.alerts += check_alerts(session, profile, settings, now=now)

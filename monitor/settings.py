@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,22 @@ def allowed_services(value: str) -> frozenset[str]:
     return frozenset(entries)
 
 
+class AnalysisMode(StrEnum):
+    """Who analyses the queue of new articles (MONITOR_ANALYSIS)."""
+
+    DAEMON = "daemon"  # `monitor run`, a slice after every crawl job (the default: one process does everything)
+    WORKERS = "workers"  # `monitor worker` processes, one or several, on PostgreSQL side by side; the daemon does not
+
+
+def analysis_mode(value: str) -> AnalysisMode:
+    """MONITOR_ANALYSIS: daemon (the default) or workers."""
+    try:
+        return AnalysisMode(value.strip().lower() or AnalysisMode.DAEMON)
+    except ValueError:
+        choices = " sau ".join(f"«{mode}»" for mode in AnalysisMode)
+        raise ConfigError([f"MONITOR_ANALYSIS: «{value}» trebuie să fie {choices}"]) from None
+
+
 def _count(env: dict[str, str], name: str, default: int) -> int:
     value = env.get(name) or str(default)
     if not value.isdigit():
@@ -89,6 +106,7 @@ class Settings:
     request_deadline: float = 30.0  # seconds for a whole request, body included
     smtp_timeout: float = 30.0  # seconds per SMTP socket operation
     extraction_workers: int = 2  # the daemon's page-extraction processes (0: in its own threads, no time limit)
+    analysis: AnalysisMode = AnalysisMode.DAEMON  # workers: `monitor run` leaves the analysis to `monitor worker`
     per_host_limit: int = 2
     total_limit: int = 16
     backoff_base: timedelta = timedelta(minutes=5)
@@ -127,6 +145,7 @@ class Settings:
             web_address=env.get("MONITOR_WEB_ADDRESS") or None,
             secret_key=env.get("MONITOR_SECRET_KEY") or None,
             extraction_workers=_count(env, "MONITOR_EXTRACTION_WORKERS", cls.extraction_workers),
+            analysis=analysis_mode(env.get("MONITOR_ANALYSIS", "")),
             config=home,
         )
         return replace(settings, **overrides)

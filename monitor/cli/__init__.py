@@ -19,6 +19,7 @@ _MODULES = {
     "monitor.cli.delivery": ["digest", "alerts", "send", "run"],
     "monitor.cli.demo": ["demo"],
     "monitor.cli.web": ["web", "user"],
+    "monitor.cli.worker": ["worker"],
 }
 cast(LazyGroup, cli).modules.update({name: module for module, names in _MODULES.items() for name in names})
 

@@ -130,7 +130,11 @@ def send_command(ctx: click.Context) -> None:
 )
 @click.pass_context
 def run_command(ctx: click.Context, profile_ref: str | None, once: bool, health: str | None, web: str | None) -> None:
-    """Serviciul de monitorizare: colectare, analiză, alerte, sinteze, rapoarte și e-mail, după program."""
+    """Serviciul de monitorizare: colectare, analiză, alerte, sinteze, rapoarte și e-mail, după program.
+
+    Cu MONITOR_ANALYSIS=workers serviciul nu mai analizează articolele noi: le lasă proceselor «monitor worker»
+    (unul sau mai multe, pe PostgreSQL în paralel) și verifică alertele pe ce au analizat ele.
+    """
     settings = settings_of(ctx)
     if health is not None:
         settings = replace(settings, health_address=health)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, delete, exists, or_, select
+from sqlalchemy import Select, Table, and_, delete, exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -38,12 +38,19 @@ def enqueue(connection: Connection, article_id: int, *, now: datetime) -> None:
     connection.execute(_QUEUE.insert(), {"article_id": article_id, "profile_id": EVERY_PROFILE, "queued_at": now})
 
 
-def take(session: Session, profile_ids: Collection[str], limit: int) -> list[QueueItem]:
+def take(session: Session, profile_ids: Collection[str], limit: int, *, skip_locked: bool = False) -> list[QueueItem]:
     """Up to `limit` items, oldest first: new articles (for every profile) before the re-analyses of `profile_ids`,
-    so a profile's backfill never holds up the articles an alert may wait for."""
+    so a profile's backfill never holds up the articles an alert may wait for.
+
+    `skip_locked` (PostgreSQL): the items are taken FOR UPDATE SKIP LOCKED, locked until the session's transaction
+    ends, and those another transaction holds are passed over, so workers side by side take disjoint items."""
     columns = (AnalysisQueueRow.id, AnalysisQueueRow.article_id, AnalysisQueueRow.profile_id)
+
+    def locked(query: Select[int, int, str]) -> Select[int, int, str]:
+        return query.with_for_update(skip_locked=True) if skip_locked else query
+
     new = select(*columns).where(AnalysisQueueRow.profile_id == EVERY_PROFILE).order_by(AnalysisQueueRow.id)
-    found = [QueueItem(*row) for row in session.execute(new.limit(limit))]
+    found = [QueueItem(*row) for row in session.execute(locked(new.limit(limit)))]
     if len(found) < limit and profile_ids:
         backfill = (
             select(*columns)
@@ -51,8 +58,13 @@ def take(session: Session, profile_ids: Collection[str], limit: int) -> list[Que
             .order_by(AnalysisQueueRow.id)
             .limit(limit - len(found))
         )
-        found += [QueueItem(*row) for row in session.execute(backfill)]
+        found += [QueueItem(*row) for row in session.execute(locked(backfill))]
     return found
+
+
+def has_work(session: Session, profile_ids: Collection[str]) -> bool:
+    """Whether `take` would find an item now (one no other transaction holds)."""
+    return bool(take(session, profile_ids, 1, skip_locked=True))
 
 
 def remove(session: Session, items: Sequence[QueueItem]) -> None:

@@ -1,0 +1,81 @@
+"""`monitor worker`: a process that analyses the analysis queue (monitor.analysis.analyze_queue) one batch a round,
+until stopped or, with `once`, until the queue has nothing left for it.
+
+On PostgreSQL any number of workers, on one machine or several, and the daemon run side by side: each batch is taken
+FOR UPDATE SKIP LOCKED and written with its items' removal in one transaction, so they take disjoint items, and a
+worker killed mid-batch (even SIGKILL) leaves its items locked only until its connection drops; another takes them
+then, once. On SQLite the same code analyses in one process at a time (the lease "analysis"); another worker waits
+its turn. Set MONITOR_ANALYSIS=workers so that `monitor run` leaves the analysis to the workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from monitor.analysis import BATCH, analyze_queue
+from monitor.config import Profile, Sources
+from monitor.config_watch import ConfigFiles
+from monitor.errors import StoreError
+from monitor.nlp.language import language
+from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.queue import has_work
+
+log = logging.getLogger(__name__)
+
+IDLE = 5.0  # seconds an idle worker waits before it looks at the queue again
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_worker(
+    store: Store,
+    sources: Sources,
+    profiles: Sequence[Profile],
+    settings: Settings,
+    *,
+    stop: threading.Event,
+    once: bool = False,
+    batch: int = BATCH,
+    idle: float = IDLE,
+    clock: Callable[[], datetime] = _utcnow,
+) -> int:
+    """Analyse queued articles a batch a round until `stop` is set (or, `once`, until a round finds nothing), the
+    configuration taken up again when its files change. Returns how many analyses (article x profile) it wrote.
+
+    Storage failures are logged and retried after `idle` seconds (with `once`, they end the run)."""
+    files = ConfigFiles(settings)
+    language()  # the language model loads before the first batch is taken, never while its items are locked
+    log.info("worker ready: %d profiles, batches of %d", len(profiles), batch)
+    written = 0
+    while not stop.is_set():
+        loaded = files.changed()
+        if loaded is not None:
+            sources, profiles = loaded
+            log.info("configuration reloaded: %d profiles", len(profiles))
+        try:
+            done = analyze_queue(store, profiles, sources, now=clock(), limit=batch, batch=batch)
+        except StoreError as exc:
+            if once:
+                raise
+            log.error("the analysis queue cannot be worked (%s): trying again in %s s", exc, idle)
+            stop.wait(idle)
+            continue
+        count = sum(done.values())
+        written += count
+        if count or (done and _has_work(store, profiles)):  # items that asked for nothing count as work done
+            continue
+        if once:  # nothing left, or (SQLite) another process analyses now and the queue is its
+            break
+        stop.wait(idle)
+    return written
+
+
+def _has_work(store: Store, profiles: Sequence[Profile]) -> bool:
+    with store.session() as session:
+        return has_work(session, [profile.id for profile in profiles])

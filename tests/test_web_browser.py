@@ -263,3 +263,28 @@ def test_an_admin_changes_a_recipient_and_an_alias(page: Page, live: Live) -> No
     assert alba.target("prefect").aliases == ("Horia Vladescu", "Prefectul Vlădescu")
     page.get_by_role("link", name="Jurnal").click()
     expect(page.locator("main")).to_contain_text("alba: ținta prefect")
+
+
+def test_the_workspace_works_from_the_keyboard(page: Page, live: Live) -> None:
+    page.goto(f"{live.base}/autentificare")
+    page.keyboard.type("ana")  # the login field has the focus when the page opens
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Azi")
+    page.keyboard.press("Tab")  # the first stop skips the menu
+    expect(page.get_by_text("Salt la conținut")).to_be_focused()
+    article, day = negative_story(live)
+    page.goto(f"{live.base}/p/alba/azi?zi={day:%d.%m.%Y}")
+    card = page.locator(f"#subiect-{article.cluster_id}")
+    prefect = card.locator("li", has=page.locator("input[name=tinta][value=prefect]"))
+    prefect.get_by_text("Corectează tonul").focus()
+    page.keyboard.press("Enter")  # opens the correction form
+    expect(prefect.get_by_role("button", name="Salvează")).to_be_visible()
+    prefect.get_by_label("Tonul corect față de Horia Vlădescu").focus()
+    page.keyboard.press("Tab")  # the reason
+    page.keyboard.type("citat corect")
+    page.keyboard.press("Tab")
+    expect(prefect.get_by_role("button", name="Salvează")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(card).to_contain_text("Corecție înregistrată")

@@ -500,3 +500,17 @@ def test_behind_https_the_cookies_are_secure(scene: Scene) -> None:
         )
         assert answer.status_code == 303 and "Secure" in answer.headers["set-cookie"]
         assert answer.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_the_archive_filters_by_outlet_kind_and_topic(client: TestClient, scene: Scene) -> None:
+    sign_in(client, "ana")
+    floods = "Intervenție rapidă după inundațiile din Alba"  # digi24 (national), topic urgente
+    hospital = "Prefectul, acuzat în cazul spitalului"  # local outlets, topic sanatate
+    national = client.get("/p/alba/arhiva", params={"tip": "national", "de_la": "01.10.2026"}).text
+    assert floods in national and hospital not in national
+    health = client.get("/p/alba/arhiva", params={"q": "prefectul", "tema": "sanatate"}).text
+    assert hospital in health and floods not in health
+    exported = client.get("/p/alba/arhiva/export.csv", params={"tema": "urgente"}).content.decode("utf-8")
+    assert floods in exported and hospital not in exported
+    refused = client.get("/p/alba/arhiva", params={"tip": "satelit"})
+    assert refused.status_code == 400 and "tipul de publicație «satelit» nu există" in refused.text

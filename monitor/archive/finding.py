@@ -12,13 +12,14 @@ from monitor.archive.search import SearchHit, search_articles
 from monitor.config import Profile
 from monitor.days import local_span, parse_day
 from monitor.errors import SearchError
-from monitor.record import MentionView, Tone
+from monitor.record import MentionView, OutletKind, Tone
 from monitor.store import Store
 from monitor.store.queries import mentions_in
 from monitor.store.workspace import newest_mentioned
 
 LIMIT = 100
 TONE_OVERREAD = 3  # a tone filter is checked on the effective tone (corrections applied): read that many more
+NARROW_OVERREAD = 5  # the outlet kind and topic filters are checked on the mentions read: read that many more
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,17 @@ class Query:
     tinta: str = ""
     ton: str = ""
     publicatia: str = ""
+    tip: str = ""  # the outlet's kind (OutletKind value)
+    tema: str = ""  # a topic id of the profile's taxonomy
 
     @property
     def asked(self) -> bool:
-        return any((self.q, self.de_la, self.pana_la, self.tinta, self.ton, self.publicatia))
+        return any((self.q, self.de_la, self.pana_la, self.tinta, self.ton, self.publicatia, self.tip, self.tema))
+
+    @property
+    def narrowed(self) -> bool:
+        """Filters checked on the mentions read (kind, topic): the read is larger, then cut."""
+        return bool(self.tip or self.tema)
 
     def where(self, profile: Profile) -> ExportFilter:
         """The filter; SearchError naming the field that cannot be read."""
@@ -53,6 +61,8 @@ class Query:
         tone = Tone.parse(self.ton) if self.ton else None
         if self.ton and tone is None:
             raise SearchError(f"tonul «{self.ton}» nu există: pozitiv, neutru sau negativ")
+        if self.tip and self.tip not in {kind.value for kind in OutletKind}:
+            raise SearchError(f"tipul de publicație «{self.tip}» nu există")
         return ExportFilter(start, end, target.id if target else None, tone, self.publicatia or None)
 
     def fields(self) -> dict[str, str]:
@@ -69,6 +79,9 @@ def find(
     """The profile's articles that match, newest first: by the words when there are any, else by the filters alone;
     `since`: published from then on only (a saved search's new results)."""
     where = query.where(profile)
+    wanted = limit
+    if query.narrowed:
+        limit *= NARROW_OVERREAD
     if since is not None:
         where = replace(where, start=max(where.start, since) if where.start is not None else since)
     if query.q:
@@ -85,7 +98,7 @@ def find(
             limit=limit,
             mentioned_only=True,  # only what this profile monitors: never the rest of a shared archive
         )
-        return hits
+        return _narrowed(hits, query)[:wanted]
     with store.session() as session:  # the newest first, a bounded read: never the whole period's mentions
         ids = newest_mentioned(
             session, profile.id, start=where.start, end=where.end, target_id=where.target_id,
@@ -99,7 +112,7 @@ def find(
         if view.article_id not in by_article and len(by_article) >= limit:
             break
         by_article.setdefault(view.article_id, []).append(view)
-    return [
+    hits = [
         SearchHit(
             article_id=first.article_id,
             url=first.url,
@@ -112,3 +125,20 @@ def find(
         )
         for first, mine in ((mine[0], mine) for mine in by_article.values())
     ]
+    return _narrowed(hits, query)[:wanted]
+
+
+def _narrowed(hits: list[SearchHit], query: Query) -> list[SearchHit]:
+    """The hits whose mentions pass the outlet-kind and topic filters (corrections applied)."""
+    if not query.narrowed:
+        return hits
+    kept = []
+    for hit in hits:
+        mentions = tuple(
+            view
+            for view in hit.mentions
+            if (not query.tip or view.outlet_kind == query.tip) and (not query.tema or query.tema in view.topics)
+        )
+        if mentions:
+            kept.append(replace(hit, mentions=mentions))
+    return kept

@@ -22,6 +22,8 @@ from monitor.archive.finding import LIMIT, Query, find
 from monitor.archive.saved import delete_search, save_search, saved_searches
 from monitor.archive.search import SearchHit
 from monitor.errors import SearchError
+from monitor.nlp import topic_labels
+from monitor.record import OutletKind
 from monitor.web.security import current_user, editor
 from monitor.web.workspace import NotFound, Workspace, workspace
 
@@ -73,6 +75,8 @@ def archive_page(
         hits=hits,
         stories=by_story(hits),
         outlets=ws.outlets_of(profile),
+        kinds=tuple(OutletKind),
+        topics=topic_labels(profile),
         limit=LIMIT,
         export_query=request.url.query,
         saved=saved,
@@ -95,7 +99,8 @@ def archive_export(
     if fmt not in ("xlsx", "csv"):
         raise SearchError(f"format necunoscut «{fmt}»: xlsx sau csv")
     where = query.where(profile)
-    views = [view for hit in find(ws.store, profile, query) for view in hit.mentions] if query.q else None
+    asked_more = query.q or query.narrowed  # words, or filters the export's own reading does not know
+    views = [view for hit in find(ws.store, profile, query) for view in hit.mentions] if asked_more else None
     stem = f"arhiva-{profile.id}-{datetime.now(UTC).astimezone(profile.zone):%Y%m%d-%H%M}"
     if fmt == "csv":
         out = io.StringIO()
@@ -133,12 +138,17 @@ def save(
     tinta: str = Form(""),
     ton: str = Form(""),
     publicatia: str = Form(""),
+    tip: str = Form(""),
+    tema: str = Form(""),
     user: User = Depends(editor),
     ws: Workspace = Depends(workspace),
 ) -> Response:
     """Keep the search the page shows (its fields come with the form) under a name, e-mailed daily if asked."""
     profile = ws.profile(user, profile_id)
-    query = Query(q.strip(), de_la.strip(), pana_la.strip(), tinta.strip(), ton.strip(), publicatia.strip())
+    query = Query.of(
+        {"q": q, "de_la": de_la, "pana_la": pana_la, "tinta": tinta, "ton": ton, "publicatia": publicatia, "tip": tip,
+         "tema": tema}
+    )  # fmt: skip
     now = datetime.now(UTC)
     with ws.store.session() as session:
         row = save_search(session, profile, nume, query, email, owner=user.login, now=now)

@@ -70,7 +70,11 @@ def test_letter_names_outlet_article_and_passages(
         assert "https://ziarul-unirea.example.ro/" in letter
         assert f"„{PASSAGE}”" in letter
         assert "Horia Vlădescu, prefectul județului Alba" in letter
-        assert "art. 30 alin. (6) și (8) din Constituția României" in letter and "504/2002" not in letter
+        assert "art. 30 alin. (6) din Constituția României" in letter and "art. 31 alin. (4)" in letter
+        assert "nu există o lege specială a dreptului la replică" in letter and "art. 252–253 din Codul civil" in letter
+        assert "504/2002" not in letter and "CNA" not in letter and "Termene" not in letter  # no broadcast rules
+        assert "în același loc și cu aceeași vizibilitate ca articolul în cauză" in letter
+        assert "Solicitare de publicare a dreptului la replică" in letter and "art. 50" not in letter
         assert "Instituția Prefectului – Județul Alba" in letter
         assert "drept la replică" in letter.lower()
         assert "ş" not in letter and "ţ" not in letter
@@ -130,18 +134,48 @@ def test_missing_contact_is_flagged_and_copies_listed(
     assert any("contact" in warning for warning in draft.warnings)
 
 
-def test_broadcaster_gets_the_audiovisual_law(
-    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile
+@pytest.mark.parametrize("kind", ["tv", "radio"])
+def test_a_broadcaster_gets_the_audiovisual_code_and_its_deadlines(
+    store: Store, settings: Settings, sources: Sources, month: Month, profile: Profile, kind: str
 ) -> None:
     with store.session() as session:
-        session.add(OutletRow(id="alba-tv", name="Alba TV", kind="tv", county="Alba", reach=150_000))
+        session.add(OutletRow(id="alba-tv", name="Alba TV", kind=kind, county="Alba", reach=150_000))
         session.flush()
         article = add_article(session, "alba-tv", "Subprefectul, criticat", "Subprefectul a mințit.", at(10, 5))
         add_mention(session, article, "subprefect", "negative", evidence=("Subprefectul a mințit.",))
         article_id = article.id
-    text = draft_reply(store, profile, sources, settings, article_id, "subprefect", now=NOW).text_path.read_text()
-    assert "Decizia CNA nr. 220/2011, art. 49–54" in text and "în cel mult 30 de zile de la difuzare" in text
-    assert "Ioana Câmpeanu, subprefectul județului Alba" in text and "„Subprefectul a mințit.”" in text
+    sources = Sources.model_validate({"outlets": [*OUTLETS["outlets"][:2], {**OUTLETS["outlets"][2], "kind": kind}]})
+    draft = draft_reply(store, profile, sources, settings, article_id, "subprefect", now=NOW)
+    text = draft.text_path.read_text(encoding="utf-8")
+    html = " ".join(draft.html_path.read_text(encoding="utf-8").split())
+    for letter in (text, html):
+        assert "Redacția Alba TV" in letter and "stiri@albatv.example" in letter
+        assert "Codul de reglementare a conținutului audiovizual (Decizia CNA nr. 220/2011" in letter
+        assert "«Procedura exercitării dreptului la replică și la rectificare»" in letter
+        assert "Potrivit art. 49 din Cod" in letter and "nu opiniile și judecățile de valoare (art. 50)" in letter
+        assert "art. 3 alin. (2) din Legea audiovizualului nr. 504/2002" in letter
+        assert "art. 49–54" not in letter  # the range no source confirmed
+        # the deadlines: registration with date and hour, then the CNA within 30 days of 5 October
+        assert "înregistrați prezenta cerere cu data și ora primirii" in letter
+        assert "în cel mult 30 de zile de la data difuzării programului (art. 54 alin. (2))" in letter
+        assert "până la 4 noiembrie 2026" in letter
+        assert "În materialul „" in letter and "pe site-ul postului" in letter
+        assert "[Completați emisiunea, data și ora difuzării în program.]" in letter
+        assert "să ne comunicați data și ora difuzării" in letter and "aceeași vizibilitate" not in letter
+        assert "Solicitare de difuzare a dreptului la replică" in letter
+        assert "opiniile și judecățile de valoare nu pot face obiectul dreptului la replică (art. 50 din Cod)" in letter
+        assert "Constituția" not in letter and "Codul civil" not in letter
+        assert "Ioana Câmpeanu, subprefectul județului Alba" in letter and "„Subprefectul a mințit.”" in letter
+        assert "ş" not in letter and "ţ" not in letter
+    assert draft.warnings == (
+        "la radio și televiziune replica privește doar faptele neadevărate, nu opiniile (art. 50 din Codul "
+        "audiovizualului): păstrați numai pasajele care afirmă fapte",
+    )
+
+    late = draft_reply(
+        store, profile, sources, settings, article_id, "subprefect", now=datetime(2026, 11, 5, tzinfo=UTC)
+    )
+    assert any("termenul de sesizare directă a CNA" in warning for warning in late.warnings)
 
 
 def test_non_negative_article_leaves_a_placeholder(

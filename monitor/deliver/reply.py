@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Sources
-from monitor.deliver.render import environment
+from monitor.deliver.render import count_ro, date_ro, environment
 from monitor.errors import ReplyError
-from monitor.record import LetterStatus, MentionView, Tone
+from monitor.record import LetterStatus, MentionView, OutletKind, Tone
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, OutletRow, ReplyRow
@@ -22,7 +23,7 @@ from monitor.store.queries import mentions_between
 
 log = logging.getLogger(__name__)
 
-BROADCASTERS = ("tv", "radio")
+BROADCASTERS = frozenset({OutletKind.TV, OutletKind.RADIO})
 ROLE_RO = {"prefect": "prefectul județului", "subprefect": "subprefectul județului"}
 CONTACT_MISSING = "[ADRESA DE CONTACT A REDACȚIEI: lipsește din sources.yaml, completați-o înainte de trimitere]"
 
@@ -70,27 +71,66 @@ def describe_target(profile: Profile, target_id: str) -> str:
     return f"{target.name}, {role} {profile.county}" if role and profile.county else target.name
 
 
-# The legal basis by outlet kind (researched 2026-12; the office's legal adviser checks each letter). Written and
-# online press: no statute of its own for the right of reply; the Constitution's limits of free expression, the
-# press's deontological codes, and the courts (Civil Code art. 253). Radio and TV: the CNA's audiovisual content
-# code (Decision 220/2011, art. 49-54), under the audiovisual law 504/2002.
+# The legal basis by outlet kind, as the sources below state it (read 2026-12-04; the office's legal adviser checks
+# each letter before it is sent). An article is cited only where a source quotes its text; the rest is cited by its
+# chapter or left to the adviser.
+# Radio and TV: the CNA's «Codul de reglementare a conținutului audiovizual» (Decizia CNA nr. 220/2011, M. Of.
+# nr. 174 of 11 March 2011, with later amendments), chapter «Procedura exercitării dreptului la replică și la
+# rectificare». https://www.clasicradio.ro/drept-la-replica/ quotes art. 49 (any natural or legal person whose
+# rights or legitimate interests were harmed by untrue facts presented in an audiovisual programme has the right of
+# reply) and art. 50 (refused for opinions and value judgements, when the broadcaster heard both sides in the same
+# programme, for a reply to a reply). https://avocatstoean.ro/legislatie/codul-audiovizualului/art-54-procedura-
+# exercitarii-dreptului-la-replica-si-la-rectificare quotes art. 54 (the broadcaster registers the request with the
+# date and hour received and hands over written proof; if it will not register it, the applicant may go straight to
+# the CNA within 30 days of the broadcast). Neither page dates its consolidated version; CNA Decision 335/2014
+# (https://cna.ro/Decizia-nr-335-din-06-05-2014.html) orders a reply under art. 57 and 62 of the same code, which
+# fits a chapter running on past art. 54 (its full extent is unconfirmed: cited by name). Law 504/2002 art. 3
+# alin. (2) (objective information, facts presented correctly) is quoted by CNA Decision 567/2011
+# (https://www.cna.ro/Decizia-nr-567-din-29-09-2011.html).
+# Not confirmed from any reachable source, so not stated: the deadline to ask, the deadline to air the reply, and
+# the article of Law 504/2002 behind the chapter.
+# Print and online: no statute of the right of reply (https://www.lighthousepr.ro/news/everything-you-need-to-know-
+# about-the-right-to-reply-in-romania, which quotes the Constitution's art. 30 alin. (6) and (8) and art. 31
+# alin. (4); also https://legalup.ro/dreptul-la-replica/). The Civil Code has no right of reply, only the court's
+# remedies for non-patrimonial rights, art. 252-253 (https://legeaz.net/noul-cod-civil/art-253-mijloace-de-aparare-
+# dispozitii-speciale-incetarea-persoanei-juridice; art. 253 alin. (3) lit. a): publishing the judgment at the
+# author's expense). No text of the journalists' deontological codes on the right of reply was reachable: the letter
+# names none of them.
 LEGAL_BASIS = {
     False: (
-        "Solicitarea se întemeiază pe art. 30 alin. (6) și (8) din Constituția României (libertatea de exprimare nu "
-        "poate prejudicia demnitatea, onoarea și dreptul la propria imagine; răspunderea pentru informația adusă la "
-        "cunoștința publică) și pe art. 31 alin. (4) (obligația mijloacelor de informare în masă de a asigura "
-        "informarea corectă a opiniei publice). Pentru presa scrisă și online nu există o lege specială a dreptului "
-        "la replică: publicarea replicii este o obligație deontologică a presei, iar apărarea în instanță a "
-        "drepturilor nepatrimoniale este reglementată de art. 253 din Codul civil."
+        "Solicitarea se întemeiază pe art. 30 alin. (6) din Constituția României, potrivit căruia libertatea de "
+        "exprimare nu poate prejudicia demnitatea, onoarea, viața particulară a persoanei și nici dreptul la propria "
+        "imagine, pe art. 30 alin. (8) (răspunderea civilă pentru informația adusă la cunoștință publică) și pe "
+        "art. 31 alin. (4), potrivit căruia mijloacele de informare în masă, publice și private, sunt obligate să "
+        "asigure informarea corectă a opiniei publice. Pentru presa scrisă și online nu există o lege specială a "
+        "dreptului la replică: publicarea replicii este o obligație deontologică a presei, iar apărarea în instanță a "
+        "drepturilor nepatrimoniale, inclusiv obligarea autorului la publicarea hotărârii, este reglementată de "
+        "art. 252–253 din Codul civil."
     ),
     True: (
-        "Solicitarea se întemeiază pe dreptul la replică prevăzut de Codul de reglementare a conținutului "
-        "audiovizual (Decizia CNA nr. 220/2011, art. 49–54), adoptat în temeiul Legii audiovizualului nr. 504/2002. "
-        "Dreptul la replică privește faptele neadevărate prezentate în program, nu opiniile. Vă rugăm să înregistrați "
-        "cererea cu data și ora primirii și să ne comunicați dovada înregistrării; în caz de refuz, ne putem adresa "
-        "Consiliului Național al Audiovizualului în cel mult 30 de zile de la difuzare (art. 54)."
+        "Solicitarea se întemeiază pe dreptul la replică și la rectificare reglementat de Codul de reglementare a "
+        "conținutului audiovizual (Decizia CNA nr. 220/2011, cu modificările și completările ulterioare), capitolul "
+        "«Procedura exercitării dreptului la replică și la rectificare». Potrivit art. 49 din Cod, orice persoană "
+        "fizică sau juridică ale cărei drepturi sau interese legitime au fost lezate prin prezentarea într-un program "
+        "audiovizual a unor fapte neadevărate beneficiază de dreptul la replică; replica privește faptele, nu "
+        "opiniile și judecățile de valoare (art. 50). Totodată, potrivit art. 3 alin. (2) din Legea audiovizualului "
+        "nr. 504/2002, furnizorii de servicii media audiovizuale au obligația să asigure informarea obiectivă a "
+        "publicului prin prezentarea corectă a faptelor și evenimentelor."
     ),
 }
+CNA_WINDOW = timedelta(days=30)  # Code art. 54 alin. (2): a request the broadcaster will not register goes to the CNA
+
+
+def broadcast_deadlines(published: datetime, zone: ZoneInfo) -> str:
+    """The broadcaster's part of the procedure and the last day to turn to the CNA, counted from the day the
+    material was published on the station's site (the letter says so: the programme may have aired another day)."""
+    return (
+        "Vă rugăm să înregistrați prezenta cerere cu data și ora primirii și să ne transmiteți dovada scrisă a "
+        "înregistrării (art. 54 alin. (1) din Cod). Dacă cererea nu este înregistrată, instituția se poate adresa "
+        f"direct Consiliului Național al Audiovizualului în cel mult {count_ro(CNA_WINDOW.days, 'zi', 'zile')} de la "
+        f"data difuzării programului (art. 54 alin. (2)), adică până la {date_ro(published + CNA_WINDOW, zone)} "
+        "pentru un program difuzat la data publicării materialului pe site-ul postului."
+    )
 
 
 def contested(view: MentionView) -> tuple[str, ...]:
@@ -111,11 +151,13 @@ def letter_context(
     registration: str | None = None,
 ) -> dict[str, Any]:
     name, kind, contact = outlet
+    broadcaster = kind in BROADCASTERS
     return {
         "institution": profile.institution,
         "outlet": name,
-        "broadcaster": kind in BROADCASTERS,
-        "legal_basis": LEGAL_BASIS[kind in BROADCASTERS],
+        "broadcaster": broadcaster,
+        "legal_basis": LEGAL_BASIS[broadcaster],
+        "deadlines": broadcast_deadlines(view.published_at, profile.zone) if broadcaster else None,
         "contact": contact,
         "contact_missing": CONTACT_MISSING,
         "title": view.title,
@@ -221,6 +263,16 @@ def draft_reply(
         )
     elif not context["passages"]:
         warnings.append("analiza nu a reținut fraze care judecă ținta: completați manual pasajele contestate")
+    if context["broadcaster"] and context["passages"]:
+        warnings.append(
+            "la radio și televiziune replica privește doar faptele neadevărate, nu opiniile (art. 50 din Codul "
+            "audiovizualului): păstrați numai pasajele care afirmă fapte"
+        )
+    if context["broadcaster"] and now >= view.published_at + CNA_WINDOW:
+        warnings.append(
+            f"au trecut peste {count_ro(CNA_WINDOW.days, 'zi', 'zile')} de la publicare: dacă programul a fost difuzat "
+            "atunci, termenul de sesizare directă a CNA (art. 54 alin. (2) din Codul audiovizualului) a expirat"
+        )
     log.info(
         "right-of-reply letter %s drafted for article %s, target %s: %s", reply_id, article_id, target_id, text_path
     )

@@ -59,6 +59,16 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         yield store
         store.close()
         return
+    yield from _postgres_store()
+
+
+@pytest.fixture
+def postgres_store() -> Iterator[Store]:
+    """A migrated store in a fresh PostgreSQL database; skipped without MONITOR_TEST_POSTGRES_URL."""
+    yield from _postgres_store()
+
+
+def _postgres_store() -> Iterator[Store]:
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL: MONITOR_TEST_POSTGRES_URL is not set (.ci/run sets it where PostgreSQL exists)")
     for url in _postgres_schema_url(POSTGRES_URL):

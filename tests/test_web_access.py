@@ -514,3 +514,26 @@ def test_the_archive_filters_by_outlet_kind_and_topic(client: TestClient, scene:
     assert floods in exported and hospital not in exported
     refused = client.get("/p/alba/arhiva", params={"tip": "satelit"})
     assert refused.status_code == 400 and "tipul de publicație «satelit» nu există" in refused.text
+
+
+def test_an_outlet_silent_beyond_its_rhythm_is_flagged(client: TestClient, scene: Scene) -> None:
+    from rows import add_article
+
+    from monitor.store.models import ArticleSourceRow, FeedRow
+
+    now = datetime.now(UTC)
+    with scene.store.session() as session:
+        feed = FeedRow(outlet_id="alba24", url="https://alba24.example.ro/rss-test", error_count=0)
+        session.add(feed)
+        session.flush()
+        for day in range(8, 30):  # one a day for three weeks, then nothing for eight days
+            seen = now - timedelta(days=day)
+            article = add_article(session, "alba24", f"Știrea {day}", f"Text {day} despre județ.", seen)
+            session.add(
+                ArticleSourceRow(article_id=article.id, feed_id=feed.id, outlet_id="alba24", first_seen_at=seen)
+            )
+    sign_in(client, "ana")
+    page = client.get("/p/alba/surse").text
+    row = page.split("Alba24", 1)[1].split("</tr>", 1)[0]
+    assert "tăcere neobișnuită" in row  # its usual gap is about a day and a half: eight days is far beyond
+    assert "tăcere neobișnuită" not in page.split("Alba24", 1)[0]  # the others have no rhythm to break

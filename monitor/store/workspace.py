@@ -4,9 +4,10 @@ else reads as missing), a story's corrections, a profile's alerts and letters.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import case, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from monitor.store.db import chunks
@@ -92,14 +93,45 @@ def effective_tone(session: Session, profile_id: str, cluster_id: int, article_i
     )
 
 
-def recent_articles_by_outlet(session: Session, since: datetime) -> dict[str, int]:
-    """How many articles each outlet carried since `since` (first seen), every copy counted for its outlet."""
+@dataclass(frozen=True)
+class OutletRhythm:
+    """What an outlet carried lately: articles in the last week and month (first seen), and the newest one."""
+
+    week: int
+    month: int
+    last_seen: datetime
+
+    def silent(self, now: datetime) -> bool:
+        """Quiet for much longer than its usual rhythm: three of its average gaps, and at least a day (an outlet
+        with fewer than 5 articles a month has no rhythm to break)."""
+        if self.month < 5:
+            return False
+        usual = timedelta(days=30) / self.month
+        return now - self.last_seen > max(3 * usual, timedelta(days=1))
+
+
+def outlet_rhythms(session: Session, now: datetime) -> dict[str, OutletRhythm]:
+    """Each outlet's articles of the last 7 and 30 days and its newest one, every copy counted for its outlet."""
+    week = now - timedelta(days=7)
     rows = session.execute(
-        select(ArticleSourceRow.outlet_id, func.count(func.distinct(ArticleSourceRow.article_id)))
-        .where(ArticleSourceRow.first_seen_at >= since)
+        select(
+            ArticleSourceRow.outlet_id,
+            func.count(func.distinct(ArticleSourceRow.article_id)),
+            func.count(func.distinct(case((ArticleSourceRow.first_seen_at >= week, ArticleSourceRow.article_id)))),
+            func.max(ArticleSourceRow.first_seen_at),
+        )
+        .where(ArticleSourceRow.first_seen_at >= now - timedelta(days=30))
         .group_by(ArticleSourceRow.outlet_id)
     ).all()
-    return {outlet_id: int(count) for outlet_id, count in rows}
+    return {
+        outlet_id: OutletRhythm(int(week_count), int(month_count), as_utc(last))
+        for outlet_id, month_count, week_count, last in rows
+    }
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aggregate's datetime (SQLite gives it without a zone and unconverted) as aware UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def outlet_name(session: Session, outlet_id: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -12,7 +12,7 @@ from monitor.accounts import User
 from monitor.config import Outlet, Profile
 from monitor.crawl.probe import FeedProbe, probe_outlet
 from monitor.status import OutletHealth, collection_health, read_status
-from monitor.store.workspace import recent_articles_by_outlet, stored_urls
+from monitor.store.workspace import OutletRhythm, outlet_rhythms, stored_urls
 from monitor.web.security import current_user, editor
 from monitor.web.workspace import NotFound, Workspace, workspace
 
@@ -23,7 +23,12 @@ router = APIRouter()
 class SourceRow:
     outlet: Outlet
     health: OutletHealth | None
-    recent: int
+    rhythm: OutletRhythm | None
+    silent: bool  # quiet far beyond its usual rhythm
+
+    @property
+    def recent(self) -> int:
+        return self.rhythm.week if self.rhythm is not None else 0
 
 
 @router.get("/p/{profile_id}/surse")
@@ -63,12 +68,13 @@ def _page(
     status = read_status(ws.store, ws.settings, now=now)
     by_id = {outlet.outlet_id: outlet for outlet in status.outlets}
     with ws.store.session() as session:
-        recent = recent_articles_by_outlet(session, now - timedelta(days=7))
+        rhythms = outlet_rhythms(session, now)
         health = collection_health(session, now)
     rows = [
-        SourceRow(outlet, by_id.get(outlet.id), recent.get(outlet.id, 0))
+        SourceRow(outlet, by_id.get(outlet.id), rhythm, rhythm is not None and rhythm.silent(now))
         for outlet in sources.outlets
         if profile.watches(outlet)
+        for rhythm in [rhythms.get(outlet.id)]
     ]
-    rows.sort(key=lambda row: (-(row.health.errors if row.health else 0), row.outlet.name.casefold()))
+    rows.sort(key=lambda row: (-(row.health.errors if row.health else 0), not row.silent, row.outlet.name.casefold()))
     return ws.page(request, "sources.html.j2", profile=profile, rows=rows, health=health, tested=tested, title="Surse")

@@ -248,8 +248,8 @@ def _batch(store: Store, stage: _Stage, size: int, *, now: datetime) -> tuple[li
 
     PostgreSQL: in one transaction, the items taken FOR UPDATE SKIP LOCKED, so processes side by side take disjoint
     items, and a process killed mid-batch holds them only until its connection drops: its transaction rolls back
-    and the items are taken again, once. SQLite (one process analyses, the lease): analysed between a reading and a
-    writing transaction, so the crawl's writes never wait for the analysis."""
+    and the items are taken again, once. SQLite (one process analyses, the lease): read and analysed first, then
+    written in a transaction of its own, so the crawl's writes never wait for the analysis."""
     shared = store.dialect == "postgresql"
     with store.session() as session:
         items = take(session, stage.profiles, size, skip_locked=shared)
@@ -263,8 +263,8 @@ def _batch(store: Store, stage: _Stage, size: int, *, now: datetime) -> tuple[li
 
 
 def _write(session: Session, items: Sequence[QueueItem], results: list[Result], *, now: datetime) -> None:
-    """The results in place of the older analyses, in key order (two writers of one article wait, never deadlock),
-    and the items out of the queue."""
+    """The results in place of the older analyses, in key order (the usual guard against two writers of the same
+    articles locking them in opposite orders), and the items out of the queue."""
     replace_analyses(session, sorted(results, key=lambda r: (r.article_id, r.profile_id)), now)
     remove(session, items)
 

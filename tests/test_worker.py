@@ -30,7 +30,7 @@ from monitor.scheduler import CycleReport, analyze_and_check
 from monitor.settings import AnalysisMode, Settings, analysis_mode
 from monitor.store import Store
 from monitor.store.feeds import sync_outlets
-from monitor.store.jobs import acquire_lease
+from monitor.store.jobs import acquire_lease, release_lease
 from monitor.store.models import AnalysisQueueRow, AnalysisRow
 from monitor.store.queue import enqueue
 from monitor.worker import run_worker
@@ -190,8 +190,7 @@ def test_on_sqlite_the_worker_analyses_in_one_process_under_the_lease(
     stop = threading.Event()
     assert run_worker(store, sources, profiles, settings, stop=stop, once=True) == 0  # its turn is not now
     assert _count(store, AnalysisQueueRow) == 4
-    with store.session() as session:
-        session.execute(text("DELETE FROM locks"))
+    release_lease(store, "another-process", name=LEASE)
     assert run_worker(store, sources, profiles, settings, stop=stop, once=True, batch=3) == 4
     assert (_count(store, AnalysisQueueRow), _count(store, AnalysisRow)) == (0, 4)
 

@@ -462,15 +462,29 @@ def test_the_monthly_report_is_made_with_the_offices_comment_and_listed(client: 
     csrf = sign_in(client, "ana")
     page = client.get("/p/alba/raport", params={"luna": "10.2026"}).text
     assert "Raportul acestei luni nu a fost încă generat." in page and "Rapoartele făcute" not in page
-    made = client.post("/p/alba/raport", data={"csrf_token": csrf, "luna": "10.2026", "comentariu": "Luna spitalului."})
+    summary = page.split('name="rezumat" rows="8">', 1)[1].split("</textarea>", 1)[0]
+    assert "octombrie 2026" in summary  # the summary written from the figures, offered for editing
+    edited = "Luna a fost dominată de cazul spitalului.\r\n\r\nPrefectul a răspuns criticilor."
+    made = client.post(
+        "/p/alba/raport",
+        data={"csrf_token": csrf, "luna": "10.2026", "comentariu": "Luna spitalului.", "rezumat": edited},
+    )
     assert made.status_code == 200 and "Rapoartele făcute" in made.text and "octombrie 2026" in made.text
     pdf = client.get("/p/alba/raport/raport-10.2026.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     docx = client.get("/p/alba/raport/raport-10.2026.docx")
     assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    assert "Luna a fost dominată de cazul spitalului." in paragraphs and "Prefectul a răspuns criticilor." in paragraphs
     with scene.store.session() as session:
         audit = session.scalars(select(AuditRow).where(AuditRow.action == "report.make")).one()
-    assert audit.after == {"comentariu": "Luna spitalului.", "trimis_la": 0}
+    assert audit.after == {
+        "comentariu": "Luna spitalului.",
+        "rezumat": ["Luna a fost dominată de cazul spitalului.", "Prefectul a răspuns criticilor."],
+        "trimis_la": 0,
+    }
 
 
 def test_a_body_larger_than_an_upload_is_refused_before_it_is_read(client: TestClient, scene: Scene) -> None:

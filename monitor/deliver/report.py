@@ -352,12 +352,16 @@ def run_monthly(
     now: datetime,
     send: bool,
     comment: str = "",
+    summary: Sequence[str] | None = None,
 ) -> ReportResult:
     """Build, render and save the month's report (HTML, PDF and an editable DOCX); with `send`, queue it (PDF
-    attached) to the report recipients. `comment`: the press office's comment, shown in its own section."""
+    attached) to the report recipients. `comment`: the press office's comment, shown in its own section;
+    `summary`: page 1's paragraphs as the office edited them (default: written from the figures)."""
     if send and not profile.report.recipients:
         raise ReportError(f"profilul {profile.id} nu are destinatari pentru raportul lunar (report.recipients)")
     context = report_context(store, profile, month, now=now, comment=comment)
+    if summary is not None and any(line.strip() for line in summary):
+        context["summary"] = [line.strip() for line in summary if line.strip()]
     indicators: MonthlyIndicators = context["m"]
     html = render_html(context, settings.templates_dir)
     html_path, pdf_path = report_paths(settings, profile, month)

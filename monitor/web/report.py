@@ -91,6 +91,7 @@ def make_report(
     profile_id: str,
     luna: str = Form(...),
     comentariu: str = Form(""),
+    rezumat: str = Form(""),
     trimite: str = Form(""),
     user: User = Depends(editor),
     ws: Workspace = Depends(workspace),
@@ -100,7 +101,15 @@ def make_report(
     month = chosen_month(profile, luna)
     now = datetime.now(UTC)
     result = run_monthly(
-        ws.store, profile, ws.config()[0], ws.settings, month, now=now, send=bool(trimite), comment=comentariu
+        ws.store,
+        profile,
+        ws.config()[0],
+        ws.settings,
+        month,
+        now=now,
+        send=bool(trimite),
+        comment=comentariu,
+        summary=rezumat.replace("\r\n", "\n").split("\n\n") if rezumat.strip() else None,
     )
     with ws.store.session() as session:
         audit(
@@ -110,7 +119,7 @@ def make_report(
             now=now,
             profile_id=profile.id,
             subject=f"raportul pe {month:%m.%Y}",
-            after={"comentariu": comentariu.strip(), "trimis_la": result.queued},
+            after={"comentariu": comentariu.strip(), "rezumat": list(result.summary), "trimis_la": result.queued},
         )
     return RedirectResponse(f"/p/{profile.id}/raport?luna={month:%m.%Y}", status_code=303)
 

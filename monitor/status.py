@@ -17,11 +17,14 @@ from monitor.deliver.render import datetime_ro
 from monitor.record import OutboxStatus
 from monitor.settings import Settings
 from monitor.store import Store
+from monitor.store.db import as_utc
 from monitor.store.jobs import LEASE
-from monitor.store.models import FeedRow, LockRow, OutboxRow, OutletRow
+from monitor.store.models import AnalysisQueueRow, FeedRow, LockRow, OutboxRow, OutletRow
+from monitor.store.queue import EVERY_PROFILE
 
 STALE_AFTER = timedelta(hours=6)  # no successful fetch of any feed for this long: collection has stopped
 LOW_DISK = 1024**3  # bytes free under which the operator is warned
+ANALYSIS_BEHIND = timedelta(hours=1)  # a new article waiting longer than this: analysis is not keeping up
 MAIL_FAILING_AFTER = 3  # attempts of one queued e-mail after which mail "keeps failing"
 
 
@@ -57,6 +60,8 @@ class Status:
     lease_expires: datetime | None
     database_bytes: int | None
     free_disk_bytes: int | None
+    queued: int = 0  # new articles waiting for analysis (a profile's re-analysis backlog not counted)
+    oldest_queued: datetime | None = None
     problems: tuple[Problem, ...] = field(default=())
 
     @property
@@ -136,6 +141,11 @@ def read_status(store: Store, settings: Settings, *, now: datetime) -> Status:
         )
         lease = session.get(LockRow, LEASE)
         size = _database_bytes(session, store)
+        queued, oldest = session.execute(
+            select(func.count(), func.min(AnalysisQueueRow.queued_at)).where(
+                AnalysisQueueRow.profile_id == EVERY_PROFILE
+            )
+        ).one()
     outlets = tuple(OutletHealth(r[0], r[1], r[2], int(r[3] or 0), r[4], r[5]) for r in rows)
     checks = [r[6] for r in rows if r[6] is not None]
     successes = [o.last_success for o in outlets if o.last_success is not None]
@@ -150,6 +160,8 @@ def read_status(store: Store, settings: Settings, *, now: datetime) -> Status:
         lease_expires=lease.expires_at if lease is not None else None,
         database_bytes=size,
         free_disk_bytes=_free_disk(settings.data_dir),
+        queued=int(queued or 0),
+        oldest_queued=as_utc(oldest) if oldest is not None else None,
     )
     return replace(status, problems=tuple(problems(status)))
 
@@ -178,6 +190,14 @@ def problems(status: Status) -> list[Problem]:
                 f"puțin {MAIL_FAILING_AFTER} ori.",
             )
         )
+    if status.oldest_queued is not None and status.now - status.oldest_queued > ANALYSIS_BEHIND:
+        found.append(
+            Problem(
+                "analysis",
+                f"Analiza rămâne în urmă: {status.queued} articole noi așteaptă, cel mai vechi din "
+                f"{datetime_ro(status.oldest_queued)} (rulează serviciul sau «monitor worker»?).",
+            )
+        )
     if status.free_disk_bytes is not None and status.free_disk_bytes < LOW_DISK:
         found.append(Problem("disk", f"Disc: mai sunt doar {status.free_disk_bytes // 1024**2} MB liberi."))
     return found
@@ -196,6 +216,7 @@ def to_json(status: Status) -> dict[str, object]:
         "scheduler": status.lease_owner,
         "database_bytes": status.database_bytes,
         "free_disk_bytes": status.free_disk_bytes,
+        "analysis_queued": status.queued,
     }
 
 
@@ -250,6 +271,10 @@ def describe_status(status: Status, settings: Settings) -> list[str]:
     )
     free = "necunoscut" if status.free_disk_bytes is None else f"{number_ro(status.free_disk_bytes / 1024**3, 1)} GB"
     lines.append(f"Baza de date: {describe_place(settings.database_url)}, {size}; disc liber: {free}.")
+    lines.append(
+        f"Analiză: {count_ro(status.queued, 'articol nou', 'articole noi')} în așteptare"
+        + (f", cel mai vechi din {when(status.oldest_queued)}." if status.oldest_queued is not None else ".")
+    )
     lines += [f"Problemă: {problem.text}" for problem in status.problems] or ["Nicio problemă."]
     return lines
 

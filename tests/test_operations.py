@@ -103,3 +103,25 @@ def test_a_database_that_cannot_be_read_is_a_storage_warning(
     found = Watchdog(store, settings).check(NOW)
     assert [p.kind for p in found] == ["storage"] and "nu este o bază de date validă" in found[0].text
     assert str(path) in smtp.messages[0].get_body(("plain",)).get_content()
+
+
+def test_analysis_falling_behind_is_a_problem(store: Store, settings: Settings) -> None:
+    from rows import add_article
+    from sqlalchemy import insert
+
+    from monitor.store.models import AnalysisQueueRow
+    from monitor.store.queue import EVERY_PROFILE
+
+    _feeds(store, last_success=NOW - timedelta(minutes=5))
+    with store.session() as session:
+        waiting = [
+            add_article(session, "alba24", f"Știrea {n}", f"Textul {n}.", NOW - timedelta(hours=3)) for n in range(3)
+        ]
+        session.execute(
+            insert(AnalysisQueueRow),
+            [{"article_id": a.id, "profile_id": EVERY_PROFILE, "queued_at": NOW - timedelta(hours=2)} for a in waiting],
+        )
+    status = read_status(store, settings, now=NOW)
+    assert status.queued == 3 and [p.kind for p in status.problems] == ["analysis"]
+    assert "Analiza rămâne în urmă: 3 articole noi așteaptă" in status.problems[0].text
+    assert read_status(store, settings, now=NOW - timedelta(minutes=90)).problems == ()  # half an hour: not behind

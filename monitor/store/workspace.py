@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, exists, func, select
 from sqlalchemy.orm import Session
 
-from monitor.store.db import chunks
+from monitor.store.db import as_utc, chunks
 from monitor.store.models import (
     AlertRow,
     ArticleRow,
@@ -127,11 +127,6 @@ def outlet_rhythms(session: Session, now: datetime) -> dict[str, OutletRhythm]:
         outlet_id: OutletRhythm(int(week_count), int(month_count), as_utc(last))
         for outlet_id, month_count, week_count, last in rows
     }
-
-
-def as_utc(value: datetime) -> datetime:
-    """An aggregate's datetime (SQLite gives it without a zone and unconverted) as aware UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def outlet_name(session: Session, outlet_id: str) -> str:

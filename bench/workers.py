@@ -6,7 +6,8 @@ transaction) on a fresh PostgreSQL database, and the backfill queued by store.qu
 new version queues. The archive: N stored articles of a national outlet (bench.analysis's ~600-word flood story,
 each with its own last line), clustered already, never analysed; the profile is pipelines/alba.yaml with the
 repository's sources.yaml (what the workers load). The clock starts once every worker has said it is ready (its
-language model loaded), when the backfill is queued, and stops when the last analysis is written.
+language model loaded), when the backfill is queued, and stops when the last analysis is written. The machine is
+shared: each side runs ROUNDS times, alternated, and the best time of each is compared.
 
 Issue 13's goal: a backfill of 20,000 pages >= 1.7 x faster with 2 workers than with 1 on this 2-core machine.
 
@@ -46,6 +47,7 @@ PAGES = 2000
 OUTLET = "digi24"  # national: the Alba profile watches it
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 SEED_BATCH = 5000  # articles written per transaction while seeding
+ROUNDS = 2  # runs of each side, alternated; the best of each is compared
 _ARTICLES = cast(Table, ArticleRow.__table__)
 
 
@@ -149,17 +151,21 @@ def main(argv: Sequence[str]) -> None:
         f"bench.workers: a backfill of {pages:,} pages on PostgreSQL (store.queue.queue_version), analysed by "
         f"`monitor worker` processes ({len(profiles)} profile, ~600-word articles), {os.cpu_count()} cores"
     )
-    timings = {}
-    for workers in (1, 2):
-        seconds, written = _backfill(server, pages, workers, profiles, sources)
-        timings[workers] = seconds
-        shares = " + ".join(f"{count:,}" for count in written)
-        print(
-            f"{workers} worker{'s' if workers > 1 else ' '}: {seconds:6.1f} s, {pages / seconds:5.1f} pages/s "
-            f"(analyses written: {shares})"
-        )
-    ratio = timings[1] / timings[2]
-    print(f"speed-up with 2 workers: x{ratio:.2f} (issue 13's goal: >= x1.7 at 20,000 pages; measured at {pages:,})")
+    timings: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(ROUNDS):  # alternated: a burst of load from another user of the machine hits both sides
+        for workers in (1, 2):
+            seconds, written = _backfill(server, pages, workers, profiles, sources)
+            timings[workers].append(seconds)
+            shares = " + ".join(f"{count:,}" for count in written)
+            print(
+                f"{workers} worker{'s' if workers > 1 else ' '}: {seconds:6.1f} s, {pages / seconds:5.1f} pages/s "
+                f"(analyses written: {shares})"
+            )
+    ratio = min(timings[1]) / min(timings[2])
+    print(
+        f"speed-up with 2 workers (best of {ROUNDS} each): x{ratio:.2f} "
+        f"(issue 13's goal: >= x1.7 at 20,000 pages; measured at {pages:,})"
+    )
 
 
 if __name__ == "__main__":

@@ -26,21 +26,20 @@ shared parse, the same bench over the per-profile anti-join and one parse per pr
 from __future__ import annotations
 
 import csv
-import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, insert, select
 
 from bench.analysis import TEXT, TITLE
+from bench.stores import empty_store
 from monitor.analysis import analyze_queue
 from monitor.archive.search import search_form
 from monitor.config import Profile, Sources, load_profile
@@ -49,7 +48,7 @@ from monitor.nlp.language import language
 from monitor.store import Store
 from monitor.store.articles import ArticleWrite, save_article
 from monitor.store.feeds import sync_outlets
-from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, Base, FeedRow
+from monitor.store.models import AnalysisRow, ArticleRow, ArticleSourceRow, FeedRow
 
 REPO = Path(__file__).resolve().parent.parent
 COUNTIES = Path("/work/shared/data/ro_counties.tsv")
@@ -115,19 +114,6 @@ def national_sources(profiles: Sequence[Profile]) -> Sources:
     return Sources.model_validate({"outlets": outlets})
 
 
-@contextmanager
-def _store(folder: str, name: str) -> Iterator[Store]:
-    url = os.environ.get("MONITOR_BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / name}"
-    store = Store(url)
-    with store.session() as session:  # a reused database starts empty
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(delete(table))
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 def _seed(store: Store, size: int, profiles: Sequence[Profile], sources: Sources) -> None:
     """`size` stored articles of the month before NOW, each analysed by every profile watching its outlet."""
     sync_outlets(store, sources)
@@ -191,7 +177,7 @@ def _timed(run: Callable[[], int]) -> tuple[float, float, int]:
 
 def _measure(folder: str, size: int, profiles: list[Profile], sources: Sources) -> dict[int, tuple[float, float]]:
     """Median wall and CPU ms of the stage for one new article, with 1 profile and with all of them."""
-    with _store(folder, f"analysis-{size}.db") as store:
+    with empty_store(folder, f"analysis-{size}.db") as store:
         started = time.perf_counter()
         _seed(store, size, profiles, sources)
         print(f"{size:,} stored articles, seeded in {time.perf_counter() - started:.0f} s")

@@ -21,7 +21,6 @@ index's depth and page cache), peak 1.2 and 0.6 MiB; the band index takes about 
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
@@ -30,18 +29,18 @@ import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import cast
 
 import numpy as np
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 
 from bench.dedup import VOCABULARY
+from bench.stores import empty_store
 from monitor.analysis import cluster_new_articles
 from monitor.dedup import NUM_PERM, WINDOW, Signature, band_keys, compute_signature
 from monitor.store import Store
 from monitor.store.bands import epoch_seconds
-from monitor.store.models import ArticleBandRow, ArticleRow, Base, OutletRow
+from monitor.store.models import ArticleBandRow, ArticleRow, OutletRow
 
 SIZES = (35_000, 350_000)
 PLANTED = 100  # real stories in the window ...
@@ -72,19 +71,6 @@ def _article(article_id: int, published: datetime, title: str, text: str) -> dic
         "content_hash": str(article_id),
         "extraction": "page",
     }
-
-
-@contextmanager
-def _store(folder: str, name: str) -> Iterator[Store]:
-    url = os.environ.get("MONITOR_BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / name}"
-    store = Store(url)
-    with store.session() as session:  # a reused database starts empty
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(delete(table))
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _seed(store: Store, size: int, rng: np.random.Generator) -> list[str]:
@@ -162,7 +148,7 @@ def _cluster_one(store: Store, article_id: int, text: str, story: int) -> tuple[
 
 def _measure(folder: str, size: int) -> tuple[float, float]:
     rng = np.random.default_rng(size)
-    with _store(folder, f"window-{size}.db") as store:
+    with empty_store(folder, f"window-{size}.db") as store:
         started = time.perf_counter()
         stories = _seed(store, size, rng)
         with store.session() as session:

@@ -13,6 +13,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,6 +21,10 @@ from sqlalchemy import create_engine, text
 from monitor.config import Profile, load_profile
 from monitor.settings import Settings
 from monitor.store import Store
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+    from web_setup import Scene
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL")
@@ -247,3 +252,27 @@ def smtp() -> Iterator[SmtpSink]:
     controller.start()
     yield sink
     controller.stop()
+
+
+# --- the web workspace -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(tmp_path: Path) -> Iterator[Scene]:
+    """Two prefectures' data and one workspace account per role (tests/web_setup.py)."""
+    from web_setup import build_scene
+
+    built = build_scene(tmp_path)
+    yield built
+    built.store.close()
+
+
+@pytest.fixture
+def client(scene: Scene) -> Iterator[TestClient]:
+    """The workspace over the scene, through HTTP in the test's process."""
+    from starlette.testclient import TestClient
+
+    from monitor.web import create_app
+
+    with TestClient(create_app(scene.settings, scene.store), base_url="http://127.0.0.1") as test_client:
+        yield test_client

@@ -6,12 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from conftest import Site
 from fastapi.routing import APIRoute
 from openpyxl import load_workbook
@@ -21,19 +19,6 @@ from web_setup import HOSTILE_TITLE, PASSWORD, Scene, build_scene, sign_in
 
 from monitor.store.models import AlertRow, ArticleRow, AuditRow, CorrectionRow, OutboxRow, UserRow, WebSessionRow
 from monitor.web import create_app
-
-
-@pytest.fixture
-def scene(tmp_path: Path) -> Iterator[Scene]:
-    scene = build_scene(tmp_path)
-    yield scene
-    scene.store.close()
-
-
-@pytest.fixture
-def client(scene: Scene) -> Iterator[TestClient]:
-    with TestClient(create_app(scene.settings, scene.store), base_url="http://127.0.0.1") as client:
-        yield client
 
 
 def routes(client: TestClient) -> list[APIRoute]:

@@ -5,33 +5,17 @@ and roles through monitor.accounts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 from starlette.testclient import TestClient
 from test_web_access import fill, routes
-from web_setup import PASSWORD, Scene, build_scene, sign_in
+from web_setup import PASSWORD, Scene, sign_in
 
 from monitor.store.models import AuditRow
-from monitor.web import create_app
 from monitor.web.workspace import Workspace
-
-
-@pytest.fixture
-def scene(tmp_path: Path) -> Iterator[Scene]:
-    scene = build_scene(tmp_path)
-    yield scene
-    scene.store.close()
-
-
-@pytest.fixture
-def client(scene: Scene) -> Iterator[TestClient]:
-    with TestClient(create_app(scene.settings, scene.store), base_url="http://127.0.0.1") as client:
-        yield client
 
 
 def _workspace(client: TestClient) -> Workspace:

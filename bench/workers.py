@@ -11,8 +11,8 @@ shared: each side runs ROUNDS times, alternated, and the best time of each is co
 
 Issue 13's goal: a backfill of 20,000 pages >= 1.7 x faster with 2 workers than with 1 on this 2-core machine.
 
-Run: .venv/bin/python -m bench.workers [PAGES]   (default 2000; MONITOR_BENCH_POSTGRES_URL, else
-MONITOR_TEST_POSTGRES_URL, names the server: a database is created for each run and dropped after it)
+Run: MONITOR_BENCH_DATABASE_URL=postgresql://USER:PASSWORD@HOST/DATABASE .venv/bin/python -m bench.workers [PAGES]
+(default 2000; the database is emptied before each run, as bench.stores does)
 """
 
 from __future__ import annotations
@@ -24,16 +24,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, create_engine, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 
 from bench.analysis import TEXT, TITLE
+from bench.stores import empty_store
 from monitor.analysis import analyze_queue
 from monitor.config import Profile, Sources, load_all
 from monitor.nlp import profile_fingerprint
@@ -51,30 +50,15 @@ ROUNDS = 2  # runs of each side, alternated; the best of each is compared
 _ARTICLES = cast(Table, ArticleRow.__table__)
 
 
-def _server() -> str:
-    url = os.environ.get("MONITOR_BENCH_POSTGRES_URL") or os.environ.get("MONITOR_TEST_POSTGRES_URL")
-    if not url:
-        sys.exit("bench.workers needs PostgreSQL: set MONITOR_BENCH_POSTGRES_URL (or MONITOR_TEST_POSTGRES_URL)")
-    return url
-
-
-@contextmanager
-def _database(server: str) -> Iterator[str]:
-    """A fresh database on `server` for one run, dropped afterwards."""
-    name = f"presa_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def _check_postgres() -> None:
+    url = os.environ.get("MONITOR_BENCH_DATABASE_URL", "")
+    if not url.startswith(("postgresql", "postgres:")):
+        sys.exit("bench.workers needs PostgreSQL: set MONITOR_BENCH_DATABASE_URL to a PostgreSQL database (emptied)")
 
 
 def _seed(store: Store, pages: int, profiles: Sequence[Profile], sources: Sources) -> None:
-    """The profiles' versions recorded (an analysis of the empty queue), then `pages` stored articles, unanalysed."""
+    """The profiles' versions recorded (an analysis of the empty queue), then `pages` stored articles, unanalysed;
+    vacuumed, so every run starts from the same tables whatever the one before left."""
     sync_outlets(store, sources)
     analyze_queue(store, profiles, sources, now=NOW)
     for start in range(1, pages + 1, SEED_BATCH):
@@ -89,6 +73,8 @@ def _seed(store: Store, pages: int, profiles: Sequence[Profile], sources: Source
         ]  # fmt: skip
         with store.session() as session:
             session.execute(insert(_ARTICLES), rows)
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
 
 
 def _start(url: str, log: Path) -> subprocess.Popen[str]:
@@ -111,41 +97,35 @@ def _analysed(store: Store) -> int:
         return session.scalar(select(func.count()).select_from(AnalysisRow)) or 0
 
 
-def _backfill(
-    server: str, pages: int, workers: int, profiles: list[Profile], sources: Sources
-) -> tuple[float, list[int]]:
+def _backfill(pages: int, workers: int, profiles: list[Profile], sources: Sources) -> tuple[float, list[int]]:
     """Seconds for `workers` processes to analyse a backfill of `pages`, and how many analyses each wrote."""
     (profile,) = profiles
     watched = tuple(outlet.id for outlet in sources.outlets if profile.watches(outlet))
-    with _database(server) as url, tempfile.TemporaryDirectory() as folder:
-        store = Store(url)
+    with tempfile.TemporaryDirectory() as folder, empty_store(folder, "unused.db") as store:
+        _seed(store, pages, profiles, sources)
+        logs = [Path(folder) / f"worker-{index}.log" for index in range(workers)]
+        processes = [_start(store.url, log) for log in logs]
         try:
-            _seed(store, pages, profiles, sources)
-            logs = [Path(folder) / f"worker-{index}.log" for index in range(workers)]
-            processes = [_start(url, log) for log in logs]
-            try:
-                _wait_ready(logs, processes)
-                started = time.perf_counter()
-                queue_version(store, profile.id, profile_fingerprint(profile), watched, now=NOW)
-                while _analysed(store) < pages:
-                    time.sleep(0.05)
-                seconds = time.perf_counter() - started
-            finally:
-                for process in processes:
-                    process.send_signal(signal.SIGTERM)
-            written = []
-            for process in processes:
-                out, _ = process.communicate(timeout=120)
-                found = re.search(r"Analize scrise: (\d+)\.", out)
-                written.append(int(found.group(1)) if found else -1)
-            return seconds, written
+            _wait_ready(logs, processes)
+            started = time.perf_counter()
+            queue_version(store, profile.id, profile_fingerprint(profile), watched, now=NOW)
+            while _analysed(store) < pages:
+                time.sleep(0.05)
+            seconds = time.perf_counter() - started
         finally:
-            store.close()
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+        written = []
+        for process in processes:
+            out, _ = process.communicate(timeout=120)
+            found = re.search(r"Analize scrise: (\d+)\.", out)
+            written.append(int(found.group(1)) if found else -1)
+        return seconds, written
 
 
 def main(argv: Sequence[str]) -> None:
     pages = int(argv[0]) if argv else PAGES
-    server = _server()
+    _check_postgres()
     sources, profiles = load_all(REPO / "sources.yaml", REPO / "pipelines")
     print(
         f"bench.workers: a backfill of {pages:,} pages on PostgreSQL (store.queue.queue_version), analysed by "
@@ -154,7 +134,7 @@ def main(argv: Sequence[str]) -> None:
     timings: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(ROUNDS):  # alternated: a burst of load from another user of the machine hits both sides
         for workers in (1, 2):
-            seconds, written = _backfill(server, pages, workers, profiles, sources)
+            seconds, written = _backfill(pages, workers, profiles, sources)
             timings[workers].append(seconds)
             shares = " + ".join(f"{count:,}" for count in written)
             print(

@@ -11,6 +11,10 @@ shared: each side runs ROUNDS times, alternated, and the best time of each is co
 
 Issue 13's goal: a backfill of 20,000 pages >= 1.7 x faster with 2 workers than with 1 on this 2-core machine.
 
+Measured here (2 cores, shared), 20,000 pages: 1 worker 105 s and 108 s (190 pages/s), 2 workers 58 s and 59 s
+(347 pages/s, 10,000 + 10,000): x1.83 (2026-12-04). The same bench while another user's jobs kept the load
+above 4 gave x1.05: the second worker had no core of its own.
+
 Run: MONITOR_BENCH_DATABASE_URL=postgresql://USER:PASSWORD@HOST/DATABASE .venv/bin/python -m bench.workers [PAGES]
 (default 2000; the database is emptied before each run, as bench.stores does)
 """

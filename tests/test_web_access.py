@@ -536,3 +536,9 @@ def test_an_outlet_silent_beyond_its_rhythm_is_flagged(client: TestClient, scene
     row = page.split("Alba24", 1)[1].split("</tr>", 1)[0]
     assert "tăcere neobișnuită" in row  # its usual gap is about a day and a half: eight days is far beyond
     assert "tăcere neobișnuită" not in page.split("Alba24", 1)[0]  # the others have no rhythm to break
+
+
+def test_a_story_card_says_how_many_the_outlet_reaches(client: TestClient) -> None:
+    sign_in(client, "ana")
+    page = client.get("/p/alba/azi", params={"zi": "07.10.2026"}).text
+    assert "Ziarul Unirea (audiență 300.000/lună)" in page  # the hospital story's lead copy (tests/rows.py)

@@ -124,6 +124,7 @@ class StoryItem:
     evidence_html: Markup
     also_in: tuple[str, ...]
     reaction: str | None  # why it needs a reaction («De reacționat»), or None
+    reach: int = 0  # the lead copy's outlet audience (sources.yaml reach: readers or viewers a month)
 
     @property
     def to_review(self) -> bool:
@@ -297,6 +298,7 @@ def _story(copies: list[MentionView], profile: Profile, labels: dict[str, str]) 
         evidence_html=highlight(evidence, profile.target(evidence_view.target_id)),
         also_in=tuple(sorted(others, key=str.casefold)),
         reaction=reasons[0] if reasons else None,
+        reach=lead.outlet_reach,
     )
 
 

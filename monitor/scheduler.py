@@ -35,7 +35,7 @@ from monitor.config import Profile, Sources
 from monitor.config_watch import ConfigFiles
 from monitor.crawl.ingest import crawl_sync, sync_outlets
 from monitor.crawl.workers import ExtractionPool
-from monitor.deliver.alerts import AlertNotice, check_alerts
+from monitor.deliver.alerts import AlertNotice, check_alerts_once
 from monitor.deliver.digest import DigestResult, run_digest
 from monitor.deliver.editing import waiting_for_approval
 from monitor.deliver.mail import SendSummary, send_pending
@@ -162,9 +162,9 @@ def analyze_and_check(
     (default: every profile), over what this process or the workers analysed."""
     if settings.analysis is AnalysisMode.DAEMON:
         report.analyzed += sum(analyze_queue(store, profiles, sources, now=now, limit=limit).values())
+    owner = lease_owner(f"alerts-{threading.get_ident()}")
     for profile in profiles if alerting is None else alerting:
-        with store.session() as session:
-            report.alerts += check_alerts(session, profile, settings, now=now)
+        report.alerts += check_alerts_once(store, profile, settings, now=now, owner=owner)
 
 
 def run_dated_jobs(

@@ -5,7 +5,9 @@ On PostgreSQL any number of workers, on one machine or several, and the daemon r
 FOR UPDATE SKIP LOCKED and written with its items' removal in one transaction, so they take disjoint items, and a
 worker killed mid-batch (even SIGKILL) leaves its items locked only until its connection drops; another takes them
 then, once. On SQLite the same code analyses in one process at a time (the lease "analysis"); another worker waits
-its turn. Set MONITOR_ANALYSIS=workers so that `monitor run` leaves the analysis to the workers.
+its turn. Set MONITOR_ANALYSIS=workers so that `monitor run` leaves the analysis to the workers. After a batch, a
+worker checks the alert rules of the profiles it analysed for (one process at a time per profile: the lease
+«alerts:PROFILE»), so a crisis is mailed as soon as its articles are analysed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from datetime import UTC, datetime
 from monitor.analysis import BATCH, analyze_queue
 from monitor.config import Profile, Sources
 from monitor.config_watch import ConfigFiles
+from monitor.deliver.alerts import check_alerts_once
 from monitor.errors import StoreError
 from monitor.nlp.language import language
 from monitor.settings import Settings
 from monitor.store import Store
+from monitor.store.jobs import lease_owner
 from monitor.store.queue import has_work
 
 log = logging.getLogger(__name__)
@@ -50,6 +54,7 @@ def run_worker(
 
     Storage failures are logged and retried after `idle` seconds (with `once`, they end the run)."""
     files = ConfigFiles(settings)
+    owner = lease_owner(f"worker-alerts-{threading.get_ident()}")
     language()  # the language model loads before the first batch is taken, never while its items are locked
     log.info("worker ready: %d profiles, batches of %d", len(profiles), batch)
     written = 0
@@ -68,6 +73,9 @@ def run_worker(
             continue
         count = sum(done.values())
         written += count
+        for profile in profiles:  # its alerts at once: a crisis waits for no crawl job of the daemon
+            if done.get(profile.id):
+                check_alerts_once(store, profile, settings, now=clock(), owner=owner)
         if count or (done and _has_work(store, profiles)):  # items that asked for nothing count as work done
             continue
         if once:  # nothing left, or (SQLite) another process analyses now and the queue is its

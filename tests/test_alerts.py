@@ -270,3 +270,20 @@ def test_keywords_match_inflected_forms(keyword: str, text: str, found: bool) ->
 
     [(_, pattern)] = keyword_patterns((keyword,))
     assert bool(pattern.search(search_key(text))) is found
+
+
+def test_one_process_at_a_time_checks_a_profiles_alerts(
+    store: Store, profile: Profile, settings: Settings, room: Newsroom
+) -> None:
+    from monitor.deliver.alerts import check_alerts_once
+    from monitor.store.jobs import acquire_lease, release_lease
+
+    room.publish("digi24", "Prefectul Vlădescu, criticat dur", T0, tone="negative", prominence="title")
+    assert acquire_lease(store, "a-worker", now=T0, name="alerts:alba")  # another process is checking
+    assert check_alerts_once(store, profile, settings, now=T0 + MINUTE, owner="the-daemon") == []
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(AlertRow)) == 0
+    release_lease(store, "a-worker", name="alerts:alba")
+    [notice] = check_alerts_once(store, profile, settings, now=T0 + MINUTE, owner="the-daemon")
+    assert notice.rule == "high_reach"
+    assert check_alerts_once(store, profile, settings, now=T0 + 2 * MINUTE, owner="a-worker") == []  # once only

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,7 +31,7 @@ from monitor.settings import AnalysisMode, Settings, analysis_mode
 from monitor.store import Store
 from monitor.store.feeds import sync_outlets
 from monitor.store.jobs import acquire_lease, release_lease
-from monitor.store.models import AnalysisQueueRow, AnalysisRow
+from monitor.store.models import AlertRow, AnalysisQueueRow, AnalysisRow
 from monitor.store.queue import enqueue
 from monitor.worker import run_worker
 
@@ -215,3 +215,25 @@ def test_monitor_analysis_accepts_only_its_two_words() -> None:
     with pytest.raises(ConfigError) as error:
         analysis_mode("lucrători")
     assert error.value.problems == ["MONITOR_ANALYSIS: «lucrători» trebuie să fie «daemon» sau «workers»"]
+
+
+def test_a_worker_checks_the_alerts_of_what_it_analysed(
+    store: Store, config: tuple[Sources, list[Profile]], settings: Settings
+) -> None:
+    sources, profiles = config
+    _queue_articles(store, config, 0)
+    with store.session() as session:
+        row = add_article(
+            session,
+            OUTLET,
+            "Prefectul Horia Vlădescu, acuzat de incompetență după dezastrul de la spitalul județean",
+            "Prefectul Horia Vlădescu este acuzat de incompetență și de bătaie de joc de pacienți și medici, care "
+            "cer demisia lui după dezastrul de la spitalul județean.",
+            T0,
+        )
+        enqueue(session.connection(), row.id, now=T0)
+    stop = threading.Event()
+    assert run_worker(store, sources, profiles, settings, stop=stop, once=True, clock=lambda: T0 + timedelta(minutes=5))
+    with store.session() as session:
+        alerts = session.scalars(select(AlertRow)).all()
+    assert [alert.article_ids for alert in alerts] == [[row.id]]  # mailed without waiting for the daemon

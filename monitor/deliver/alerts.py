@@ -36,6 +36,8 @@ from monitor.deliver.triggers import Burst, high_reach, keywords_in, measure_bur
 from monitor.links import LinkPurpose, link_url
 from monitor.record import AlertRule, MentionView, Tone
 from monitor.settings import Settings
+from monitor.store import Store
+from monitor.store.jobs import acquire_lease, release_lease
 from monitor.store.models import AlertRow
 from monitor.store.queries import mentions_between
 
@@ -401,3 +403,22 @@ def _queue(session: Session, profile: Profile, notice: AlertNotice, settings: Se
         # an update answers the crisis's first e-mail: its In-Reply-To and References carry that Message-ID
         thread_prefix=alert_key(profile.id, notice.alert_id, 0) if notice.kind == NoticeKind.UPDATE else None,
     )
+
+
+ALERT_LEASE = timedelta(minutes=5)  # a check holds the profile's alert lease at most this long, if its process dies
+
+
+def check_alerts_once(
+    store: Store, profile: Profile, settings: Settings, *, now: datetime, owner: str
+) -> list[AlertNotice]:
+    """check_alerts for the profile, one process at a time (the daemon and the workers check after their own
+    work): under the lease «alerts:PROFILE»; [] when another process holds it, since it is checking the same
+    mentions now and the next check sees what it missed."""
+    name = f"alerts:{profile.id}"
+    if not acquire_lease(store, owner, now=now, ttl=ALERT_LEASE, name=name):
+        return []
+    try:
+        with store.session() as session:
+            return check_alerts(session, profile, settings, now=now)
+    finally:
+        release_lease(store, owner, name=name)

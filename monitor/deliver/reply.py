@@ -179,6 +179,12 @@ def _paths(settings: Settings, profile: Profile, reply_id: int, article_id: int,
     return folder / f"{stem}.txt", folder / f"{stem}.html"
 
 
+def letterhead(settings: Settings) -> Path | None:
+    """The office's letterhead, reports/templates/reply.docx in its configuration folder, when it has one."""
+    path = settings.templates_dir / "reply.docx" if settings.templates_dir is not None else None
+    return path if path is not None and path.is_file() else None
+
+
 def write_docx(text: str, path: Path, letterhead: Path | None) -> None:
     """The letter as an editable Word document, on the office's letterhead when its configuration folder has
     reports/templates/reply.docx (its header, footer and styles are kept; its body is replaced)."""
@@ -249,8 +255,7 @@ def draft_reply(
         text_path.write_text(text, encoding="utf-8")
         html_path.write_text(env.get_template("reply.html.j2").render(**context), encoding="utf-8")
         docx_path = text_path.with_suffix(".docx")
-        letterhead = settings.templates_dir / "reply.docx" if settings.templates_dir is not None else None
-        write_docx(text, docx_path, letterhead if letterhead is not None and letterhead.is_file() else None)
+        write_docx(text, docx_path, letterhead(settings))
         row.text_path, row.html_path, row.updated_at = str(text_path), str(html_path), now
         reply_id = row.id
     warnings = []

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.responses import FileResponse
 
 from monitor.accounts import User, audit
-from monitor.deliver.reply import draft_reply, set_reply_status, write_docx
+from monitor.deliver.reply import draft_reply, letterhead, set_reply_status, write_docx
 from monitor.errors import ReplyError
 from monitor.record import LetterStatus
 from monitor.store.models import ReplyRow
@@ -110,9 +110,7 @@ def edit_letter(
     partial = path.with_name(path.name + ".part")
     partial.write_text(text.replace("\r\n", "\n"), encoding="utf-8")
     partial.replace(path)
-    templates = ws.settings.templates_dir
-    letterhead = templates / "reply.docx" if templates is not None and (templates / "reply.docx").is_file() else None
-    write_docx(text, path.with_suffix(".docx"), letterhead)
+    write_docx(text, path.with_suffix(".docx"), letterhead(ws.settings))
     with ws.store.session() as session:
         audit(
             session,

@@ -176,7 +176,22 @@ def run_dated_jobs(
     now: datetime,
     report: CycleReport | None = None,
 ) -> CycleReport:
-    """The digest of each profile once its local time has passed, and the monthly report; each once per period."""
+    """Everything dated that is due at `now`: the daily jobs, then the monthly reports."""
+    report = run_daily_jobs(store, sources, profiles, settings, now=now, report=report)
+    return run_reports(store, sources, profiles, settings, now=now, report=report)
+
+
+def run_daily_jobs(
+    store: Store,
+    sources: Sources,
+    profiles: Sequence[Profile],
+    settings: Settings,
+    *,
+    now: datetime,
+    report: CycleReport | None = None,
+) -> CycleReport:
+    """The digest of each profile once its local time has passed (once a day), the saved searches' mail with it,
+    and the nightly retraining of a profile with new corrections."""
     report = report or CycleReport(now=now)
     for profile in profiles:
         day = digest_due(profile, now)
@@ -188,14 +203,30 @@ def run_dated_jobs(
                 report.digests.append(result.path)
         if day is not None:  # the saved searches' new results leave with the morning digest
             mail_saved_searches(store, profile, settings, now=now)
+        night = learning_due(profile, now)
+        if night is not None and needs_learning(store, profile.id):
+            run_once(store, f"learn:{profile.id}", night.isoformat(), now, _learn_job(store, profile, sources, now))
+    return report
+
+
+def run_reports(
+    store: Store,
+    sources: Sources,
+    profiles: Sequence[Profile],
+    settings: Settings,
+    *,
+    now: datetime,
+    report: CycleReport | None = None,
+) -> CycleReport:
+    """The monthly report of each profile whose day and time have passed, once a month. They only read the
+    month's analyses, so the daemon runs them beside the crawl jobs, never in their way."""
+    report = report or CycleReport(now=now)
+    for profile in profiles:
         month = report_due(profile, now)
         if month is not None:
             path = _run_monthly(store, sources, profile, settings, month, now)
             if path is not None:
                 report.reports.append(path)
-        night = learning_due(profile, now)
-        if night is not None and needs_learning(store, profile.id):
-            run_once(store, f"learn:{profile.id}", night.isoformat(), now, _learn_job(store, profile, sources, now))
     return report
 
 
@@ -301,7 +332,11 @@ class Daemon:
         self._closing = False
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(max_workers=4), "lease": ThreadPoolExecutor(max_workers=1)},
+            executors={
+                "default": ThreadPoolExecutor(max_workers=4),
+                "lease": ThreadPoolExecutor(max_workers=1),
+                "reports": ThreadPoolExecutor(max_workers=1),  # the month's reports, one at a time, beside the crawl
+            },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 120},
         )
 
@@ -346,6 +381,13 @@ class Daemon:
             next_run_time=now,
         )
         self.scheduler.add_job(
+            self.monthly_reports,
+            IntervalTrigger(seconds=MAIL_EVERY.total_seconds(), timezone=UTC),
+            id="reports",
+            executor="reports",
+            next_run_time=now,
+        )
+        self.scheduler.add_job(
             self.heartbeat,
             IntervalTrigger(seconds=self.lease_ttl.total_seconds() / 3, timezone=UTC),
             id="heartbeat",
@@ -378,14 +420,22 @@ class Daemon:
         for profile in self.profiles:
             at, report = profile.digest.time, profile.report
             triggers = {
-                f"digest:{profile.id}": CronTrigger(hour=at.hour, minute=at.minute, timezone=profile.zone),
-                f"report:{profile.id}": CronTrigger(
-                    day=report.day, hour=report.time.hour, minute=report.time.minute, timezone=profile.zone
+                f"digest:{profile.id}": (
+                    self.dated_jobs,
+                    CronTrigger(hour=at.hour, minute=at.minute, timezone=profile.zone),
+                    "default",
+                ),
+                f"report:{profile.id}": (
+                    self.monthly_reports,
+                    CronTrigger(
+                        day=report.day, hour=report.time.hour, minute=report.time.minute, timezone=profile.zone
+                    ),
+                    "reports",
                 ),
             }
-            for job_id, trigger in triggers.items():
+            for job_id, (run, trigger, executor) in triggers.items():
                 wanted.add(job_id)
-                self.scheduler.add_job(self.dated_jobs, trigger, id=job_id, replace_existing=True)
+                self.scheduler.add_job(run, trigger, id=job_id, executor=executor, replace_existing=True)
         for job in self.scheduler.get_jobs():
             if job.id.startswith(("crawl:", "digest:", "report:")) and job.id not in wanted:
                 job.remove()
@@ -454,12 +504,24 @@ class Daemon:
         return report
 
     def dated_jobs(self) -> CycleReport | None:
+        """The digests and the nightly retraining (behind the analysis, so a digest sees it done), then the mail."""
         if not self._holding():
             return None
         now = self.clock()
         with self.pipeline:
-            report = run_dated_jobs(self.store, self.sources, self.profiles, self.settings, now=now)
-        report.mail = send_pending(self.store, self.settings, now=now)
+            report = run_daily_jobs(self.store, self.sources, self.profiles, self.settings, now=now)
+        return self._mail(report)
+
+    def monthly_reports(self) -> CycleReport | None:
+        """The month's reports in their own thread, outside the pipeline lock: on the 1st, 42 profiles' reports
+        take minutes, while crawling, analysis and alerts go on beside them."""
+        if not self._holding():
+            return None
+        report = run_reports(self.store, self.sources, self.profiles, self.settings, now=self.clock())
+        return self._mail(report)
+
+    def _mail(self, report: CycleReport) -> CycleReport:
+        report.mail = send_pending(self.store, self.settings, now=self.clock())
         if report.digests or report.reports or report.mail.sent or report.mail.retried or report.mail.failed:
             log.info("%s", report.health)
         return report

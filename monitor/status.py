@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from monitor.deliver.render import datetime_ro
 from monitor.record import OutboxStatus
-from monitor.settings import Settings
+from monitor.settings import AnalysisMode, Settings
 from monitor.store import Store
 from monitor.store.db import as_utc
-from monitor.store.jobs import LEASE
+from monitor.store.jobs import LEASE, WORKER, live_leases
 from monitor.store.models import AnalysisQueueRow, FeedRow, LockRow, OutboxRow, OutletRow
 from monitor.store.queue import EVERY_PROFILE
 
@@ -62,6 +62,8 @@ class Status:
     free_disk_bytes: int | None
     queued: int = 0  # new articles waiting for analysis (a profile's re-analysis backlog not counted)
     oldest_queued: datetime | None = None
+    workers: tuple[str, ...] = ()  # the `monitor worker` processes alive (host:pid:tag)
+    analysis: AnalysisMode = AnalysisMode.DAEMON
     problems: tuple[Problem, ...] = field(default=())
 
     @property
@@ -146,6 +148,7 @@ def read_status(store: Store, settings: Settings, *, now: datetime) -> Status:
                 AnalysisQueueRow.profile_id == EVERY_PROFILE
             )
         ).one()
+        workers = tuple(lease.owner for lease in live_leases(session, WORKER, now))
     outlets = tuple(OutletHealth(r[0], r[1], r[2], int(r[3] or 0), r[4], r[5]) for r in rows)
     checks = [r[6] for r in rows if r[6] is not None]
     successes = [o.last_success for o in outlets if o.last_success is not None]
@@ -162,6 +165,8 @@ def read_status(store: Store, settings: Settings, *, now: datetime) -> Status:
         free_disk_bytes=_free_disk(settings.data_dir),
         queued=int(queued or 0),
         oldest_queued=as_utc(oldest) if oldest is not None else None,
+        workers=workers,
+        analysis=settings.analysis,
     )
     return replace(status, problems=tuple(problems(status)))
 
@@ -188,6 +193,13 @@ def problems(status: Status) -> list[Problem]:
                 "mail",
                 f"E-mail: {failed} mesaje nu au putut fi trimise deloc, {status.mail_struggling} au eșuat de cel "
                 f"puțin {MAIL_FAILING_AFTER} ori.",
+            )
+        )
+    if status.analysis is AnalysisMode.WORKERS and not status.workers:
+        found.append(
+            Problem(
+                "analysis",
+                "Analiza este lăsată proceselor «monitor worker» (MONITOR_ANALYSIS=workers), dar niciunul nu rulează.",
             )
         )
     if status.oldest_queued is not None and status.now - status.oldest_queued > ANALYSIS_BEHIND:
@@ -217,6 +229,7 @@ def to_json(status: Status) -> dict[str, object]:
         "database_bytes": status.database_bytes,
         "free_disk_bytes": status.free_disk_bytes,
         "analysis_queued": status.queued,
+        "workers": list(status.workers),
     }
 
 
@@ -275,6 +288,10 @@ def describe_status(status: Status, settings: Settings) -> list[str]:
         f"Analiză: {count_ro(status.queued, 'articol nou', 'articole noi')} în așteptare"
         + (f", cel mai vechi din {when(status.oldest_queued)}." if status.oldest_queued is not None else ".")
     )
+    who = "de serviciu" if status.analysis is AnalysisMode.DAEMON else "de procesele «monitor worker»"
+    running = count_ro(len(status.workers), "proces «monitor worker» activ", "procese «monitor worker» active")
+    lines.append(f"Analiza este făcută {who}; {running}" + (":" if status.workers else "."))
+    lines += [f"  {worker}" for worker in status.workers]
     lines += [f"Problemă: {problem.text}" for problem in status.problems] or ["Nicio problemă."]
     return lines
 

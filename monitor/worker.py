@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from monitor.analysis import BATCH, analyze_queue
 from monitor.config import Profile, Sources
@@ -25,12 +26,13 @@ from monitor.errors import StoreError
 from monitor.nlp.language import language
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.jobs import lease_owner
+from monitor.store.jobs import WORKER, acquire_lease, lease_owner, release_lease
 from monitor.store.queue import has_work
 
 log = logging.getLogger(__name__)
 
 IDLE = 5.0  # seconds an idle worker waits before it looks at the queue again
+ALIVE_TTL = timedelta(minutes=3)  # a worker renews its presence every round; `monitor status` lists the unexpired
 
 
 def _utcnow() -> datetime:
@@ -55,33 +57,46 @@ def run_worker(
     Storage failures are logged and retried after `idle` seconds (with `once`, they end the run)."""
     files = ConfigFiles(settings)
     owner = lease_owner(f"worker-alerts-{threading.get_ident()}")
+    presence, present_as = WORKER + uuid.uuid4().hex[:12], lease_owner("worker")
     language()  # the language model loads before the first batch is taken, never while its items are locked
     log.info("worker ready: %d profiles, batches of %d", len(profiles), batch)
     written = 0
-    while not stop.is_set():
-        loaded = files.changed()
-        if loaded is not None:
-            sources, profiles = loaded
-            log.info("configuration reloaded: %d profiles", len(profiles))
-        try:
-            done = analyze_queue(store, profiles, sources, now=clock(), limit=batch, batch=batch)
-        except StoreError as exc:
-            if once:
-                raise
-            log.error("the analysis queue cannot be worked (%s): trying again in %s s", exc, idle)
+    try:
+        while not stop.is_set():
+            loaded = files.changed()
+            if loaded is not None:
+                sources, profiles = loaded
+                log.info("configuration reloaded: %d profiles", len(profiles))
+            try:
+                acquire_lease(store, present_as, now=clock(), ttl=ALIVE_TTL, name=presence)  # alive, for the status
+                done = analyze_queue(store, profiles, sources, now=clock(), limit=batch, batch=batch)
+            except StoreError as exc:
+                if once:
+                    raise
+                log.error("the analysis queue cannot be worked (%s): trying again in %s s", exc, idle)
+                stop.wait(idle)
+                continue
+            count = sum(done.values())
+            written += count
+            for profile in profiles:  # its alerts at once: a crisis waits for no crawl job of the daemon
+                if done.get(profile.id):
+                    check_alerts_once(store, profile, settings, now=clock(), owner=owner)
+            if count or (done and _has_work(store, profiles)):  # items that asked for nothing count as work done
+                continue
+            if once:  # nothing left, or (SQLite) another process analyses now and the queue is its
+                break
             stop.wait(idle)
-            continue
-        count = sum(done.values())
-        written += count
-        for profile in profiles:  # its alerts at once: a crisis waits for no crawl job of the daemon
-            if done.get(profile.id):
-                check_alerts_once(store, profile, settings, now=clock(), owner=owner)
-        if count or (done and _has_work(store, profiles)):  # items that asked for nothing count as work done
-            continue
-        if once:  # nothing left, or (SQLite) another process analyses now and the queue is its
-            break
-        stop.wait(idle)
+    finally:
+        _leave(store, present_as, presence)
     return written
+
+
+def _leave(store: Store, owner: str, presence: str) -> None:
+    """A stopping worker leaves the status's list at once (a killed one when its presence expires)."""
+    try:
+        release_lease(store, owner, name=presence)
+    except StoreError as exc:
+        log.warning("could not remove this worker from the status (%s)", exc)
 
 
 def _has_work(store: Store, profiles: Sequence[Profile]) -> bool:

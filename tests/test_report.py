@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -19,6 +20,7 @@ from monitor.cli import cli
 from monitor.config import Profile, load_sources
 from monitor.deliver.render import count_ro
 from monitor.deliver.report import ReportError, render_html, report_context, run_monthly, signed_ro
+from monitor.scheduler import CycleReport, Daemon
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, OutboxRow
@@ -220,3 +222,30 @@ def test_a_crisis_is_listed_once_under_every_target_it_names(store: Store, profi
     assert "<td>Horia Vlădescu</td>" in rows[0]
     assert "<td>Instituția Prefectului – Județul Alba, Horia Vlădescu, Dorin Mărculescu</td>" in rows[1]
     assert "Intervenție rapidă după inundațiile din Alba" in rows[1]
+
+
+def test_the_daemon_writes_the_months_reports_while_the_pipeline_is_busy(
+    store: Store, settings: Settings, profile: Profile
+) -> None:
+    """On the 1st the reports run in their own thread, outside the lock that crawl jobs take for analysis and
+    alerts: a long analysis (the lock held here) neither waits for them nor holds them up."""
+    with store.session() as session:
+        seed_month(session)
+    daemon = Daemon(store, load_sources(REPO / "sources.yaml"), [profile], settings, clock=lambda: NOW)
+    daemon._schedule()
+    try:
+        assert daemon.scheduler.get_job(f"report:{profile.id}").executor == "reports"
+        assert daemon.scheduler.get_job("reports").executor == "reports"
+        done: list[object] = []
+        with daemon.pipeline:  # a crawl job's analysis in progress
+            worker = threading.Thread(target=lambda: done.append(daemon.monthly_reports()))
+            worker.start()
+            worker.join(timeout=120)
+            assert not worker.is_alive()
+        (report,) = done
+        assert isinstance(report, CycleReport)
+        assert [path.name for path in report.reports] == ["raport-alba-2026-10.html"]
+        assert report.mail.saved or report.mail.sent or report.mail.pending  # queued for the prefect
+        assert daemon.monthly_reports().reports == []  # once a month
+    finally:
+        daemon.scheduler.remove_all_jobs()

@@ -28,6 +28,7 @@ from monitor.config import Profile, Sources, load_all
 from monitor.errors import ConfigError
 from monitor.scheduler import CycleReport, analyze_and_check
 from monitor.settings import AnalysisMode, Settings, analysis_mode
+from monitor.status import Status, describe_status, read_status
 from monitor.store import Store
 from monitor.store.feeds import sync_outlets
 from monitor.store.jobs import acquire_lease, release_lease
@@ -132,15 +133,34 @@ def workers(postgres_store: Store, tmp_path: Path) -> Iterator[Callable[..., Wor
             worker.process.wait()
 
 
+def _status_with(store: Store, settings: Settings, workers: int) -> Status | None:
+    status = read_status(store, settings, now=datetime.now(UTC))
+    return status if len(status.workers) == workers else None
+
+
 def test_three_workers_analyse_every_article_exactly_once(
-    postgres_store: Store, config: tuple[Sources, list[Profile]], workers: Callable[..., Worker]
+    postgres_store: Store,
+    config: tuple[Sources, list[Profile]],
+    workers: Callable[..., Worker],
+    tmp_path: Path,
 ) -> None:
+    """The workers are listed by `monitor status` while they run, and leave the list once stopped."""
     running = [workers(f"worker-{index}", "--batch", "2") for index in range(3)]
     for worker in running:
         worker.wait_ready()
+    settings = Settings.from_env({"MONITOR_ANALYSIS": "workers"}, database_url=postgres_store.url, data_dir=tmp_path)
+    status = _until(lambda: _status_with(postgres_store, settings, 3), "3 workers in the status")
+    pids = {str(worker.process.pid) for worker in running}
+    assert {owner.split(":")[1] for owner in status.workers} == pids  # host:pid:tag of each process
+    assert "Analiza este făcută de procesele «monitor worker»; 3 procese «monitor worker» active:" in (
+        describe_status(status, settings)
+    )
     _queue_articles(postgres_store, config, 30)
     _until(lambda: _count(postgres_store, AnalysisQueueRow) == 0, "the queue to empty")
     written = [worker.written() for worker in running]
+    stopped = read_status(postgres_store, settings, now=datetime.now(UTC))
+    assert stopped.workers == ()  # a stopped worker leaves the list at once
+    assert "analysis" in {problem.kind for problem in stopped.problems}  # analysis left to workers, none running
     assert sum(written) == 30  # every article analysed once for the one profile: none twice, none left out
     assert sum(1 for count in written if count) >= 2, written  # side by side, on disjoint items
     with postgres_store.session() as session:

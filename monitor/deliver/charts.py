@@ -1,4 +1,8 @@
-"""The monthly report's charts (matplotlib, Agg backend, Romanian labels), as PNG data URIs for the HTML."""
+"""The monthly report's charts (matplotlib, Romanian labels), as PNG data URIs for the HTML.
+
+Figures are made with matplotlib's object interface, never pyplot's global figure registry: the daemon draws the
+month's reports in their own thread while the web workspace may draw a preview in another.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -33,7 +33,7 @@ KIND_COLOURS = {
 _Row = TypeVar("_Row", TargetIndicators, OutletActivity)
 SERIES = ("#1f4e79", "#e08e0b", "#2e7d4f", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d")
 
-plt.rcParams.update(
+matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
         "font.size": 9,
@@ -50,8 +50,12 @@ plt.rcParams.update(
 def _data_uri(figure: Figure) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
-    plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
 
 
 def _percent(value: float, _position: float) -> str:
@@ -62,7 +66,7 @@ def _bar_chart(rows: Sequence[_Row], size: tuple[float, float], draw: Callable[[
     """Horizontal bars drawn by `draw`, a bar per row, in a figure as tall as the rows need (`size`: the height
     without rows and per row); a notice instead when there are no rows."""
     base, per_row = size
-    figure, axes = plt.subplots(figsize=(7.6, base + per_row * max(len(rows), 1)))
+    figure, axes = _figure(7.6, base + per_row * max(len(rows), 1))
     if rows:
         draw(axes, rows)
     else:
@@ -92,7 +96,7 @@ def _legend_below(axes: Axes, rows: int, columns: int) -> None:
 
 def volume_chart(indicators: MonthlyIndicators) -> str:
     """Appearances per target per day, the previous month's daily total, bursts and alerts marked."""
-    figure, axes = plt.subplots(figsize=(7.6, 3.2))
+    figure, axes = _figure(7.6, 3.2)
     days = [day.day for day in indicators.days]
     previous_total = [sum(values) for values in zip(*(t.previous_daily for t in indicators.targets), strict=True)]
     if previous_total:

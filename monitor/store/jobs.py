@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 LEASE = "scheduler"
 LEASE_TTL = timedelta(minutes=2)
+WORKER = "worker:"  # a `monitor worker` process says it is alive under a lease named WORKER + its own tag
 
 
 def already_done(session: Session, job: str, period: str) -> bool:
@@ -84,6 +85,15 @@ def release_lease(store: Store, owner: str, *, name: str = LEASE) -> None:
         lock = session.get(LockRow, name)
         if lock is not None and lock.owner == owner:
             session.delete(lock)
+
+
+def live_leases(session: Session, prefix: str, now: datetime) -> list[LockRow]:
+    """The unexpired leases whose name starts with `prefix` (the analysis workers alive), oldest name first."""
+    return list(
+        session.scalars(
+            select(LockRow).where(LockRow.name.startswith(prefix), LockRow.expires_at > now).order_by(LockRow.name)
+        )
+    )
 
 
 def next_due(store: Store, outlet_id: str, default: datetime) -> datetime:

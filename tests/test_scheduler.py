@@ -21,11 +21,12 @@ from rows import add_article, add_outlets
 from sqlalchemy import select
 
 from monitor.config import DigestSchedule, Outlet, Profile, ReportSchedule, Sources, load_profile
-from monitor.scheduler import digest_due, report_due, run_dated_jobs, run_due
+from monitor.crawl.ingest import sync_outlets
+from monitor.scheduler import Daemon, digest_due, report_due, run_dated_jobs, run_due
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.jobs import acquire_lease, release_lease, run_once
-from monitor.store.models import ArticleSearchRow, JobRunRow, LockRow, OutboxRow
+from monitor.store.models import AnalysisRow, ArticleSearchRow, JobRunRow, LockRow, MentionRow, OutboxRow
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
@@ -320,3 +321,49 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path, site: Site) -> None:
             datetime.now(BUCHAREST).time() < time(7, 30)
         )
     store.close()
+
+
+def test_a_national_outlet_is_fetched_once_for_every_profile_that_watches_it(
+    store: Store, settings: Settings, site: Site
+) -> None:
+    """Two prefectures in one deployment watch one national outlet: the daemon has one crawl job for it, a round
+    fetches its feed and page once, and the article is analysed for each profile that it concerns."""
+    alba = _profile().model_copy(update={"digest": DigestSchedule(enabled=False)})
+    cluj = load_profile(REPO / "tests" / "data" / "profile_cluj.yaml").model_copy(
+        update={"id": "cluj", "digest": DigestSchedule(enabled=False), "report": ReportSchedule(enabled=False)}
+    )
+    title = "Prefecții din Alba și Cluj, convocați la București"
+    text = (
+        "Prefectul Horia Vlădescu și prefectul Maria Bucur-Oprea au fost convocați la ministerul de interne. "
+        "Cei doi prefecți vor prezenta situația drumurilor după inundații."
+    )
+    site.serve_bytes("/national/stire.html", _page(title, text))
+    item = (
+        f"<item><title>{title}</title><link>{site.url('/national/stire.html')}</link><guid>n-1</guid>"
+        f"<pubDate>{format_datetime(T0 - timedelta(minutes=5))}</pubDate></item>"
+    )
+    feed = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>N</title>{item}</channel></rss>'
+    site.serve_bytes("/national/rss.xml", feed.encode(), "application/rss+xml; charset=utf-8")
+    national = Outlet(
+        id="stiri-nationale",
+        name="Știri Naționale",
+        kind="national",
+        feeds=(site.url("/national/rss.xml"),),
+        reach=900_000,
+        poll=timedelta(minutes=10),
+    )
+    assert alba.watches(national) and cluj.watches(national)
+    daemon = Daemon(store, Sources(outlets=(national,)), [alba, cluj], settings, clock=lambda: T0)
+    daemon._schedule_config(T0)
+    assert [job.id for job in daemon.scheduler.get_jobs() if job.id.startswith("crawl:")] == ["crawl:stiri-nationale"]
+    sync_outlets(store, Sources(outlets=(national,)))
+
+    report = daemon.crawl_outlet("stiri-nationale")
+
+    assert report is not None and report.new_articles == 1
+    assert site.hits("/national/rss.xml") == 1 and site.hits("/national/stire.html") == 1
+    with store.session() as session:
+        analysed = sorted(session.scalars(select(AnalysisRow.profile_id)))
+        mentioned = sorted(session.execute(select(MentionRow.profile_id, MentionRow.target_id)).all())
+    assert analysed == ["alba", "cluj"]
+    assert mentioned == [("alba", "prefect"), ("cluj", "prefect")]

@@ -66,8 +66,9 @@ def _person(index: int) -> str:
     return f"{_FIRST[index % len(_FIRST)]} {_LAST[(index * 7 + 3) % len(_LAST)]}"
 
 
-def _profile(index: int, code: str, county: str, seat: str) -> Profile:
-    """A prefecture's profile shaped like pipelines/alba.yaml: its prefect, subprefect and institution."""
+def profile_fields(index: int, code: str, county: str, seat: str) -> dict[str, object]:
+    """A prefecture's profile shaped like pipelines/alba.yaml (its prefect, subprefect and institution), as the
+    fields a profile file holds."""
     place = "Municipiul București" if county == "București" else f"Județul {county}"
     institution = f"Instituția Prefectului – {place}"
     targets = [
@@ -81,21 +82,24 @@ def _profile(index: int, code: str, county: str, seat: str) -> Profile:
             "aliases": sorted({f"Prefectura {county}", f"Prefectura {seat}"}),
         },
     ]
-    return Profile.model_validate(
-        {"id": code.lower(), "institution": institution, "county": county, "targets": targets}
-    )
+    return {"id": code.lower(), "institution": institution, "county": county, "targets": targets}
+
+
+def generated_profile_fields(skip: str = "Alba") -> list[dict[str, object]]:
+    """A generated profile's fields for each county and Bucharest but `skip`, from ro_counties.tsv."""
+    with COUNTIES.open(encoding="utf-8") as file:
+        rows = [row for row in csv.DictReader((line for line in file if not line.startswith("#")), delimiter="\t")]
+    return [
+        profile_fields(index, row["code"], row["county"], row["seat"])
+        for index, row in enumerate(rows)
+        if row["county"] != skip
+    ]
 
 
 def national_profiles() -> list[Profile]:
     """Alba's profile from pipelines/ and one generated for each of the other counties and Bucharest (42)."""
-    with COUNTIES.open(encoding="utf-8") as file:
-        rows = [row for row in csv.DictReader((line for line in file if not line.startswith("#")), delimiter="\t")]
     alba = load_profile(REPO / "pipelines" / "alba.yaml")
-    return [alba] + [
-        _profile(index, row["code"], row["county"], row["seat"])
-        for index, row in enumerate(rows)
-        if row["county"] != alba.county
-    ]
+    return [alba] + [Profile.model_validate(fields) for fields in generated_profile_fields(alba.county)]
 
 
 def national_sources(profiles: Sequence[Profile]) -> Sources:
@@ -175,7 +179,7 @@ def _timed(run: Callable[[], int]) -> tuple[float, float, int]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000, done
 
 
-def _measure(folder: str, size: int, profiles: list[Profile], sources: Sources) -> dict[int, tuple[float, float]]:
+def measure(folder: str, size: int, profiles: list[Profile], sources: Sources) -> dict[int, tuple[float, float]]:
     """Median wall and CPU ms of the stage for one new article, with 1 profile and with all of them."""
     with empty_store(folder, f"analysis-{size}.db") as store:
         started = time.perf_counter()
@@ -201,7 +205,7 @@ def main() -> None:
     sources = national_sources(profiles)
     language()  # loaded once per process, before any timing
     with tempfile.TemporaryDirectory() as folder:
-        small, large = (_measure(folder, size, profiles, sources) for size in sizes)
+        small, large = (measure(folder, size, profiles, sources) for size in sizes)
     many = len(profiles)
     for size, figures in zip(sizes, (small, large), strict=True):
         print(

@@ -146,7 +146,7 @@ def _cluster_one(store: Store, article_id: int, text: str, story: int) -> tuple[
     return elapsed, peak
 
 
-def _measure(folder: str, size: int) -> tuple[float, float]:
+def measure(folder: str, size: int) -> tuple[float, float]:
     rng = np.random.default_rng(size)
     with empty_store(folder, f"window-{size}.db") as store:
         started = time.perf_counter()
@@ -169,7 +169,7 @@ def _measure(folder: str, size: int) -> tuple[float, float]:
 def main() -> None:
     sizes = tuple(int(arg) for arg in sys.argv[1:3]) if len(sys.argv) >= 3 else SIZES
     with tempfile.TemporaryDirectory() as folder:
-        (small_s, small_mb), (large_s, large_mb) = (_measure(folder, size) for size in sizes)
+        (small_s, small_mb), (large_s, large_mb) = (measure(folder, size) for size in sizes)
     growth = sizes[1] / sizes[0]
     print(
         f"window {growth:.0f}x larger ({sizes[0]:,} -> {sizes[1]:,}): time x{large_s / small_s:.2f}, "

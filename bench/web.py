@@ -52,9 +52,8 @@ PASSWORD = "parola-pentru-bench"
 REPEATS = 20
 
 
-def seed(path: Path, articles: int, mentions: int, rng: random.Random) -> None:
+def seed(store: Store, articles: int, mentions: int, rng: random.Random) -> None:
     """A year of articles (10% naming a target), clusters of copies, sources, search index, analyses, alerts."""
-    store = Store(f"sqlite:///{path}")
     with store.session() as session:
         session.execute(
             insert(OutletRow),
@@ -108,7 +107,6 @@ def seed(path: Path, articles: int, mentions: int, rng: random.Random) -> None:
              "updates": 0, "article_ids": [i], "details": {}} for i in sorted(mentioned)[:40]])  # fmt: skip
         session.execute(text("ANALYZE"))
     add_user(store, "birou", PASSWORD, Role.OFFICE, ["alba"], by="bench", now=datetime.now(UTC))
-    store.close()
 
 
 def database(articles: int, mentions: int) -> Path:
@@ -118,7 +116,9 @@ def database(articles: int, mentions: int) -> Path:
         started = time.perf_counter()
         partial = path.with_suffix(".part")
         partial.unlink(missing_ok=True)
-        seed(partial, articles, mentions, random.Random(articles))
+        store = Store(f"sqlite:///{partial}")
+        seed(store, articles, mentions, random.Random(articles))
+        store.close()
         shutil.move(partial, path)
         print(f"  seeded {articles:,} articles, {mentions:,} mentions in {time.perf_counter() - started:.0f} s")
     return path

@@ -54,7 +54,7 @@ ROUNDS = 2  # runs of each side, alternated; the best of each is compared
 _ARTICLES = cast(Table, ArticleRow.__table__)
 
 
-def _check_postgres() -> None:
+def check_postgres() -> None:
     url = os.environ.get("MONITOR_BENCH_DATABASE_URL", "")
     if not url.startswith(("postgresql", "postgres:")):
         sys.exit("bench.workers needs PostgreSQL: set MONITOR_BENCH_DATABASE_URL to a PostgreSQL database (emptied)")
@@ -127,9 +127,8 @@ def _backfill(pages: int, workers: int, profiles: list[Profile], sources: Source
         return seconds, written
 
 
-def main(argv: Sequence[str]) -> None:
-    pages = int(argv[0]) if argv else PAGES
-    _check_postgres()
+def speedup(pages: int) -> float:
+    """The backfill with 1 worker and with 2, ROUNDS times alternated, printed; the best-of ratio 1 / 2."""
     sources, profiles = load_all(REPO / "sources.yaml", REPO / "pipelines")
     print(
         f"bench.workers: a backfill of {pages:,} pages on PostgreSQL (store.queue.queue_version), analysed by "
@@ -145,7 +144,13 @@ def main(argv: Sequence[str]) -> None:
                 f"{workers} worker{'s' if workers > 1 else ' '}: {seconds:6.1f} s, {pages / seconds:5.1f} pages/s "
                 f"(analyses written: {shares})"
             )
-    ratio = min(timings[1]) / min(timings[2])
+    return min(timings[1]) / min(timings[2])
+
+
+def main(argv: Sequence[str]) -> None:
+    pages = int(argv[0]) if argv else PAGES
+    check_postgres()
+    ratio = speedup(pages)
     print(
         f"speed-up with 2 workers (best of {ROUNDS} each): x{ratio:.2f} "
         f"(issue 13's goal: >= x1.7 at 20,000 pages; measured at {pages:,})"

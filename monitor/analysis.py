@@ -24,7 +24,16 @@ from monitor.store import Store
 from monitor.store.analyses import ArticleText, Result, current_analyses, read_articles, replace_analyses
 from monitor.store.jobs import acquire_lease, lease_owner, release_lease
 from monitor.store.models import ArticleRow
-from monitor.store.queue import EVERY_PROFILE, QueueItem, new_versions, queue_version, remove, take, version_of
+from monitor.store.queue import (
+    EVERY_PROFILE,
+    QueueItem,
+    has_work,
+    new_versions,
+    queue_version,
+    remove,
+    take,
+    version_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +80,8 @@ def analyze_queue(
         cluster_new_articles(store, now=now)
         return {}
     stage = _Stage.of(store, profiles, sources)
+    if _idle(store, stage):
+        return dict.fromkeys(stage.profiles, 0)
     shared = store.dialect == "postgresql"
     with _lease(store, now=now) as owner:
         if owner is not None:
@@ -127,7 +138,8 @@ class _Stage:
     outlets: dict[str, Outlet]
     watched: dict[str, tuple[str, ...]]  # profile id -> the outlets it watches
     fingerprints: dict[str, str]
-    models: dict[str, ToneModel | None]
+    store: Store
+    models: dict[str, ToneModel | None]  # profile id -> its tone model (read when an article comes up for it)
     readers: dict[str, list[Profile]]  # outlet id -> the profiles that watch it (filled as outlets come up)
 
     @classmethod
@@ -137,9 +149,17 @@ class _Stage:
             {outlet.id: outlet for outlet in sources.outlets},
             {profile.id: _WATCHED.of(profile, sources) for profile in profiles},
             {profile.id: profile_fingerprint(profile) for profile in profiles},
-            {profile.id: profile_model(store, profile.id) for profile in profiles},  # retrained with corrections
+            store,
+            {},
             {},
         )
+
+    def model(self, profile_id: str) -> ToneModel | None:
+        """The profile's tone model (retrained with its corrections), or None for the package's; read once per
+        run and only when the run analyses something for it: a crawl job with nothing new reads none."""
+        if profile_id not in self.models:
+            self.models[profile_id] = profile_model(self.store, profile_id)
+        return self.models[profile_id]
 
     def watchers(self, article: ArticleText) -> list[Profile]:
         """The profiles that watch one of the outlets the article appeared in."""
@@ -173,7 +193,7 @@ class _Stage:
                 profile,
                 outlet_county=_local_county(self.outlets, article.outlet_id),
                 published=article.published_at.astimezone(profile.zone).date(),
-                model=self.models[profile.id],
+                model=self.model(profile.id),
             )
             results.append(Result(article_id, profile.id, self.fingerprints[profile.id], analysis))
         return results
@@ -201,9 +221,24 @@ class _Watched:
 _WATCHED = _Watched()
 
 
+def _idle(store: Store, stage: _Stage) -> bool:
+    """Nothing to cluster, nothing queued, no new profile version: a crawl job whose feeds answered 304 (most of
+    them) then reads three indexes and writes nothing, not even the lease."""
+    with store.session() as session:
+        return (
+            session.scalar(select(ArticleRow.id).where(ArticleRow.cluster_id.is_(None)).limit(1)) is None
+            and not has_work(session, list(stage.profiles))
+            and not new_versions(session, _versions(stage))
+        )
+
+
+def _versions(stage: _Stage) -> dict[str, str]:
+    return {pid: version_of(stage.fingerprints[pid], watched) for pid, watched in stage.watched.items()}
+
+
 def _queue_versions(store: Store, stage: _Stage, *, now: datetime) -> None:
     """Each profile's one pass over the archive for a new version; after it, only its queue."""
-    versions = {pid: version_of(stage.fingerprints[pid], watched) for pid, watched in stage.watched.items()}
+    versions = _versions(stage)
     with store.session() as session:
         changed = new_versions(session, versions)
     for profile_id in changed:

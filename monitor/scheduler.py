@@ -10,11 +10,14 @@ second daemon waits on standby and takes over when the lease expires.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import signal
+import sys
 import threading
 import time as wallclock
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -40,7 +43,7 @@ from monitor.deliver.digest import DigestResult, run_digest
 from monitor.deliver.editing import waiting_for_approval
 from monitor.deliver.mail import SendSummary, send_pending
 from monitor.errors import StoreError
-from monitor.settings import AnalysisMode, Settings
+from monitor.settings import LOG_FORMAT, QUIET_LOGGERS, AnalysisMode, Settings
 from monitor.status import Problem
 from monitor.store import Store
 from monitor.store.jobs import (
@@ -65,6 +68,8 @@ WATCH_EVERY = timedelta(minutes=5)  # how often the daemon looks for problems to
 # off a slice at a time, so the pipeline lock (and the alerts behind it) is never held for minutes.
 QUEUE_SLICE = 200
 CONFIG_EVERY = timedelta(seconds=30)  # how often it looks whether sources.yaml or a profile was edited
+REPORTS_PER_PROCESS = 8  # monthly reports a child process renders before a fresh one takes over (memory)
+LEASE_FRESH = timedelta(seconds=10)  # a lease renewed this recently is trusted by a crawl job without a write
 
 
 # --- what is due at `now` ----------------------------------------------------------------------
@@ -136,9 +141,10 @@ def crawl_due(
     pool: ExtractionPool | None = None,
 ) -> None:
     """Crawl the due feeds of `only`, or of every outlet the profiles watch (pages extracted in `pool`)."""
-    scope = watched(sources, profiles)
     if only is not None:  # each outlet's job writes only its own outlet's rows: concurrent jobs never collide
-        scope = Sources(outlets=tuple(outlet for outlet in scope.outlets if outlet.id in only))
+        chosen = set(only)
+        sources = Sources(outlets=tuple(outlet for outlet in sources.outlets if outlet.id in chosen))
+    scope = watched(sources, profiles)  # after the choice: a job of one outlet among 3,000 looks at its own
     summary = crawl_sync(store, scope, settings, now=now, only=only, due_only=True, pool=pool)
     report.outlets = tuple(only) if only is not None else tuple(o.id for o in scope.outlets)
     report.feeds_ok += summary.feeds_ok + summary.not_modified
@@ -158,12 +164,23 @@ def analyze_and_check(
     limit: int | None = None,
 ) -> None:
     """Analyse the queued articles for every profile (`limit` queue items at most), unless the settings leave the
-    analysis to `monitor worker` processes (MONITOR_ANALYSIS=workers); then check the alert rules of `alerting`
-    (default: every profile), over what this process or the workers analysed."""
+    analysis to `monitor worker` processes (MONITOR_ANALYSIS=workers); then check the alert rules of every profile
+    this run analysed for and of `alerting` (default: every profile)."""
+    analysed: dict[str, int] = {}
     if settings.analysis is AnalysisMode.DAEMON:
-        report.analyzed += sum(analyze_queue(store, profiles, sources, now=now, limit=limit).values())
+        analysed = analyze_queue(store, profiles, sources, now=now, limit=limit)
+        report.analyzed += sum(analysed.values())
+    chosen = {profile.id for profile in profiles if alerting is None or analysed.get(profile.id)}
+    chosen |= {profile.id for profile in alerting or ()}
+    check_alerts(store, [profile for profile in profiles if profile.id in chosen], settings, now=now, report=report)
+
+
+def check_alerts(
+    store: Store, profiles: Sequence[Profile], settings: Settings, *, now: datetime, report: CycleReport
+) -> None:
+    """The alert rules of these profiles, each checked by one process at a time (the lease «alerts:PROFILE»)."""
     owner = lease_owner(f"alerts-{threading.get_ident()}")
-    for profile in profiles if alerting is None else alerting:
+    for profile in profiles:
         report.alerts += check_alerts_once(store, profile, settings, now=now, owner=owner)
 
 
@@ -217,17 +234,60 @@ def run_reports(
     *,
     now: datetime,
     report: CycleReport | None = None,
+    isolated: bool = False,
+    stop: threading.Event | None = None,
 ) -> CycleReport:
     """The monthly report of each profile whose day and time have passed, once a month. They only read the
-    month's analyses, so the daemon runs them beside the crawl jobs, never in their way."""
+    month's analyses, so the daemon runs them beside the crawl jobs, never in their way; `isolated`, in a child
+    process (a new one every REPORTS_PER_PROCESS reports), so that rendering 42 PDFs never swells the daemon; the
+    slices left when `stop` is set wait for the next start."""
     report = report or CycleReport(now=now)
+    due = []
     for profile in profiles:
         month = report_due(profile, now)
         if month is not None:
-            path = _run_monthly(store, sources, profile, settings, month, now)
-            if path is not None:
-                report.reports.append(path)
+            with store.session() as session:
+                if not already_done(session, f"report:{profile.id}", f"{month:%Y-%m}"):
+                    due.append((profile, month))
+    if not due:
+        return report
+    if not isolated:
+        paths = [_run_monthly(store, sources, profile, settings, month, now) for profile, month in due]
+    else:
+        paths = []
+        for first in range(0, len(due), REPORTS_PER_PROCESS):  # a fresh process for each slice
+            if stop is not None and stop.is_set():
+                break
+            with ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_report_process,
+                initargs=(logging.getLogger().level,),
+            ) as pool:
+                jobs = [
+                    pool.submit(_isolated_monthly, sources, profile, settings, month, now)
+                    for profile, month in due[first : first + REPORTS_PER_PROCESS]
+                ]
+                paths += [job.result() for job in jobs]
+    report.reports += [path for path in paths if path is not None]
     return report
+
+
+def _report_process(level: int) -> None:
+    """A report process logs like the daemon."""
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    for noisy in QUIET_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _isolated_monthly(
+    sources: Sources, profile: Profile, settings: Settings, month: date, now: datetime
+) -> Path | None:
+    store = Store(settings.database_url)
+    try:
+        return _run_monthly(store, sources, profile, settings, month, now)
+    finally:
+        store.close()
 
 
 def _waiting(store: Store, profile: Profile, day: date, now: datetime) -> bool:
@@ -324,6 +384,7 @@ class Daemon:
         self.watchdog = Watchdog(store, settings)
         self.files = ConfigFiles(settings)  # an edited file is loaded again (reload_config) without a restart
         self.extraction: ExtractionPool | None = None
+        self._renewed: datetime | None = None  # when this process last took or renewed the lease
         self.stop = threading.Event()
         self.pipeline = threading.Lock()  # analysis and alerts run one at a time across crawl jobs (mail outside)
         # APScheduler's shutdown holds its job store lock while it waits for running jobs, so a job may change
@@ -481,17 +542,11 @@ class Daemon:
             only=[outlet_id],
             pool=self.extraction,
         )
-        with self.pipeline:
+        with self.pipeline:  # the alerts of the profiles that got new analyses; the tick checks the others
             analyze_and_check(
-                self.store,
-                sources,
-                profiles,
-                self.settings,
-                now=self.clock(),
-                report=report,
-                alerting=scope,
+                self.store, sources, profiles, self.settings, now=self.clock(), report=report, alerting=(),
                 limit=QUEUE_SLICE,
-            )
+            )  # fmt: skip
         # outside the lock: a slow or hanging SMTP server never holds up another outlet's analysis and alerts
         report.mail = send_pending(self.store, self.settings, now=self.clock())
         report.seconds = wallclock.perf_counter() - started
@@ -504,12 +559,15 @@ class Daemon:
         return report
 
     def dated_jobs(self) -> CycleReport | None:
-        """The digests and the nightly retraining (behind the analysis, so a digest sees it done), then the mail."""
+        """Every profile's alert rules (an update held back by its hourly pace leaves here), the digests and the
+        nightly retraining (behind the analysis, so a digest sees it done), then the mail."""
         if not self._holding():
             return None
         now = self.clock()
         with self.pipeline:
-            report = run_daily_jobs(self.store, self.sources, self.profiles, self.settings, now=now)
+            report = CycleReport(now=now)
+            check_alerts(self.store, self.profiles, self.settings, now=now, report=report)
+            run_daily_jobs(self.store, self.sources, self.profiles, self.settings, now=now, report=report)
         return self._mail(report)
 
     def monthly_reports(self) -> CycleReport | None:
@@ -517,22 +575,34 @@ class Daemon:
         take minutes, while crawling, analysis and alerts go on beside them."""
         if not self._holding():
             return None
-        report = run_reports(self.store, self.sources, self.profiles, self.settings, now=self.clock())
+        report = run_reports(
+            self.store, self.sources, self.profiles, self.settings, now=self.clock(), isolated=True, stop=self.stop
+        )
         return self._mail(report)
 
     def _mail(self, report: CycleReport) -> CycleReport:
         report.mail = send_pending(self.store, self.settings, now=self.clock())
-        if report.digests or report.reports or report.mail.sent or report.mail.retried or report.mail.failed:
+        if (
+            report.alerts
+            or report.digests
+            or report.reports
+            or report.mail.sent
+            or report.mail.retried
+            or report.mail.failed
+        ):
             log.info("%s", report.health)
         return report
 
     def heartbeat(self) -> None:
         try:
-            held = acquire_lease(self.store, self.owner, now=self.clock(), ttl=self.lease_ttl)
+            now = self.clock()
+            held = acquire_lease(self.store, self.owner, now=now, ttl=self.lease_ttl)
         except StoreError as exc:  # the database cannot be written: tell the operator, keep trying
             self.watchdog.warn([Problem("storage", str(exc))], self.clock())
             return
-        if not held:
+        if held:
+            self._renewed = now
+        else:
             log.error("scheduler lease lost to another process: stopping")
             self.stop.set()
 
@@ -541,12 +611,19 @@ class Daemon:
         self.watchdog.check(self.clock())
 
     def _holding(self) -> bool:
+        """Whether this process still holds the scheduler lease: renewed when the last renewal is older than
+        LEASE_FRESH (a crawl job of 3,000 a round then costs no write), else trusted (still valid for most of its
+        TTL)."""
         if self.stop.is_set():
             return False
-        if not acquire_lease(self.store, self.owner, now=self.clock(), ttl=self.lease_ttl):
+        now = self.clock()
+        if self._renewed is not None and timedelta(0) <= now - self._renewed < min(LEASE_FRESH, self.lease_ttl / 4):
+            return True
+        if not acquire_lease(self.store, self.owner, now=now, ttl=self.lease_ttl):
             log.error("scheduler lease lost to another process: stopping")
             self.stop.set()
             return False
+        self._renewed = now
         return True
 
 

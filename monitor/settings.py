@@ -21,6 +21,8 @@ import platformdirs
 from monitor.errors import ConfigError
 
 USER_AGENT = "PresaMonitor/0.1 (+monitorizare presa pentru Institutia Prefectului; contact: presa@prefectura.example)"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # every process's log lines, the daemon's children too
+QUIET_LOGGERS = ("alembic", "weasyprint.progress")  # step-by-step notices, not about the user's data
 DEFAULTS = Path(str(resources.files("monitor.defaults")))  # sources.yaml, pipelines/, templates/
 
 

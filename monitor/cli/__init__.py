@@ -8,6 +8,7 @@ from typing import cast
 
 from monitor.cli import config as _config  # noqa: F401  (registers commands)
 from monitor.cli.common import LazyGroup, cli
+from monitor.settings import LOG_FORMAT, QUIET_LOGGERS
 
 __all__ = ["cli", "main"]
 
@@ -26,7 +27,7 @@ cast(LazyGroup, cli).modules.update({name: module for module, names in _MODULES.
 
 def main() -> None:
     """Console entry point."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("alembic", "weasyprint.progress"):  # step-by-step notices, not about the user's data
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     cli(prog_name="monitor")

@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import re
 import socket
+import ssl
 import unicodedata
 import zlib
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import cache
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -211,6 +213,13 @@ class _Robots:
 _ROBOTS: dict[str, _Robots] = {}
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context (httpx's defaults: certifi's authorities) for every crawl of this process: loading the
+    authorities costs ~17 ms, paid once rather than by each crawl job of 3,000 outlets."""
+    return httpx.create_ssl_context()
+
+
 class Fetcher:
     """An HTTP client for one crawl: `async with Fetcher(settings) as fetcher: await fetcher.fetch(url)`."""
 
@@ -239,6 +248,7 @@ class Fetcher:
             timeout=httpx.Timeout(self.settings.request_deadline),
             limits=limits,
             transport=self._transport,
+            verify=_tls(),
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         return self

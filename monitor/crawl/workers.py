@@ -18,6 +18,7 @@ from monitor.crawl.extract import Page, extract_page
 log = logging.getLogger(__name__)
 
 PAGE_SECONDS = 20.0  # one page's extraction; trafilatura takes ~25 ms on a normal page, ~3 s on a 3.5 MB table
+START_SECONDS = 120.0  # the workers' start (each imports the extraction stack) before the pool is ready
 _PR_SET_PDEATHSIG = 1
 
 
@@ -34,14 +35,23 @@ def _die_with_parent() -> None:
         log.debug("prctl(PR_SET_PDEATHSIG) unavailable")
 
 
+def _ready() -> None:
+    """A task that does nothing: its result says the workers have started."""
+
+
 class ExtractionPool:
-    """`async with ExtractionPool(2) as pool: page = await pool.extract(body, url, charset)`."""
+    """`async with ExtractionPool(2) as pool: page = await pool.extract(body, url, charset)`.
+
+    The workers start in the constructor, in the thread that makes the pool: Linux's parent-death signal follows
+    the thread that forked a worker, so workers started lazily by a short-lived thread (a crawl job's) would be
+    killed when that thread ends."""
 
     def __init__(self, workers: int, *, timeout: float = PAGE_SECONDS) -> None:
         self.timeout = timeout
         self._pool = ProcessPool(
             max_workers=workers, initializer=_die_with_parent, context=multiprocessing.get_context("spawn")
         )
+        self._pool.schedule(_ready).result(timeout=START_SECONDS)
 
     async def extract(self, body: bytes, url: str, charset: str | None) -> Page | None:
         """The page's text, or None when it has none; raises ExtractionFailed past the limit or on a crash."""

@@ -1,6 +1,10 @@
 """Ingest throughput: a loopback newsroom of realistic ~150 KB article pages, crawled end to end, side by side
 with `trafilatura.extract` alone on the same pages (same options) in the same run.
 
+Path driven: `crawl.ingest.crawl_sync` with the daemon's `ExtractionPool` (what `scheduler.crawl_due` runs for
+each crawl job, here for every outlet at once), then the articles written and queued for analysis; the analysis
+itself is bench.analysis_stage's, and the daemon's whole crawl job (fetch, analysis, alerts, mail) bench.national's.
+
 Run: .venv/bin/python -m bench.ingest [--articles 2000] [--outlets 20] [--workers 2]
 
 Figures: articles per second end to end (feeds -> pages -> extraction -> SQLite), and CPU per article of the

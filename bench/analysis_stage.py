@@ -99,7 +99,7 @@ def generated_profile_fields(skip: str = "Alba") -> list[dict[str, object]]:
 def national_profiles() -> list[Profile]:
     """Alba's profile from pipelines/ and one generated for each of the other counties and Bucharest (42)."""
     alba = load_profile(REPO / "pipelines" / "alba.yaml")
-    return [alba] + [Profile.model_validate(fields) for fields in generated_profile_fields(alba.county)]
+    return [alba] + [Profile.model_validate(fields) for fields in generated_profile_fields(alba.county or "")]
 
 
 def national_sources(profiles: Sequence[Profile]) -> Sources:

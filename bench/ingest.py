@@ -26,13 +26,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import trafilatura
 from sqlalchemy import func, select
 
+from bench.loopback import answer
+from bench.loopback import server as loopback_server
 from monitor.config import Outlet, Sources
 from monitor.crawl.extract import TRAFILATURA_OPTIONS
 from monitor.crawl.ingest import crawl_sync
@@ -139,18 +141,12 @@ def _serve(pages: dict[str, bytes], outlets: dict[str, list[int]], ready: Connec
 
         def do_GET(self) -> None:
             body, content_type = routes.get(self.path.split("?", 1)[0], (b"", "text/plain"))
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer(self, 200 if body else 404, body, content_type)
 
         def log_message(self, format: str, *args: object) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = loopback_server(Handler)
     for outlet, indexes in outlets.items():
         routes[f"/{outlet}/rss.xml"] = (_feed(outlet, base, indexes), "application/rss+xml; charset=utf-8")
     ready.send(base)

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
@@ -59,9 +59,10 @@ import yaml
 from aiosmtpd.controller import Controller
 from sqlalchemy import Table, func, insert, select, text, update
 
-from bench import analysis_stage, dedup_window, web, workers
+from bench import analysis_stage, dedup_window, loopback, web, workers
 from bench.digest import STORIES
 from bench.ingest import make_page
+from bench.loopback import answer
 from bench.stores import empty_store
 from monitor.archive.finding import Query, find
 from monitor.config import Profile, Sources, load_profile
@@ -244,21 +245,14 @@ def _serve(
                 self._send(404, b"", "text/plain")
 
         def _send(self, status: int, body: bytes, kind: str, tag: str | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            if tag is not None:
-                self.send_header("ETag", tag)
-            self.end_headers()
-            self.wfile.write(body)
+            answer(self, status, body, kind, **({} if tag is None else {"ETag": tag}))
 
         def log_message(self, format: str, *args: object) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    ready.send(f"http://127.0.0.1:{server.server_address[1]}")
-    server.serve_forever()
+    running, base = loopback.server(Handler)
+    ready.send(base)
+    running.serve_forever()
 
 
 # --- the deployment: outlets and profiles ---------------------------------------------------------

@@ -367,3 +367,37 @@ def test_a_national_outlet_is_fetched_once_for_every_profile_that_watches_it(
         mentioned = sorted(session.execute(select(MentionRow.profile_id, MentionRow.target_id)).all())
     assert analysed == ["alba", "cluj"]
     assert mentioned == [("alba", "prefect"), ("cluj", "prefect")]
+
+
+def test_a_held_back_update_leaves_with_the_minute_tick_when_no_crawl_job_brings_anything(
+    store: Store, settings: Settings, site: Site, smtp: SmtpSink
+) -> None:
+    """A crawl job checks the alerts of the profiles it analysed for, nothing more (3,000 outlets answering 304
+    check none); the daemon's minute tick checks every profile, so an update held back by the hourly pace goes
+    out once the hour is over, although no crawl job brings anything new then."""
+    settings = replace(settings, smtp_url=smtp.url)
+    profile = _profile().model_copy(update={"digest": DigestSchedule(enabled=False)})
+    feeds = Feeds(site)
+    sources = feeds.sources()
+    sync_outlets(store, sources)
+    now = [T0]
+    daemon = Daemon(store, sources, [profile], settings, clock=lambda: now[0])
+
+    def crawl_all(at: datetime) -> list[str]:
+        now[0] = at
+        reports = [daemon.crawl_outlet(outlet.id) for outlet in sources.outlets]
+        return [notice.kind for report in reports if report is not None for notice in report.alerts]
+
+    feeds.publish("a", 0, T0 - timedelta(minutes=5))
+    feeds.publish("b", 1, T0 - timedelta(minutes=3))
+    feeds.publish("c", 2, T0 - timedelta(minutes=1))
+    assert crawl_all(T0) == ["alert"]
+    feeds.publish("a", 3, T0 + timedelta(minutes=25))
+    assert crawl_all(T0 + timedelta(minutes=30)) == []  # the crisis grows, but an update waits for the hour
+    assert crawl_all(T0 + timedelta(minutes=75)) == []  # nothing new: no crawl job checks the alerts
+    assert len(smtp.messages) == 1
+
+    tick = daemon.dated_jobs()
+
+    assert tick is not None and [notice.kind for notice in tick.alerts] == ["update"]
+    assert [str(message["Subject"]) for message in smtp.messages][1] == "Re: Alertă: criză mediatică – Horia Vlădescu"

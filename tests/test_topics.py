@@ -245,3 +245,97 @@ def test_a_law_cited_by_its_title_is_no_evidence_of_a_topic(alba: Profile) -> No
     )
     topics = {hit.topic for hit in analyze("Ce face prefectul", text, alba, outlet_county="Alba").topics}
     assert "legalitate" not in topics
+
+
+def test_the_title_of_a_cited_act_is_no_evidence_whatever_words_it_holds(alba: Profile) -> None:
+    text = (
+        "Prefectul a semnat ordinul în baza Hotărârii Guvernului nr. 1/2020 privind organizarea alegerilor "
+        "locale. A doua zi, potrivit Legii nr. 24/2007 privind spațiile verzi și deșeurile, a verificat parcul."
+    )
+    found = topics_of(alba, "Prefectul și parcul", text)
+    assert "alegeri" not in found
+    assert "mediu" not in found
+    assert "alegeri" in topics_of(alba, "Alegeri locale", "Secțiile de votare se deschid la ora 7. Votul e liber.")
+    # the act itself still counts: the prefect's order is a legality story, whatever its title says
+    order = "Prefectul a emis ordinul prefectului nr. 12/2020 privind alegerile parțiale. Primarul îl atacă."
+    found = topics_of(alba, "Ordinul prefectului", order)
+    assert "legalitate" in found
+    assert "alegeri" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # the institutions of a county listed as partners are no emergency
+        (
+            "La acțiune au participat Inspectoratul pentru Situații de Urgență Alba și Inspectoratul de Poliție "
+            "Județean. Inspectoratul pentru Situații de Urgență a prezentat echipamentele elevilor.",
+            "urgente",
+        ),
+        # "the law", "legal" and "a decision" in passing are no legality story
+        ("Prefectul a spus că totul este legal. Hotărârea a fost luată după ce s-a respectat legea.", "legalitate"),
+        # a wish of good health is no health story
+        ("Prefectul le-a urat tuturor multă sănătate. Sănătate și sărbători fericite!", "sanatate"),
+        # Rome is no Roma community
+        (
+            "Delegația a plecat la Roma, unde a vizitat Vaticanul. La Roma, delegația s-a întâlnit cu preoți.",
+            "minoritati",
+        ),
+        # humanitarian asylum is no old people's home
+        ("Cincisprezece ucraineni au cerut azil umanitar. Cererile de azil umanitar sunt analizate.", "social"),
+        # "on the right road" is no road
+        ("Prefectul spune că lucrurile sunt pe drumul cel bun. Oamenii trebuie să aibă răbdare.", "infrastructura"),
+    ],
+)
+def test_names_and_idioms_that_only_look_like_a_topic(alba: Profile, text: str, absent: str) -> None:
+    assert absent not in topics_of(alba, "", text)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topic"),
+    [
+        (
+            "Audiențe la Prefectură",
+            "Peste 100 de cetățeni au venit în audiență la prefect. Cele mai multe petiții privesc fondul funciar.",
+            "servicii_publice",
+        ),
+        (
+            "Carantină în municipiu",
+            "Orașul intră în carantină de luni. Rata de infectare cu coronavirus a depășit pragul.",
+            "sanatate",
+        ),
+        (
+            "Azilul groazei",
+            "Bătrânii din azil erau ținuți în condiții inumane. Prefectul a cerut controale la toate azilele.",
+            "social",
+        ),
+        (
+            "Steagul secuiesc, din nou pe primărie",
+            "Primarul a arborat steagul secuiesc. Prefectul i-a cerut să îl dea jos, iar comunitatea maghiară "
+            "a protestat.",
+            "minoritati",
+        ),
+        (
+            "Prefectul a încălcat legea",
+            "Deputatul spune că prefectul a încălcat legea participând la campanie.",
+            "legalitate",
+        ),
+        (
+            "Cine va fi viitorul prefect",
+            "Se aude că viitorul prefect al județului va fi un fost polițist.",
+            "institutional",
+        ),
+        (
+            "35 de subprefecți, puși pe liber",
+            "Guvernul i-a pus pe liber pe subprefecți. Ministrul a anunțat înlocuirea lor până vineri.",
+            "institutional",
+        ),
+        (
+            "Raportul anual al Prefecturii",
+            "Prefectul a prezentat raportul anual. Mesajul de sărbători a încheiat întâlnirea cu presa.",
+            "institutional",
+        ),
+    ],
+)
+def test_subjects_the_press_writes_in_other_words(alba: Profile, title: str, text: str, topic: str) -> None:
+    assert topic in topics_of(alba, title, text)

@@ -20,6 +20,33 @@ _SHARE = 0.5  # an article's topics are those weighing at least this share of it
 _ENOUGH = 5.0  # ...or this much: two strong terms and a third word are a subject, whatever the main topic weighs
 
 
+# A legal act cited with its number and title ("Legea nr. 340/2004 privind prefectul și instituția prefectului",
+# "HG nr. 1/2020 pentru organizarea alegerilor"): its title names what the act is about, not what the article is
+# about, so the words of the title count for no topic. The act itself still does: "ordinul prefectului nr. 12
+# privind ..." is the prefect's order, whatever it is about.
+_ACTS = frozenset(("lege", "hotarare", "hg", "hectogram", "ordonanta", "oug", "og", "ordin", "decret", "regulament"))
+_TITLE_STARTS = frozenset(("privi", "privind", "pentru"))
+_TITLE_LONGEST = 25  # tokens: a title ends at punctuation, at the end of its sentence or after this many words
+
+
+def _cited_title(parsed: Parsed, index: int) -> tuple[int, int] | None:
+    """The token span of the title of a legal act cited at `index` with its number, or None."""
+    bases, tokens = parsed.bases, parsed.tokens
+    if bases[index] not in _ACTS:
+        return None
+    at = index + 1
+    limit = min(len(bases), index + 5)  # "Legea nr. 340/2004", "Hotărârea Consiliului Local nr. 12/2020"
+    while at < limit and not any(c.isdigit() for c in bases[at]):
+        at += 1
+    if at >= limit or at + 1 >= len(bases) or bases[at + 1] not in _TITLE_STARTS:
+        return None
+    sentence = tokens[index].sentence
+    end = at + 2
+    while end < min(len(bases), at + 2 + _TITLE_LONGEST) and tokens[end].is_word and tokens[end].sentence == sentence:
+        end += 1
+    return at + 1, end
+
+
 @dataclass(frozen=True, slots=True)
 class TopicTerm:
     topic: str
@@ -87,7 +114,14 @@ def find_topics(title: Parsed, text: Parsed, profile: Profile) -> tuple[TopicHit
     for parsed, factor, top in ((title, _TITLE, len(title.bases)), (text, 1.0, lead)):
         bases = parsed.bases
         index = 0
+        title_start = title_end = 0  # the title of the last legal act cited
         while index < len(bases):
+            if title_start <= index < title_end:
+                index = title_end
+                continue
+            cited = _cited_title(parsed, index)
+            if cited is not None:
+                title_start, title_end = cited
             step = 1
             for term in tax.terms.get(bases[index], ()):
                 size = len(term.words)

@@ -32,8 +32,14 @@ C = 0.5  # inverse regularisation, chosen by outlet-grouped cross-validation on 
 # Lemma features (thousands, each seen in few rows) are scaled by this before fitting, their weights scaled back: an
 # L2 penalty 1/LEMMA_SCALE² times stronger than on the rules' features (verdict, score, aimed lexicon hits), so the
 # model leans on who-does-what-to-whom evidence and keeps the rules' error-class decisions (tests/test_tone.py).
-# Chosen by the same cross-validation. The model is trained on every row of the real dev split.
+# Chosen by the same cross-validation.
 LEMMA_SCALE = 0.5
+# The shipped model is trained on the real dev split's first 455 rows. The 52 rows added after (R-1002 on: praise,
+# irony, criticism) are in the cross-validated figures (0.636 / 0.772 on 507 rows against 0.638 / 0.777 on 455: no
+# gain), but a model trained on them too flips two error-class cases of tests/test_tone.py (criticism in a
+# subjectless sentence after the name; a promise kept), whatever C and LEMMA_SCALE: they wait for features that
+# keep those cases right.
+SHIPPED_REAL_ROWS = 455
 _LEMMAS = ("s:", "t:", "l:", "b:", "a:")
 MIN_COUNT = 2  # a lemma feature must occur in this many examples
 PRUNE = 0.02  # features whose every weight is smaller are dropped from the file (they change no decision)
@@ -78,7 +84,7 @@ def authored_examples() -> list[Example]:
 
 def base_examples() -> list[Example]:
     """The package's training rows (see the module docstring), in a fixed order."""
-    return authored_examples() + examples(read_rows(DATA / "real" / "dev.jsonl"))
+    return authored_examples() + examples(read_rows(DATA / "real" / "dev.jsonl")[:SHIPPED_REAL_ROWS])
 
 
 def dump_examples(data: Sequence[Example]) -> bytes:

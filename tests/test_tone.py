@@ -327,22 +327,3 @@ def test_credit_for_good_news_is_praise_and_for_a_disaster_is_not(alba: Profile)
     )
     assert tone_of(alba, good, "subprefect").tone == "positive"
     assert tone_of(alba, bad, "subprefect").tone == "neutral"
-
-
-def test_the_learned_layer_sees_whom_the_rules_aim_each_term_at(alba: Profile) -> None:
-    """A lexicon hit is a feature with its aim: at the target, in another clause, negated, or at somebody else."""
-    from monitor.nlp import tone_examples
-
-    def hits(text: str, target: str = "prefect") -> set[str]:
-        features = tone_examples("", text, alba, outlet_county="Alba", published=TODAY)[target]
-        return {name for name in features if name.startswith("hit:")}
-
-    assert "hit:neg:directed:before:aimed" in hits("Consilierii l-au acuzat pe prefectul Horia Vlădescu de abuz.")
-    assert "hit:neg:directed:after:elsewhere" in hits("Prefectul Horia Vlădescu l-a criticat pe primarul din Blaj.")
-    assert "hit:neg:self:after:weak" in hits("Prefectul a vizitat șantierul, iar primarul a fost acuzat de nereguli.")
-    assert "hit:pos:directed:next:aimed" in hits(
-        "Ioana Câmpeanu a vizitat Câmpeniul. Mamele au aplaudat-o.", "subprefect"
-    )
-    assert "hit:neg:evasive:after:aimed" in hits(
-        "Prefectul Horia Vlădescu este acuzat de abuz. Prefectul a refuzat să comenteze."
-    )

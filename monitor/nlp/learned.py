@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from monitor.nlp.language import Parsed
-from monitor.nlp.tone import CREDIT, EVASIVE, Hit, Occurrence, ToneResult, find_hits, weighed_hits, with_anaphora
+from monitor.nlp.tone import Hit, Occurrence, ToneResult, find_hits
 from monitor.record import Tone
 
 MODEL_FILE = "tone_model.json"
@@ -27,8 +27,6 @@ EXAMPLES_FILE = "tone_examples.json.gz"  # the features of the rows the package 
 _QUOTES = frozenset('"„”“«»')
 _NEAR = 6  # words on either side of a mention that get a side-specific feature
 _SHORT = 2  # lemmas this short carry no tone ("a", "de", "și")
-_AIMED = 0.5  # a hit that keeps this share of its weight toward the target is aimed at it (less: another clause)
-_KINDS = {EVASIVE: "evasive", CREDIT: "credit"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,35 +113,29 @@ def _words(parsed: Parsed, first: int, last: int) -> Iterable[str]:
 def tone_features(
     title: Parsed, text: Parsed, occurrences: Sequence[Occurrence], rule: ToneResult, role: str
 ) -> dict[str, float]:
-    """The features of one target in one article (binary lemma indicators, the rules' verdict, lexicon hits).
-
-    A lexicon hit is named by its polarity, kind, place and whether the rules aim it at the target (`aimed`,
-    `weak`: in another clause, `turned`: negated, `elsewhere`: somebody else's); the sentences that continue a
-    mention ("Acesta...", "Localnicii l-au huiduit") add their hits, placed `next`."""
+    """The features of one target in one article (binary lemma indicators, the rules' verdict)."""
     features: dict[str, float] = {f"rule:{rule.tone.value}": 1.0, "rule:score": rule.score, f"role:{role}": 1.0}
     seen: set[tuple[int, int]] = set()
     quotes = 0
-    direct = len(occurrences)
-    for number, item in enumerate(with_anaphora(occurrences)):
+    for item in occurrences:
         place = (id(item.parsed), item.sentence)
         if place in seen:
             continue
         seen.add(place)
         sentence = item.parsed.sentences[item.sentence]
+        quotes += sum(ch in _QUOTES for ch in sentence.text)
         start, end = item.mention
-        if number < direct:
-            quotes += sum(ch in _QUOTES for ch in sentence.text)
-            for word in _words(item.parsed, sentence.first_token, sentence.last_token):
-                features["s:" + word] = 1.0
-            # who does what to whom: what precedes the target acts on it; what follows is often its own act
-            for word in _words(item.parsed, max(sentence.first_token, start - _NEAR), start):
-                features["b:" + word] = 1.0
-            for word in _words(item.parsed, end, min(sentence.last_token, end + _NEAR)):
-                features["a:" + word] = 1.0
-        for hit, weight in weighed_hits(item, sentence.first_token, sentence.last_token):
+        for word in _words(item.parsed, sentence.first_token, sentence.last_token):
+            features["s:" + word] = 1.0
+        # who does what to whom: what precedes the target acts on it; what follows is often its own act
+        for word in _words(item.parsed, max(sentence.first_token, start - _NEAR), start):
+            features["b:" + word] = 1.0
+        for word in _words(item.parsed, end, min(sentence.last_token, end + _NEAR)):
+            features["a:" + word] = 1.0
+        for hit in find_hits(item.parsed, sentence.first_token, sentence.last_token):
             if hit.term.weight:
-                where = "next" if number >= direct else "before" if hit.start < start else "after"
-                features[f"{_hit_name(hit, where)}:{_aim(weight / hit.term.weight)}"] = 1.0
+                name = _hit_name(hit, "before" if hit.start < start else "after")
+                features[name] = 1.0
     for word in _words(title, 0, len(title.tokens)):
         features["t:" + word] = 1.0
     lead = next((i for i, token in enumerate(text.tokens) if token.start >= text.lead_end), len(text.tokens))
@@ -151,19 +143,14 @@ def tone_features(
         features["l:" + word] = 1.0
     for hit in find_hits(title, 0, len(title.tokens)):
         if hit.term.weight:
-            features[_hit_name(hit, "title")] = 1.0
+            name = _hit_name(hit, "title")
+            features[name] = 1.0
     if quotes:
         features["quotes"] = 1.0
     return features
 
 
-def _aim(ratio: float) -> str:
-    """How the rules aimed a hit at the target: its weight toward the target over the term's own weight."""
-    return "aimed" if ratio >= _AIMED else "weak" if ratio > 0 else "turned" if ratio < 0 else "elsewhere"
-
-
 def _hit_name(hit: Hit, where: str) -> str:
-    """A lexicon hit as a feature: its polarity, its kind (aimed at somebody, self, evasive, credit), its place."""
+    """A lexicon hit as a feature: its polarity, whether it is aimed at somebody, where it stands."""
     polarity = "neg" if hit.term.weight < 0 else "pos"
-    kind = _KINDS.get(hit.term.kind) or ("directed" if hit.term.directed else "self")
-    return f"hit:{polarity}:{kind}:{where}"
+    return f"hit:{polarity}:{'directed' if hit.term.directed else 'self'}:{where}"

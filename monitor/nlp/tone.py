@@ -48,7 +48,6 @@ _ANAPHORA = 0.6
 _ROUTINE_SILENCE = 0.3
 _GOOD_OUTCOME = 1.5  # weight of an article's good news from which those credited with it are praised
 _PLAIN, _EVASIVE, _CREDIT = 0, 1, 2
-EVASIVE, CREDIT = _EVASIVE, _CREDIT  # the kinds of term, for the learned layer's features
 _THRESHOLD = 0.25
 
 Phrase = tuple[str, ...]
@@ -552,7 +551,7 @@ def score_tone(occurrences: Sequence[Occurrence], outcome: Callable[[], float] =
     credit: dict[str, float] = {}
     order: list[str] = []
     seen: set[tuple[int, int]] = set()
-    for item in with_anaphora(occurrences):
+    for item in _with_anaphora(occurrences):
         place = (id(item.parsed), item.sentence)
         if place in seen:
             continue
@@ -583,15 +582,6 @@ def score_tone(occurrences: Sequence[Occurrence], outcome: Callable[[], float] =
 def _sentence_totals(item: Occurrence, first: int, last: int) -> list[float]:
     """The weight of one sentence toward the target, by kind of term (_PLAIN, _EVASIVE, _CREDIT)."""
     totals = [0.0, 0.0, 0.0]
-    for hit, weight in weighed_hits(item, first, last):
-        totals[hit.term.kind] += weight
-    return totals
-
-
-def weighed_hits(item: Occurrence, first: int, last: int) -> list[tuple[Hit, float]]:
-    """Every lexicon hit of the sentence [first, last) but the mention itself, with its weight toward the target
-    (0 when the rules aim it at somebody else, the sign turned when negated)."""
-    weighed = []
     acted = False
     for hit in find_hits(item.parsed, first, last):
         if hit.start < item.mention[1] and item.mention[0] < hit.end:
@@ -599,8 +589,8 @@ def weighed_hits(item: Occurrence, first: int, last: int) -> list[tuple[Hit, flo
         weight = weigh_hit(item.parsed, first, hit, item.mention, acted)
         if hit.term.directed and hit.start >= item.mention[1] and weight == 0.0:
             acted = True
-        weighed.append((hit, weight))
-    return weighed
+        totals[hit.term.kind] += weight
+    return totals
 
 
 def institution_references(parsed: Parsed, *, in_title: bool, skip: set[int]) -> list[Occurrence]:
@@ -639,7 +629,7 @@ def service_failures(parsed: Parsed, *, in_title: bool, skip: set[int]) -> list[
     return found
 
 
-def with_anaphora(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
+def _with_anaphora(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
     """The mention sentences plus a following sentence that continues them: one that opens with "acesta",
     "ea"..., or, after a sentence whose subject is the target, one without a subject of its own (Romanian
     drops it: "Prefectul a promis cisterne. Nu a trimis niciuna."), or one whose verb of criticism or praise

@@ -28,19 +28,14 @@ from monitor.record import Tone
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
-C = 0.5  # inverse regularisation, chosen by outlet-grouped cross-validation on the real dev split
-# Lemma features (thousands, each seen in few rows) are scaled by this before fitting, their weights scaled back: an
-# L2 penalty 1/LEMMA_SCALE² times stronger than on the rules' features (verdict, score, aimed lexicon hits), so the
-# model leans on who-does-what-to-whom evidence and keeps the rules' error-class decisions (tests/test_tone.py).
-# Chosen by the same cross-validation.
-LEMMA_SCALE = 0.5
-# The shipped model is trained on the real dev split's first 455 rows. The 52 rows added after (R-1002 on: praise,
-# irony, criticism) are in the cross-validated figures (0.636 / 0.772 on 507 rows against 0.638 / 0.777 on 455: no
-# gain), but a model trained on them too flips two error-class cases of tests/test_tone.py (criticism in a
-# subjectless sentence after the name; a promise kept), whatever C and LEMMA_SCALE: they wait for features that
-# keep those cases right.
-SHIPPED_REAL_ROWS = 455
-_LEMMAS = ("s:", "t:", "l:", "b:", "a:")
+C = 0.3  # inverse regularisation, chosen by outlet-grouped cross-validation on the real dev split
+# The shipped model is trained on the first rows of the real dev split. The rows added after (R-0525 to R-0583, then
+# R-1002 on) are in the cross-validated figures, but a model trained on them too flips error-class cases of
+# tests/test_tone.py (five with every row: the prefect criticising a mayor, read negative; the institution hiring
+# without a contest, read neutral; a promise kept, read neutral ...) for no gain in cross-validation: they wait for
+# features that keep those cases right. A change of the tone layer ships only when the dev split's cross-validated
+# macro-F1 gains more than 0.02 (its bootstrap noise is about ±0.05).
+SHIPPED_REAL_ROWS = 396
 MIN_COUNT = 2  # a lemma feature must occur in this many examples
 PRUNE = 0.02  # features whose every weight is smaller are dropped from the file (they change no decision)
 Example = tuple[dict[str, float], Tone]
@@ -103,41 +98,33 @@ def dump_examples(data: Sequence[Example]) -> bytes:
     return gzip.compress(text.encode("utf-8"), mtime=0)
 
 
-def fit(
-    data: Sequence[Example],
-    *,
-    c: float = C,
-    lemma_scale: float = LEMMA_SCALE,
-    weights: Sequence[float] | None = None,
-    note: str = "",
-) -> ToneModel:
-    """A multinomial logistic regression (lbfgs: deterministic) over the features seen MIN_COUNT times, the lemma
-    features scaled by `lemma_scale` (their stored weights are for the unscaled features)."""
+def fit(data: Sequence[Example], *, c: float = C, weights: Sequence[float] | None = None, note: str = "") -> ToneModel:
+    """A multinomial logistic regression (lbfgs: deterministic) over the features seen MIN_COUNT times."""
     from sklearn.linear_model import LogisticRegression  # training only: inference needs no scikit-learn
 
     counts: dict[str, int] = {}
     for features, _ in data:
         for name in features:
             counts[name] = counts.get(name, 0) + 1
-    vocabulary = sorted(name for name, n in counts.items() if n >= MIN_COUNT or not name.startswith(_LEMMAS))
+    vocabulary = sorted(
+        name for name, n in counts.items() if n >= MIN_COUNT or not name.startswith(("s:", "t:", "l:", "b:", "a:"))
+    )
     index = {name: i for i, name in enumerate(vocabulary)}
     import numpy as np
 
-    scale = np.array([lemma_scale if name.startswith(_LEMMAS) else 1.0 for name in vocabulary])
     matrix = np.zeros((len(data), len(vocabulary)))
     for row, (features, _) in enumerate(data):
         for name, value in features.items():
             if name in index:
                 matrix[row, index[name]] = value
-    matrix *= scale
     labels = [tone.value for _, tone in data]
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     model.fit(matrix, labels, sample_weight=None if weights is None else np.asarray(weights))
     classes = tuple(Tone(c) for c in model.classes_)
     kept = {
-        name: tuple(float(w) * float(scale[i]) for w in model.coef_[:, i])
+        name: tuple(float(w) for w in model.coef_[:, i])
         for name, i in index.items()
-        if max(abs(float(w) * float(scale[i])) for w in model.coef_[:, i]) >= PRUNE
+        if max(abs(float(w)) for w in model.coef_[:, i]) >= PRUNE
     }
     return ToneModel(classes, tuple(float(b) for b in model.intercept_), kept, note)
 

@@ -36,7 +36,7 @@ from functools import partial
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, text
 
 from bench.analysis import TEXT, TITLE
 from bench.stores import empty_store
@@ -151,6 +151,15 @@ def _seed(store: Store, size: int, profiles: Sequence[Profile], sources: Sources
             connection.execute(insert(_ARTICLES), articles)
             connection.execute(insert(_SOURCES), links)
             connection.execute(insert(_ANALYSES), analyses)
+    after_explicit_ids(store)
+
+
+def after_explicit_ids(store: Store) -> None:
+    """On PostgreSQL, the articles' id sequence moved past the ids a seed wrote itself (the crawl's next article
+    takes the next one); SQLite needs nothing."""
+    if store.dialect == "postgresql":
+        with store.session() as session:
+            session.execute(text("SELECT setval(pg_get_serial_sequence('articles', 'id'), max(id)) FROM articles"))
 
 
 def _new_article(store: Store, number: int) -> None:

@@ -475,11 +475,28 @@ def poll_round(daemon: Daemon, outlet_ids: Sequence[str], moment: Moment) -> Rou
     return Round(cpu, wall, int(unchanged or 0), new)
 
 
-def measure_rounds(folder: Path, scale: Scale, newsroom: Newsroom, results: Results) -> Path:
-    """Phase 1 at both stored sizes; returns the smaller archive's file (phase 5 runs on it)."""
+def deployment(scale: Scale, newsroom: Newsroom) -> tuple[list[Profile], Sources]:
+    """The 42 profiles and the newsroom's outlets, as the daemon loads them."""
     files = profile_files()
     profiles = [Profile.model_validate(fields) for fields in files]
-    sources = Sources.model_validate({"outlets": outlet_fields(scale.outlets, newsroom.base, files, scale.poll)})
+    return profiles, Sources.model_validate({"outlets": outlet_fields(scale.outlets, newsroom.base, files, scale.poll)})
+
+
+def seeded(folder: Path, scale: Scale, newsroom: Newsroom) -> Path:
+    """Phase 5's archive when phase 1 did not run: the smaller size, seeded (no round read its feeds yet)."""
+    path = folder / f"round-{scale.stored[0]}.db"
+    store = Store(f"sqlite:///{path}")
+    profiles, sources = deployment(scale, newsroom)
+    try:
+        seed_archive(store, scale.stored[0], sources, profiles, newsroom.base)
+    finally:
+        store.close()
+    return path
+
+
+def measure_rounds(folder: Path, scale: Scale, newsroom: Newsroom, results: Results) -> Path:
+    """Phase 1 at both stored sizes; returns the smaller archive's file (phase 5 runs on it)."""
+    profiles, sources = deployment(scale, newsroom)
     ids = [outlet.id for outlet in sources.outlets]
     rounds: dict[int, Round] = {}
     for size in scale.stored:
@@ -716,7 +733,11 @@ def measure_workers(scale: Scale, results: Results) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the goals' sizes, within 10 minutes")
+    parser.add_argument(
+        "--phases", default="1,2,3,4,5,6", help="the phases to run, e.g. 2,3 (default: all; 5 seeds its archive)"
+    )
     args = parser.parse_args(argv)
+    phases = {int(number) for number in args.phases.split(",")}
     scale = QUICK if args.quick else FULL
     results = Results()
     started = time.perf_counter()
@@ -726,18 +747,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)
-            print(f"1. poll round: {scale.outlets:,} outlets, 42 profiles (Daemon.crawl_outlet)")
-            archive = measure_rounds(folder, scale, newsroom, results)
-            print("2. one new article, 42 profiles against 1 (analysis.analyze_queue)")
-            measure_analysis(folder, scale, results)
-            print(f"3. clustering against a {scale.window:,}-article window (analysis.cluster_new_articles)")
-            measure_clustering(folder, scale, results)
-            print(f"4. search over {scale.search:,} articles (archive.finding.find)")
-            measure_search(folder, scale, results)
-            print("5. feed item -> alert in a `monitor run` process, a full round and 42 reports beside it")
-            measure_latency(folder, scale, newsroom, archive, results)
-            print("6. backfill with 1 and 2 `monitor worker` processes (PostgreSQL)")
-            measure_workers(scale, results)
+            if 1 in phases:
+                print(f"1. poll round: {scale.outlets:,} outlets, 42 profiles (Daemon.crawl_outlet)")
+                archive: Path | None = measure_rounds(folder, scale, newsroom, results)
+            else:
+                archive = None
+            if 2 in phases:
+                print("2. one new article, 42 profiles against 1 (analysis.analyze_queue)")
+                measure_analysis(folder, scale, results)
+            if 3 in phases:
+                print(f"3. clustering against a {scale.window:,}-article window (analysis.cluster_new_articles)")
+                measure_clustering(folder, scale, results)
+            if 4 in phases:
+                print(f"4. search over {scale.search:,} articles (archive.finding.find)")
+                measure_search(folder, scale, results)
+            if 5 in phases:
+                print("5. feed item -> alert in a `monitor run` process, a full round and 42 reports beside it")
+                measure_latency(folder, scale, newsroom, archive or seeded(folder, scale, newsroom), results)
+            if 6 in phases:
+                print("6. backfill with 1 and 2 `monitor worker` processes (PostgreSQL)")
+                measure_workers(scale, results)
     finally:
         newsroom.close()
     print(f"(took {time.perf_counter() - started:.0f} s)")

@@ -2,7 +2,9 @@
 
     .venv/bin/python -m bench.national            # the goals' sizes (long: an hour or more, most of it seeding)
     .venv/bin/python -m bench.national --quick    # a tenth of them, within 10 minutes; ends with PASS or FAIL
-    MONITOR_BENCH_DATABASE_URL=postgresql://... adds the PostgreSQL figures (search, the workers' backfill)
+    .venv/bin/python -m bench.national --phases 4,5 # some phases only (5 then seeds its own archive)
+    MONITOR_BENCH_DATABASE_URL=postgresql://... adds the PostgreSQL figures (search, the workers' backfill) and
+    runs phases 2 and 3 on PostgreSQL
 
 Paths driven, phase by phase:
 1. Poll round: `scheduler.Daemon.crawl_outlet` for every outlet, four at a time (the daemon's thread pool), its

@@ -83,7 +83,7 @@ def seed(store: Store, articles: int, mentions: int, rng: random.Random) -> None
             sources.append(
                 {"article_id": i, "feed_id": outlet + 1, "outlet_id": f"o{outlet}", "first_seen_at": published}
             )
-            search.append({"article_id": i, "body": words, "indexed_at": published})
+            search.append({"article_id": i, "body": words, "published_at": published, "indexed_at": published})
             if i in mentioned:
                 topics = [{"topic": "urgente", "terms": ["inundatie"]}]
                 analyses.append({"article_id": i, "profile_id": "alba", "profile_hash": "bench",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from alembic import command
 from click.testing import CliRunner
 from conftest import REPO
 from rows import PROFILE, Month, add_article, at, seed_month
@@ -15,6 +16,7 @@ from monitor.archive.search import SearchError, index_articles, index_missing, s
 from monitor.cli import cli
 from monitor.settings import Settings
 from monitor.store import Store
+from monitor.store.db import _alembic_config
 from monitor.store.models import ArticleRow, ArticleSearchRow
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
@@ -150,3 +152,22 @@ def test_phrases_alternatives_and_exclusions(any_store: Store, month: Month) -> 
     assert found(any_store, 'prefectul NOT "spitalul judetean"') == with_prefect - hospital
     with pytest.raises(SearchError, match="niciun cuvânt de găsit"):
         found(any_store, "-spital")
+
+
+def test_the_newest_matches_come_first_and_an_older_index_gets_its_dates(any_store: Store, month: Month) -> None:
+    """A search reads only the newest `limit` matches, in order; an index written before migration 0012 gets each
+    article's publication time from the migration and answers the same."""
+    every = [hit.article_id for hit in search_articles(any_store, "prefect", now=NOW, limit=50)]
+    newest = search_articles(any_store, "prefect", now=NOW, limit=2)
+    assert len(every) > 2 and [hit.article_id for hit in newest] == every[:2]
+    config = _alembic_config(any_store.engine)
+    command.downgrade(config, "0011")
+    command.upgrade(config, "head")
+    with any_store.session() as session:
+        dated = dict(session.execute(select(ArticleSearchRow.article_id, ArticleSearchRow.published_at)).tuples().all())
+        published = dict(session.execute(select(ArticleRow.id, ArticleRow.published_at)).tuples().all())
+    assert dated == published
+    assert [hit.article_id for hit in search_articles(any_store, "prefect", now=NOW, limit=50)] == every
+    named = search_articles(any_store, "prefect", now=NOW, profile_id=PROFILE, mentioned_only=True, limit=50)
+    assert named and {hit.article_id for hit in named} <= set(every)
+    assert [hit.published_at for hit in named] == sorted((hit.published_at for hit in named), reverse=True)

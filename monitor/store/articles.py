@@ -111,7 +111,13 @@ def _write(
     if article_id is None:
         article_id = connection.execute(_INSERT, dict(article.values)).scalar_one()
         connection.execute(
-            _SEARCH.insert(), {"article_id": article_id, "body": article.search_form(), "indexed_at": now}
+            _SEARCH.insert(),
+            {
+                "article_id": article_id,
+                "body": article.search_form(),
+                "published_at": article.values["published_at"],
+                "indexed_at": now,
+            },
         )
     fresh = sorted(article.urls - owned.keys())
     if fresh:

@@ -283,12 +283,15 @@ class ReplyRow(Base):
 
 
 class ArticleSearchRow(Base):
-    """The search form of an article: lemma-folded, diacritic-free words (FTS5 on SQLite, GIN on PostgreSQL)."""
+    """The search form of an article: lemma-folded, diacritic-free words (FTS5 on SQLite; on PostgreSQL a stored
+    `vector` column with a GIN index, migration 0012), and the article's publication time to read matches newest
+    first."""
 
     __tablename__ = "article_search"
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime]
     indexed_at: Mapped[datetime]
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
 from monitor.nlp import lemmas
 from monitor.nlp.language import key_of, language, parse
+from monitor.nlp.lemma_table import BARE, FORMS, LemmaTable, bare_pairs, source_table, write
 
 
 @pytest.mark.parametrize(
@@ -72,3 +76,18 @@ def test_lead_is_the_first_paragraph() -> None:
 def test_the_language_layer_is_loaded_once() -> None:
     assert language() is language()
     assert "sentencizer" not in language().nlp.pipe_names  # the tokenizer alone; sentences split by our rule
+
+
+def test_the_shipped_lemma_tries_are_spacys_table(tmp_path: Path) -> None:
+    """monitor/data's tries are what `python -m monitor.nlp.lemma_table` writes from the installed table, byte for
+    byte, and answer every form of it as the table does."""
+    written = write(tmp_path)
+    for path in written:
+        assert path.read_bytes() == (Path(str(resources.files("monitor.data"))) / path.name).read_bytes()
+    table = source_table()
+    forms, bare = LemmaTable.shipped(FORMS), LemmaTable.shipped(BARE)
+    assert len(forms) == len(table) > 300_000
+    assert all(forms.get(form) == lemma for form, lemma in table.items())
+    first = dict(bare_pairs(table))
+    assert len(bare) == len(first) and all(bare.get(key) == lemma for key, lemma in first.items())
+    assert forms.get("nu-i-un-cuvânt") is None and "nu-i-un-cuvânt" not in forms

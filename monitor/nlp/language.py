@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import itertools
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy
 import spacy
-import spacy_lookups_data
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language as SpacyLanguage
 from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
+from monitor.nlp.lemma_table import BARE, FORMS, LemmaTable
 from monitor.text import fold
 
 _SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars) | {"…", "..."}  # the sentencizer's own list
@@ -100,14 +97,11 @@ class Parsed:
 class Lemmatizer:
     """Lookup lemmas: our entries, then spaCy's table by exact, lower-case and diacritic-free form."""
 
-    def __init__(self, table: dict[str, str], extra: dict[str, str]) -> None:
+    def __init__(self, table: LemmaTable, bare: LemmaTable, extra: dict[str, str]) -> None:
         self._table = table
+        self._bare = bare  # the table's forms by diacritic-free key
         self._extra = extra
-        self._bare: dict[str, str] = {}
-        for form, lemma in table.items():
-            self._bare.setdefault(key_of(form), lemma)
-        for form, lemma in extra.items():
-            self._bare[key_of(form)] = lemma
+        self._extra_bare = {key_of(form): lemma for form, lemma in extra.items()}  # our entries win there too
         self.cache: dict[str, tuple[str, str, bool]] = {}  # token -> describe(token), read directly by parse
 
     def describe(self, word: str) -> tuple[str, str, bool]:
@@ -125,7 +119,8 @@ class Lemmatizer:
     def knows(self, word: str) -> bool:
         """True when `word` (any case) is an ordinary word of the lemma table, not a proper name."""
         lower = fold(word).lower()
-        return lower in self._extra or lower in self._table or key_of(lower) in self._bare
+        key = key_of(lower)
+        return lower in self._extra or lower in self._table or key in self._extra_bare or key in self._bare
 
     def lemma(self, word: str) -> tuple[str, str]:
         """(lemma, its diacritic-free key) of one word; unknown words are their own lemma."""
@@ -135,7 +130,8 @@ class Lemmatizer:
             return road.group(1), road.group(1)
         lemma = self._extra.get(lower) or self._table.get(word) or self._table.get(lower)
         if lemma is None:
-            lemma = self._bare.get(key_of(lower), lower)
+            key = key_of(lower)
+            lemma = self._extra_bare.get(key) or self._bare.get(key) or lower
         lemma = lemma.lower()
         if lemma.endswith(_PARTICIPLE_ENDINGS):  # "felicitată" -> "felicitat" -> "felicita"
             verb = self._table.get(lemma)
@@ -209,13 +205,6 @@ def _read_extra() -> dict[str, str]:
     return {fold(form).lower(): fold(lemma).lower() for form, lemma in csv.reader(rows, delimiter="\t")}
 
 
-def _read_table() -> dict[str, str]:
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "ro_lemma_lookup.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        table: dict[str, str] = json.load(handle)
-    return table
-
-
 @cache
 def language() -> Language:
     """The process-wide language layer, loaded on first use (about a second; no model download)."""
@@ -224,7 +213,8 @@ def language() -> Language:
     for abbreviation in _ABBREVIATIONS:
         for form in (abbreviation, abbreviation.capitalize(), abbreviation.upper()):
             tokenizer.add_special_case(form, [{"ORTH": form}])
-    return Language(nlp, Lemmatizer(_read_table(), _read_extra()))
+    tables = LemmaTable.shipped(FORMS), LemmaTable.shipped(BARE)
+    return Language(nlp, Lemmatizer(*tables, _read_extra()))
 
 
 def parse(text: str) -> Parsed:

@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import trafilatura
-
 from monitor.crawl.fetch import decode_text
 from monitor.record import Article, DateSource, Extraction
 from monitor.text import nfc
@@ -70,6 +68,8 @@ def first_paragraph(text: str, title: str = "") -> str:
 
 def extract_page(html: bytes, url: str, charset: str | None = None) -> Page | None:
     """Extract one page; None when trafilatura finds no main text."""
+    import trafilatura  # here: the daemon extracts in worker processes and never needs its 30 MB itself
+
     document = trafilatura.bare_extraction(decode_text(html, charset), url=url, **TRAFILATURA_OPTIONS)
     if document is None or isinstance(document, dict) or not (document.text or "").strip():
         return None

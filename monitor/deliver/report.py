@@ -11,11 +11,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from weasyprint import HTML
 
 from monitor.config import Profile, Sources
 from monitor.deliver.alerts import alert_targets
-from monitor.deliver.charts import draw_charts
 from monitor.deliver.imagology import (
     MonthAlert,
     MonthlyIndicators,
@@ -230,7 +228,7 @@ def build_context(
         "previous_name": month_ro(indicators.previous_days[0]),
         "generated": now,
         "summary": summarise(indicators, profile, corrections_made),
-        "charts": draw_charts(indicators) if charts else None,
+        "charts": _charts(indicators) if charts else None,
         "topic_label": lambda topic: topics.get(topic, topic),
         "kind_label": lambda kind: OutletKind(kind).label,
         "rule_label": lambda rule: AlertRule(rule).label,
@@ -282,8 +280,16 @@ def write_docx(context: dict[str, Any], path: Path) -> None:
     partial.replace(path)
 
 
+def _charts(indicators: MonthlyIndicators) -> dict[str, str]:
+    from monitor.deliver.charts import draw_charts  # matplotlib (50 MB) only in a process that draws
+
+    return draw_charts(indicators)
+
+
 def write_pdf(html: str, path: Path) -> None:
     """Render `html` to a PDF file with WeasyPrint (written next to a temp name, then moved into place)."""
+    from weasyprint import HTML  # 40 MB: only in a process that makes a PDF (the daemon's reports run apart)
+
     partial = path.with_suffix(".pdf.part")
     HTML(string=html, base_url=str(TEMPLATES)).write_pdf(partial)
     partial.replace(path)

@@ -176,7 +176,11 @@ def test_the_docx_the_comment_and_the_list_of_appearances(store: Store, settings
     with store.session() as session:
         seed_month(session)
     comment = "Luna a fost dominată de subiectul spitalului.\n\nRecomandăm o conferință de presă."
-    result = run_monthly(store, profile, sources, settings, date(2026, 10, 1), now=NOW, send=False, comment=comment)
+    conclusions = "Răspundem în scris la articolele despre spital.\n\nPrefectul să viziteze secția."
+    result = run_monthly(
+        store, profile, sources, settings, date(2026, 10, 1), now=NOW, send=False, comment=comment,
+        conclusions=conclusions,
+    )  # fmt: skip
     document = Document(str(result.docx_path))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings == [
@@ -184,14 +188,17 @@ def test_the_docx_the_comment_and_the_list_of_appearances(store: Store, settings
         "1. Rezumat",
         "2. Aparițiile pe ținte",
         "3. Comentariul biroului de presă",
+        "4. Concluzii și recomandări",
         "Anexa 1: lista aparițiilor",
     ]
     texts = [p.text for p in document.paragraphs]
+    assert texts[texts.index("4. Concluzii și recomandări") + 1 :][:2] == conclusions.split("\n\n")
     listing = texts[texts.index("Anexa 1: lista aparițiilor") + 1 :]
     assert len(listing) == 9  # every appearance of October, one line each
     assert all(line.split(" · ")[-1].split(" (")[0] in ("pozitiv", "neutru", "negativ") for line in listing)
     html = " ".join(result.html_path.read_text(encoding="utf-8").split())
     assert "Comentariul biroului de presă" in html and "Recomandăm o conferință de presă." in html
+    assert "12. Concluzii și recomandări</h2> <p>Răspundem în scris" in html and "monitor report" not in html
     annex = html.split("Anexa 1: lista aparițiilor", 1)[1].split("Anexa 2", 1)[0]
     assert annex.count("<p>") == 9 and "Ziarul Unirea" in annex
 

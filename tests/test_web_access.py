@@ -452,7 +452,13 @@ def test_the_monthly_report_is_made_with_the_offices_comment_and_listed(client: 
     edited = "Luna a fost dominată de cazul spitalului.\r\n\r\nPrefectul a răspuns criticilor."
     made = client.post(
         "/p/alba/raport",
-        data={"csrf_token": csrf, "luna": "10.2026", "comentariu": "Luna spitalului.", "rezumat": edited},
+        data={
+            "csrf_token": csrf,
+            "luna": "10.2026",
+            "comentariu": "Luna spitalului.",
+            "rezumat": edited,
+            "concluzii": "Un comunicat despre spital.",
+        },
     )
     assert made.status_code == 200 and "Rapoartele făcute" in made.text and "octombrie 2026" in made.text
     pdf = client.get("/p/alba/raport/raport-10.2026.pdf")
@@ -463,10 +469,12 @@ def test_the_monthly_report_is_made_with_the_offices_comment_and_listed(client: 
 
     paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
     assert "Luna a fost dominată de cazul spitalului." in paragraphs and "Prefectul a răspuns criticilor." in paragraphs
+    assert paragraphs[paragraphs.index("4. Concluzii și recomandări") + 1] == "Un comunicat despre spital."
     with scene.store.session() as session:
         audit = session.scalars(select(AuditRow).where(AuditRow.action == "report.make")).one()
     assert audit.after == {
         "comentariu": "Luna spitalului.",
+        "concluzii": "Un comunicat despre spital.",
         "rezumat": ["Luna a fost dominată de cazul spitalului.", "Prefectul a răspuns criticilor."],
         "trimis_la": 0,
     }

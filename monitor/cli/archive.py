@@ -122,17 +122,30 @@ def _output(path: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Un fișier text cu comentariul biroului de presă (secțiunea lui din raport).",
 )
+@click.option(
+    "--conclusions",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Un fișier text cu concluziile și recomandările biroului de presă (secțiunea lor din raport).",
+)
 @click.pass_context
 def report_command(
-    ctx: click.Context, profile_ref: str | None, month: date | None, send: bool, comment: Path | None
+    ctx: click.Context,
+    profile_ref: str | None,
+    month: date | None,
+    send: bool,
+    comment: Path | None,
+    conclusions: Path | None,
 ) -> None:
     """Raportul lunar de imagologie: HTML și PDF cu grafice, și DOCX de editat."""
     settings = settings_of(ctx)
     sources, profile = resolve_profile(settings, profile_ref)
     now = datetime.now(UTC)
     chosen = month or previous_month(now.astimezone(profile.zone).date())
-    text = comment.read_text(encoding="utf-8") if comment is not None else ""
-    result = run_monthly(open_store(settings), profile, sources, settings, chosen, now=now, send=send, comment=text)
+    texts = [path.read_text(encoding="utf-8") if path is not None else "" for path in (comment, conclusions)]
+    result = run_monthly(
+        open_store(settings), profile, sources, settings, chosen, now=now, send=send, comment=texts[0],
+        conclusions=texts[1],
+    )  # fmt: skip
     click.echo(f"Raportul lunar pentru {month_ro(chosen)} ({profile.id}):")
     click.echo(f"  {result.html_path}")
     click.echo(f"  {result.pdf_path}")

@@ -214,6 +214,7 @@ def build_context(
     former: Sequence[FormerHolder] = (),
     appearances: Sequence[MentionView] = (),
     comment: str = "",
+    conclusions: str = "",
     charts: bool = True,
 ) -> dict[str, Any]:
     """Everything the template shows, already in words and Romanian number formats where it matters; without
@@ -222,6 +223,7 @@ def build_context(
         "former": former,
         "appearances": sorted(appearances, key=lambda a: (a.published_at, a.article_id, a.target_id)),
         "comment": comment.strip(),
+        "conclusions": conclusions.strip(),
         "profile": profile,
         "m": indicators,
         "month_name": month_ro(indicators.month),
@@ -270,7 +272,12 @@ def write_docx(context: dict[str, Any], path: Path) -> None:
         for cell, value in zip(table.add_row().cells, values, strict=True):
             cell.text = str(value)
     document.add_heading("3. Comentariul biroului de presă", level=1)
-    document.add_paragraph(context["comment"] or "[Comentariul și concluziile biroului de presă.]")
+    for paragraph in context["comment"].split("\n\n") if context["comment"] else ["[Comentariul biroului de presă.]"]:
+        document.add_paragraph(paragraph.strip())
+    document.add_heading("4. Concluzii și recomandări", level=1)
+    conclusions = context["conclusions"]
+    for paragraph in conclusions.split("\n\n") if conclusions else ["[Concluziile și recomandările biroului.]"]:
+        document.add_paragraph(paragraph.strip())
     document.add_heading("Anexa 1: lista aparițiilor", level=1)
     for a in context["appearances"]:  # one line each: a table of thousands of rows takes Word and python-docx long
         fields = (datetime_ro(a.published_at), a.outlet_name, a.title or a.url, context["target_name"](a.target_id))
@@ -301,7 +308,14 @@ def report_paths(settings: Settings, profile: Profile, month: date) -> tuple[Pat
 
 
 def report_context(
-    store: Store, profile: Profile, month: date, *, now: datetime, comment: str = "", charts: bool = True
+    store: Store,
+    profile: Profile,
+    month: date,
+    *,
+    now: datetime,
+    comment: str = "",
+    conclusions: str = "",
+    charts: bool = True,
 ) -> dict[str, Any]:
     """The month's figures and words, as the report shows them (the workspace previews the same)."""
     zone = profile.zone
@@ -344,6 +358,7 @@ def report_context(
         former=former_rows,
         appearances=current,
         comment=comment,
+        conclusions=conclusions,
         charts=charts,
     )
 
@@ -358,14 +373,16 @@ def run_monthly(
     now: datetime,
     send: bool,
     comment: str = "",
+    conclusions: str = "",
     summary: Sequence[str] | None = None,
 ) -> ReportResult:
     """Build, render and save the month's report (HTML, PDF and an editable DOCX); with `send`, queue it (PDF
-    attached) to the report recipients. `comment`: the press office's comment, shown in its own section;
+    attached) to the report recipients. `comment`, `conclusions`: the press office's comment and its «Concluzii și
+    recomandări», each in its own section;
     `summary`: page 1's paragraphs as the office edited them (default: written from the figures)."""
     if send and not profile.report.recipients:
         raise ReportError(f"profilul {profile.id} nu are destinatari pentru raportul lunar (report.recipients)")
-    context = report_context(store, profile, month, now=now, comment=comment)
+    context = report_context(store, profile, month, now=now, comment=comment, conclusions=conclusions)
     if summary is not None and any(line.strip() for line in summary):
         context["summary"] = [line.strip() for line in summary if line.strip()]
     indicators: MonthlyIndicators = context["m"]

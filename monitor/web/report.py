@@ -91,12 +91,14 @@ def make_report(
     profile_id: str,
     luna: str = Form(...),
     comentariu: str = Form(""),
+    concluzii: str = Form(""),
     rezumat: str = Form(""),
     trimite: str = Form(""),
     user: User = Depends(editor),
     ws: Workspace = Depends(workspace),
 ) -> Response:
-    """Make the PDF and DOCX with the office's comment; with «trimite», queue it to the report's recipients."""
+    """Make the PDF and DOCX with the office's comment and conclusions; with «trimite», queue it to the report's
+    recipients."""
     profile = ws.profile(user, profile_id)
     month = chosen_month(profile, luna)
     now = datetime.now(UTC)
@@ -108,7 +110,8 @@ def make_report(
         month,
         now=now,
         send=bool(trimite),
-        comment=comentariu,
+        comment=comentariu.replace("\r\n", "\n"),
+        conclusions=concluzii.replace("\r\n", "\n"),
         summary=rezumat.replace("\r\n", "\n").split("\n\n") if rezumat.strip() else None,
     )
     with ws.store.session() as session:
@@ -119,7 +122,12 @@ def make_report(
             now=now,
             profile_id=profile.id,
             subject=f"raportul pe {month:%m.%Y}",
-            after={"comentariu": comentariu.strip(), "rezumat": list(result.summary), "trimis_la": result.queued},
+            after={
+                "comentariu": comentariu.strip(),
+                "concluzii": concluzii.strip(),
+                "rezumat": list(result.summary),
+                "trimis_la": result.queued,
+            },
         )
     return RedirectResponse(f"/p/{profile.id}/raport?luna={month:%m.%Y}", status_code=303)
 

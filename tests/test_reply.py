@@ -233,3 +233,8 @@ def test_reply_commands(store: Store, settings: Settings, month: Month, tmp_path
     assert result.exit_code == 1 and "deja trimisă" in result.output
     result = runner.invoke(cli, ["reply", "12345", "--target", "prefect"], env=env)
     assert result.exit_code == 1 and "articolul 12345 nu există" in result.output
+    medics = "Medicii spun că prefectul nu a răspuns solicitărilor lor timp de trei luni."
+    result = runner.invoke(cli, ["reply", str(month.hospital), "--target", "prefect", "--passage", medics], env=env)
+    assert result.exit_code == 0 and "pasaje contestate citate: 1" in result.output, result.output
+    letter = next((settings.output_dir / "replici").glob(f"drept-la-replica-2-alba-{month.hospital}-*.txt"))
+    assert medics in letter.read_text(encoding="utf-8") and "a ignorat avertismentele" not in letter.read_text("utf-8")

@@ -4,6 +4,7 @@ another on every route."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from dataclasses import replace
@@ -550,3 +551,32 @@ def test_a_story_card_says_how_many_the_outlet_reaches(client: TestClient) -> No
     sign_in(client, "ana")
     page = client.get("/p/alba/azi", params={"zi": "07.10.2026"}).text
     assert "Ziarul Unirea (audiență 300.000/lună)" in page  # the hospital story's lead copy (tests/rows.py)
+
+
+def test_the_press_officer_chooses_the_contested_passages(client: TestClient, scene: Scene) -> None:
+    """The letter's form lists every sentence of the article, the one judging the prefect ticked and the plain
+    headline not; the letter cites what was ticked, and only that."""
+    csrf = sign_in(client, "ana")
+    hospital = scene.month.hospital
+    page = client.get("/p/alba/replici/nou", params={"articol": hospital, "tinta": "Vlădescu"})
+    assert page.status_code == 200
+    boxes = re.findall(r'<input type="checkbox" name="pasaje" value="([^"]*)"( checked)?>', page.text)
+    offered = {html.unescape(sentence): bool(ticked) for sentence, ticked in boxes}
+    judging = "Prefectul Horia Vlădescu, acuzat că a ignorat avertismentele despre spitalul județean."
+    chosen = "Medicii spun că prefectul nu a răspuns solicitărilor lor timp de trei luni."
+    assert offered == {
+        "Prefectul, acuzat în cazul spitalului": False,
+        judging: True,
+        chosen: False,
+        "Reprezentanții prefecturii nu au comentat.": False,
+    }
+    made = client.post(
+        "/p/alba/replici",
+        data={"csrf_token": csrf, "articol": hospital, "tinta": "prefect", "alese": "1", "pasaje": [chosen],
+              "nr": "1234/05.12.2026"},
+    )  # fmt: skip
+    letter = made.text.split('name="text" rows="24">', 1)[1].split("</textarea>", 1)[0]
+    assert html.unescape(chosen) in html.unescape(letter) and judging not in html.unescape(letter)
+    assert "1234/05.12.2026" in letter
+    other = client.get("/p/alba/replici/nou", params={"articol": scene.cluj_article, "tinta": "prefect"})
+    assert other.status_code == 404

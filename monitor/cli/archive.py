@@ -330,10 +330,22 @@ def learn_command(ctx: click.Context, profile_ref: str | None) -> None:
 @click.argument("article", type=int)
 @click.option("--target", required=True, metavar="T", help="Ținta care cere dreptul la replică.")
 @click.option("--nr", "registration", metavar="NR", help="Numărul de înregistrare al scrisorii, dacă există deja.")
+@click.option(
+    "--passage",
+    "passages",
+    multiple=True,
+    metavar="TEXT",
+    help="Un pasaj contestat, citat în scrisoare (se poate repeta; implicit: frazele care judecă ținta).",
+)
 @profile_option
 @click.pass_context
 def reply_command(
-    ctx: click.Context, article: int, target: str, registration: str | None, profile_ref: str | None
+    ctx: click.Context,
+    article: int,
+    target: str,
+    registration: str | None,
+    passages: tuple[str, ...],
+    profile_ref: str | None,
 ) -> None:
     """Redactează o scrisoare de drept la replică (text, HTML și DOCX pe antetul biroului) pentru un articol."""
     settings = settings_of(ctx)
@@ -347,6 +359,7 @@ def reply_command(
         target,
         now=datetime.now(UTC),
         registration=registration,
+        passages=passages or None,
     )
     click.echo(f"Scrisoarea de replică nr. {draft.reply_id} către {draft.outlet} a fost redactată:")
     click.echo(f"  {draft.text_path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from monitor.config import Profile, Sources
 from monitor.deliver.render import count_ro, date_ro, environment
 from monitor.errors import ReplyError
+from monitor.nlp.language import parse
 from monitor.record import LetterStatus, MentionView, OutletKind, Tone
 from monitor.settings import Settings
 from monitor.store import Store
@@ -135,11 +137,38 @@ def broadcast_deadlines(published: datetime, zone: ZoneInfo) -> str:
 
 def contested(view: MentionView) -> tuple[str, ...]:
     """The passages proposed by default: the sentences that judge the target, not the headline that reports the
-    news (the press officer adds or removes passages in the letter)."""
+    news (the press officer chooses among every sentence of the article, `passages_of`)."""
     if view.tone != Tone.NEGATIVE:
         return ()
     title = " ".join(view.title.split()).casefold()
     return tuple(s for s in view.evidence if s.strip() and " ".join(s.split()).casefold() != title)
+
+
+def passages_of(title: str, lead: str, text: str) -> list[str]:
+    """What the press officer may contest: the title, then every sentence of the lead and the text, once each."""
+    sentences = [title] + [s.text for part in (lead, text) if part for s in parse(part).sentences]
+    return list(dict.fromkeys(" ".join(s.split()) for s in sentences if s.strip()))
+
+
+@dataclass(frozen=True)
+class PassageChoice:
+    """The sentences of an article the press officer may contest, and those proposed (`contested`)."""
+
+    title: str
+    sentences: tuple[str, ...]
+    proposed: frozenset[str]
+
+
+def passage_choice(store: Store, profile: Profile, article_id: int, target_id: str) -> PassageChoice:
+    """What the letter's form offers: every sentence of the article, the ones judging the target ticked."""
+    with store.session() as session:
+        article = session.get(ArticleRow, article_id)
+        if article is None:
+            raise ReplyError(f"articolul {article_id} nu există în baza de date")
+        view = _mention(session, profile, article, target_id)
+        sentences = passages_of(article.title, article.lead, article.text or article.summary)
+    proposed = {" ".join(p.split()) for p in contested(view)}
+    return PassageChoice(article.title, tuple(sentences), frozenset(proposed))
 
 
 def letter_context(
@@ -149,7 +178,9 @@ def letter_context(
     *,
     now: datetime,
     registration: str | None = None,
+    passages: Sequence[str] | None = None,
 ) -> dict[str, Any]:
+    """The letter's fields; `passages`: the ones the press officer chose (None: the evaluative sentences)."""
     name, kind, contact = outlet
     broadcaster = kind in BROADCASTERS
     return {
@@ -167,7 +198,7 @@ def letter_context(
         "also_in": view.also_in,
         "target": describe_target(profile, view.target_id),
         "person": profile.target(view.target_id).kind == "person",
-        "passages": contested(view),
+        "passages": contested(view) if passages is None else tuple(p.strip() for p in passages if p.strip()),
         "today": now.astimezone(profile.zone),
         "registration": registration,
     }
@@ -212,9 +243,11 @@ def draft_reply(
     *,
     now: datetime,
     registration: str | None = None,
+    passages: Sequence[str] | None = None,
 ) -> ReplyDraft:
     """Draft (or redraft, while still unsent) the letter for `article_id` and `target_id`; saved as text, HTML and
-    DOCX. `registration`: the office's registration number, when it has one already."""
+    DOCX. `registration`: the office's registration number, when it has one already; `passages`: the contested
+    passages the press officer chose (None: the sentences that judge the target, `contested`)."""
     try:
         profile.target(target_id)
     except KeyError:
@@ -226,7 +259,7 @@ def draft_reply(
             raise ReplyError(f"articolul {article_id} nu există în baza de date")
         view = _mention(session, profile, article, target_id)
         outlet = _outlet(session, sources, article.outlet_id)
-        context = letter_context(profile, view, outlet, now=now, registration=registration)
+        context = letter_context(profile, view, outlet, now=now, registration=registration, passages=passages)
         row = session.scalars(
             select(ReplyRow).where(
                 ReplyRow.profile_id == profile.id,
@@ -261,7 +294,10 @@ def draft_reply(
     warnings = []
     if outlet[2] is None:
         warnings.append(f"publicația {outlet[0]} nu are adresă de contact în sources.yaml: completați-o în scrisoare")
-    if view.tone != Tone.NEGATIVE:
+    if passages is not None:
+        if not context["passages"]:
+            warnings.append("nu ați ales niciun pasaj contestat: completați-le în scrisoare")
+    elif view.tone != Tone.NEGATIVE:
         warnings.append(
             f"aprecierea articolului pentru această țintă nu este negativă ({view.tone}): "
             "completați manual pasajele contestate"

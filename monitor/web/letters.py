@@ -11,7 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.responses import FileResponse
 
 from monitor.accounts import User, audit
-from monitor.deliver.reply import draft_reply, letterhead, set_reply_status, write_docx
+from monitor.config import Profile, Target
+from monitor.deliver.reply import draft_reply, letterhead, passage_choice, set_reply_status, write_docx
 from monitor.errors import ReplyError
 from monitor.record import LetterStatus
 from monitor.store.models import ReplyRow
@@ -43,21 +44,61 @@ def letters_page(
     )
 
 
+@router.get("/p/{profile_id}/replici/nou")
+def choose_passages(
+    request: Request,
+    profile_id: str,
+    articol: int | None = None,
+    tinta: str = "",
+    user: User = Depends(editor),
+    ws: Workspace = Depends(workspace),
+) -> Response:
+    """Before the letter: every sentence of the article, those that judge the target ticked; the press officer
+    keeps, adds or removes passages (a factual headline is not proposed, but may be chosen)."""
+    profile = ws.profile(user, profile_id)  # another prefecture's: not found, whatever else is asked
+    if articol is None:
+        raise ReplyError("alegeți articolul pentru care se cere dreptul la replică")
+    target = _target(profile, tinta)
+    ws.article(profile, articol)
+    choice = passage_choice(ws.store, profile, articol, target.id)
+    return ws.page(
+        request,
+        "letter_new.html.j2",
+        profile=profile,
+        target=target,
+        articol=articol,
+        choice=choice,
+        title="Scrisoare de drept la replică: pasajele contestate",
+    )
+
+
+def _target(profile: Profile, tinta: str) -> Target:
+    target = profile.find_target(tinta)
+    if target is None:
+        raise ReplyError(f"ținta «{tinta}» nu există în profilul {profile.institution}")
+    return target
+
+
 @router.post("/p/{profile_id}/replici")
 def draft(
     profile_id: str,
     articol: int = Form(...),
     tinta: str = Form(...),
+    pasaje: list[str] = Form([]),
+    alese: str = Form(""),
+    nr: str = Form(""),
     user: User = Depends(editor),
     ws: Workspace = Depends(workspace),
 ) -> Response:
+    """Draft the letter; from the passages' form (`alese`), with the passages ticked there."""
     profile = ws.profile(user, profile_id)
-    target = profile.find_target(tinta)
-    if target is None:
-        raise ReplyError(f"ținta «{tinta}» nu există în profilul {profile.institution}")
+    target = _target(profile, tinta)
     now = datetime.now(UTC)
     ws.article(profile, articol)
-    letter = draft_reply(ws.store, profile, ws.config()[0], ws.settings, articol, target.id, now=now)
+    letter = draft_reply(
+        ws.store, profile, ws.config()[0], ws.settings, articol, target.id, now=now,
+        registration=nr.strip() or None, passages=pasaje if alese else None,
+    )  # fmt: skip
     with ws.store.session() as session:
         audit(
             session,

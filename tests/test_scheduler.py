@@ -11,7 +11,9 @@ import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +28,15 @@ from monitor.scheduler import Daemon, digest_due, report_due, run_dated_jobs, ru
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.jobs import acquire_lease, release_lease, run_once
-from monitor.store.models import AnalysisRow, ArticleSearchRow, JobRunRow, LockRow, MentionRow, OutboxRow
+from monitor.store.models import (
+    AnalysisRow,
+    ArticleRow,
+    ArticleSearchRow,
+    JobRunRow,
+    LockRow,
+    MentionRow,
+    OutboxRow,
+)
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
@@ -401,3 +411,74 @@ def test_a_held_back_update_leaves_with_the_minute_tick_when_no_crawl_job_brings
 
     assert tick is not None and [notice.kind for notice in tick.alerts] == ["update"]
     assert [str(message["Subject"]) for message in smtp.messages][1] == "Re: Alertă: criză mediatică – Horia Vlădescu"
+
+
+def test_a_page_that_hangs_delays_no_other_outlet(store: Store, settings: Settings, site: Site) -> None:
+    """One outlet's page hangs (up to the 30 s deadline); another outlet's crawl job, in the daemon's next
+    executor thread, fetches, stores, analyses and checks its article meanwhile; the hanging page, once it
+    answers, is stored too."""
+    release = threading.Event()
+    slow = _page("Știre lent", "Prefectul Horia Vlădescu a inaugurat podul. Lucrările")
+    fast = _page("Știre rapid", "Prefectul Horia Vlădescu a vizitat școala. Elevii l-au așteptat")
+
+    def hanging(request: BaseHTTPRequestHandler) -> None:
+        release.wait(30)
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(slow)))
+        request.end_headers()
+        request.wfile.write(slow)
+
+    site.add("/lent/stire.html", hanging)
+    site.serve_bytes("/rapid/stire.html", fast)
+    outlets = []
+    for name in ("lent", "rapid"):
+        item = (
+            f"<item><title>Știre {name}</title><link>{site.url(f'/{name}/stire.html')}</link><guid>{name}</guid>"
+            f"<pubDate>{format_datetime(T0 - timedelta(minutes=5))}</pubDate></item>"
+        )
+        feed = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>{item}</channel></rss>'
+        site.serve_bytes(f"/{name}/rss.xml", feed.encode(), "application/rss+xml; charset=utf-8")
+        outlets.append(
+            Outlet(
+                id=name,
+                name=name.title(),
+                kind="local",
+                county="Alba",
+                feeds=(site.url(f"/{name}/rss.xml"),),
+                reach=10_000,
+                poll=timedelta(minutes=10),
+            )
+        )
+    profile = _profile().model_copy(update={"digest": DigestSchedule(enabled=False)})
+    daemon = Daemon(store, Sources(outlets=tuple(outlets)), [profile], settings, clock=lambda: T0)
+    sync_outlets(store, daemon.sources)
+    hung = threading.Thread(target=daemon.crawl_outlet, args=["lent"])
+    hung.start()
+    try:
+        deadline = monotonic() + 20
+        while not site.hits("/lent/stire.html") and monotonic() < deadline:
+            sleep(0.05)
+        assert site.hits("/lent/stire.html") == 1  # the slow page is being fetched, and hangs
+        started = monotonic()
+        report = daemon.crawl_outlet("rapid")
+        assert monotonic() - started < 10 and hung.is_alive()
+        assert report is not None and report.new_articles == 1
+        with store.session() as session:
+            titles = set(
+                session.scalars(select(ArticleRow.title).join(MentionRow, MentionRow.article_id == ArticleRow.id))
+            )
+        assert titles == {"Știre rapid"}  # stored and analysed while the other hangs
+    finally:
+        release.set()
+        hung.join(60)
+    assert _mentioned_titles(store) == {
+        "Știre rapid",
+        "Știre lent",
+    }
+
+
+def _mentioned_titles(store: Store) -> set[str]:
+    with store.session() as session:
+        named = select(ArticleRow.title).join(MentionRow, MentionRow.article_id == ArticleRow.id)
+        return set(session.scalars(named))

@@ -12,6 +12,7 @@ from rows import Newsroom, add_outlets
 
 from monitor.config import Profile, load_profile
 from monitor.deliver.digest import build_digest, digest_window, highlight, render_digest, run_digest
+from monitor.deliver.editing import edit_digest
 from monitor.deliver.mail import send_pending
 from monitor.settings import Settings
 from monitor.store import Store
@@ -87,6 +88,24 @@ def test_figures_grouping_and_order(store: Store, profile: Profile, newsroom: Ne
     )
     assert "2 negative, 2 neutre, 1 pozitivă" in digest.summary
     assert "Cele mai multe mențiuni: Horia Vlădescu (4)." in digest.summary
+
+
+def test_the_office_flags_a_story_for_a_reaction(store: Store, profile: Profile, newsroom: Newsroom) -> None:
+    """A neutral story the office flags goes to «De reacționat» with its reason, in that day's digest only;
+    taking the flag off puts it back among the others."""
+    with store.session() as session:
+        meeting = next(s for s in build_digest(session, profile, DAY).stories if s.title.startswith("Ședința"))
+        edit_digest(session, profile.id, DAY, login="ana", now=END, flag=meeting.cluster_id)
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+        assert [(s.title, s.reaction) for s in digest.react][-1] == (meeting.title, "semnalat de biroul de presă")
+        assert meeting.title not in [s.title for s in digest.stories]
+        assert "semnalat de biroul de presă" in render_digest(digest)[1]
+        assert not build_digest(session, profile, DAY + timedelta(days=1)).react
+        edit_digest(session, profile.id, DAY, login="ana", now=END, unflag=meeting.cluster_id)
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+    assert meeting.title in [s.title for s in digest.stories] and len(digest.react) == 1
 
 
 def test_a_story_about_two_targets_counts_once(store: Store, profile: Profile) -> None:

@@ -298,6 +298,9 @@ def test_the_office_edits_approves_and_sends_a_digest(client: TestClient, scene:
     assert "Scoase din sinteză" in page and "Pune înapoi" in page
     client.post("/p/alba/sinteza/modifica", data=day | {"actiune": "include", "subiect": hospital_story})
     assert "Prefectul, acuzat în cazul spitalului" in client.get(preview, params={"zi": "07.10.2026"}).text
+    client.post("/p/alba/sinteza/modifica", data=day | {"actiune": "reactie", "subiect": hospital_story})
+    assert "semnalat de biroul de presă" in client.get(preview, params={"zi": "07.10.2026"}).text
+    assert "Nu mai e de reacționat" in client.get("/p/alba/sinteza", params={"zi": "07.10.2026"}).text
     sent = client.post("/p/alba/sinteza/trimite", data=day, follow_redirects=False)
     assert sent.status_code == 303
     again = client.post("/p/alba/sinteza/trimite", data=day)
@@ -309,7 +312,8 @@ def test_the_office_edits_approves_and_sends_a_digest(client: TestClient, scene:
         keys = sorted(session.scalars(select(OutboxRow.key).where(OutboxRow.kind == "digest")))
         actions = set(session.scalars(select(AuditRow.action).where(AuditRow.action.like("digest.%"))))
     assert len(keys) == 2 and keys[0].startswith("digest:alba:2026-10-07:") and ":retrimisa-" in keys[1]
-    assert {"digest.scoate", "digest.include", "digest.comentariu", "digest.send", "digest.resend"} <= actions
+    assert {"digest.scoate", "digest.include", "digest.reactie", "digest.comentariu", "digest.send"} <= actions
+    assert "digest.resend" in actions
     assert "Sintezele trimise" in client.get("/p/alba/sinteza", params={"zi": "07.10.2026"}).text
 
 

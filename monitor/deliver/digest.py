@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from monitor.config import Profile, Target
 from monitor.deliver.county import CountyStory, county_stories
-from monitor.deliver.editing import arrange, digest_edit, kept
+from monitor.deliver.editing import arrange, digest_edit, flagged, kept
 from monitor.deliver.mail import enqueue_each
 from monitor.deliver.render import count_ro, date_ro, datetime_ro, environment, last_ro, number_ro
 from monitor.nlp import topic_labels
@@ -211,7 +211,7 @@ def build_digest(session: Session, profile: Profile, day: date) -> Digest:
     topics = Counter(labels.get(topic, topic) for view in articles.values() for topic in dict.fromkeys(view.topics))
     outlets = Counter(view.outlet_name for view in articles.values())
     tones = Counter(view.tone for view in views)
-    items = arrange(_stories(profile, views, labels), edit)
+    items = arrange(_stories(profile, views, labels, flagged(edit)), edit)
     digest = Digest(
         profile=profile,
         day=day,
@@ -246,13 +246,16 @@ def _target_counts(profile: Profile, views: Sequence[MentionView]) -> Iterable[T
             yield TargetCount(target, len(mine), dict(Counter(view.tone for view in mine)))
 
 
-def _stories(profile: Profile, views: Sequence[MentionView], labels: dict[str, str]) -> list[StoryItem]:
-    """One item per story (cluster), the most important first."""
+def _stories(
+    profile: Profile, views: Sequence[MentionView], labels: dict[str, str], flagged: frozenset[int] = frozenset()
+) -> list[StoryItem]:
+    """One item per story (cluster), the most important first; `flagged`: the stories the office marked «de
+    reacționat»."""
     clusters: dict[int, list[MentionView]] = defaultdict(list)
     for view in views:
         clusters[view.cluster_id].append(view)
     ranked = sorted(clusters.values(), key=lambda copies: importance(min(copies, key=importance)))
-    return [_story(sorted(copies, key=importance), profile, labels) for copies in ranked]
+    return [_story(sorted(copies, key=importance), profile, labels, flagged) for copies in ranked]
 
 
 def _reaction(view: MentionView, profile: Profile) -> str | None:
@@ -269,7 +272,9 @@ def _reaction(view: MentionView, profile: Profile) -> str | None:
     return None
 
 
-def _story(copies: list[MentionView], profile: Profile, labels: dict[str, str]) -> StoryItem:
+def _story(
+    copies: list[MentionView], profile: Profile, labels: dict[str, str], flagged: frozenset[int] = frozenset()
+) -> StoryItem:
     lead = copies[0]
     by_target: dict[str, MentionView] = {}
     for view in copies:  # the most important copy speaks for each target
@@ -283,7 +288,8 @@ def _story(copies: list[MentionView], profile: Profile, labels: dict[str, str]) 
     others.discard(lead.outlet_name)
     evidence_view = next((view for view in copies if any(s.strip() for s in view.evidence)), lead)
     evidence = next((s for s in evidence_view.evidence if s.strip()), "")
-    reasons = [reason for view in copies if (reason := _reaction(view, profile))]
+    reasons = ["semnalat de biroul de presă"] * (lead.cluster_id in flagged)
+    reasons += [reason for view in copies if (reason := _reaction(view, profile))]
     return StoryItem(
         cluster_id=lead.cluster_id,
         article_id=lead.article_id,

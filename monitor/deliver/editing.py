@@ -1,6 +1,6 @@
-"""The press office's hand on a day's digest before it leaves: leave a story out (or back in), put one first, add
-«Comentariul biroului de presă», approve it. When a profile asks for approval (digest.approval), the morning
-digest waits for it until digest.approve_until, then goes as it is."""
+"""The press office's hand on a day's digest before it leaves: leave a story out (or back in), put one first, flag
+one «de reacționat» (or take the flag off), add «Comentariul biroului de presă», approve it. When a profile asks
+for approval (digest.approval), the morning digest waits for it until digest.approve_until, then goes as it is."""
 
 from __future__ import annotations
 
@@ -29,14 +29,16 @@ def edit_digest(
     leave_out: int | None = None,
     put_back: int | None = None,
     put_first: int | None = None,
+    flag: int | None = None,
+    unflag: int | None = None,
     approve: bool = False,
 ) -> tuple[dict[str, object], dict[str, object]]:
     """Change the day's digest in the caller's transaction; returns (before, after) for the audit log."""
     row = digest_edit(session, profile_id, day)
     if row is None:
         row = DigestEditRow(
-            profile_id=profile_id, day=day.isoformat(), comment="", excluded=[], first=[], updated_by=login,
-            updated_at=now,
+            profile_id=profile_id, day=day.isoformat(), comment="", excluded=[], first=[], react=[],
+            updated_by=login, updated_at=now,
         )  # fmt: skip
         session.add(row)
     before = _state(row)
@@ -48,6 +50,10 @@ def edit_digest(
         row.excluded = [cluster for cluster in row.excluded if cluster != put_back]
     if put_first is not None:
         row.first = [put_first, *(cluster for cluster in row.first if cluster != put_first)]
+    if flag is not None and flag not in row.react:
+        row.react = [*row.react, flag]
+    if unflag is not None:
+        row.react = [cluster for cluster in row.react if cluster != unflag]
     if approve:
         row.approved_by, row.approved_at = login, now
     row.updated_by, row.updated_at = login, now
@@ -59,6 +65,7 @@ def _state(row: DigestEditRow) -> dict[str, object]:
         "comentariu": row.comment,
         "scoase": list(row.excluded),
         "primele": list(row.first),
+        "de reacționat": list(row.react),
         "aprobată": row.approved_by,
     }
 
@@ -81,6 +88,11 @@ def arrange(items: Sequence[_Item], edit: DigestEditRow | None) -> list[_Item]:
     """The stories the office put first at the top, in its order; the rest as they were."""
     order = {cluster: rank for rank, cluster in enumerate(edit.first)} if edit is not None else {}
     return sorted(items, key=lambda item: order.get(item.cluster_id, len(order)))
+
+
+def flagged(edit: DigestEditRow | None) -> frozenset[int]:
+    """The stories the office flagged «de reacționat»."""
+    return frozenset(edit.react) if edit is not None else frozenset()
 
 
 def waiting_for_approval(session: Session, profile: Profile, day: date, now: datetime) -> bool:

@@ -377,7 +377,7 @@ class ArticleBandRow(Base):
 
 class DigestEditRow(Base):
     """What the press office changed in one day's digest before it leaves: stories left out, stories put first,
-    its comment, and (when the profile asks for it) who approved it."""
+    stories it flagged «de reacționat», its comment, and (when the profile asks for it) who approved it."""
 
     __tablename__ = "digest_edits"
 
@@ -386,6 +386,7 @@ class DigestEditRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     excluded: Mapped[list[int]] = mapped_column(JSON, default=list)  # story cluster ids left out
     first: Mapped[list[int]] = mapped_column(JSON, default=list)  # story cluster ids shown first, in this order
+    react: Mapped[list[int]] = mapped_column(JSON, default=list)  # story cluster ids flagged «de reacționat» (0013)
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None]
     updated_by: Mapped[str] = mapped_column(String(100))

@@ -41,6 +41,8 @@ ACTIONS = {
     "digest.scoate": "subiect scos din sinteză",
     "digest.include": "subiect pus înapoi în sinteză",
     "digest.prima": "subiect pus primul în sinteză",
+    "digest.reactie": "subiect semnalat de reacționat",
+    "digest.fara_reactie": "semnalarea «de reacționat» retrasă",
     "digest.comentariu": "comentariul sintezei",
     "digest.aproba": "sinteză aprobată",
     "digest.send": "sinteză trimisă",

@@ -24,7 +24,13 @@ router = APIRouter()
 
 # The e-mail's HTML carries inline styles; it is shown in a sandboxed frame of this site, with no script at all.
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
-EDITS = {"scoate": "leave_out", "include": "put_back", "prima": "put_first"}
+EDITS = {
+    "scoate": "leave_out",
+    "include": "put_back",
+    "prima": "put_first",
+    "reactie": "flag",
+    "fara_reactie": "unflag",
+}
 
 
 @router.get("/p/{profile_id}/sinteza")

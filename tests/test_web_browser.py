@@ -18,14 +18,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from monitor.accounts import add_user
 from monitor.links import LinkPurpose, link_url
 from monitor.record import Role
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.models import AlertRow, ArticleRow, MentionRow
+from monitor.store.models import AlertRow, ArticleRow, MentionRow, WebSessionRow
 from monitor.web.server import serving
 from monitor.web.today import next_digest_day
 
@@ -288,3 +288,25 @@ def test_the_workspace_works_from_the_keyboard(page: Page, live: Live) -> None:
     expect(prefect.get_by_role("button", name="Salvează")).to_be_focused()
     page.keyboard.press("Enter")
     expect(card).to_contain_text("Corecție înregistrată")
+
+
+def test_a_forged_form_is_refused_and_an_expired_session_signs_in_again(page: Page, live: Live) -> None:
+    """A form whose security token was tampered with changes nothing and says why; a session idle past its limit
+    sends the browser back to sign in, and then to the page it asked for."""
+    sign_in(page, live, "ana")
+    _, day = negative_story(live)
+    page.goto(f"{live.base}/p/alba/sinteza?zi={day:%d.%m.%Y}")
+    page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'ghicit')")
+    page.get_by_label("Comentariul biroului de presă (apare la începutul sintezei)").fill("Comentariu fals")
+    page.get_by_role("button", name="Salvează comentariul").click()
+    expect(page.get_by_text("Cererea nu are tokenul de securitate al sesiunii (CSRF)")).to_be_visible()
+    page.goto(f"{live.base}/p/alba/sinteza?zi={day:%d.%m.%Y}")
+    expect(page.get_by_label("Comentariul biroului de presă (apare la începutul sintezei)")).to_have_value("")
+    with live.store.session() as session:
+        session.execute(update(WebSessionRow).values(last_seen_at=datetime.now(UTC) - timedelta(hours=9)))
+    page.goto(f"{live.base}/p/alba/raport?luna={MONTH:%m.%Y}")
+    expect(page).to_have_url(f"{live.base}/autentificare?inapoi=/p/alba/raport")
+    page.get_by_label("Utilizator").fill("ana")
+    page.get_by_label("Parolă").fill(PASSWORD)
+    page.get_by_role("button", name="Intră").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Raport")

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.accuracy [--data tests/data/labelled.jsonl] [--profile pipelines/alba.yaml]
         [--heldout] [--worst 20]
     .venv/bin/python -m bench.accuracy --data tests/data/dev_cluj.jsonl --profile tests/data/profile_cluj.yaml
-    .venv/bin/python -m bench.accuracy --real [--test]      # real news, per-row profiles (bench/real.py)
+    .venv/bin/python -m bench.accuracy --real [--test] [--test2]  # real news, per-row profiles (bench/real.py)
 
 Runs the real command (`python -m monitor analyze --profile P`) as a subprocess on the articles of each set
 (the development set with `--profile`, the held-out set always with pipelines/alba.yaml), then scores its
@@ -287,6 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=25, help="how many errors of the development set to list")
     parser.add_argument("--real", action="store_true", help="real news: tests/data/real/dev.jsonl (see bench/real.py)")
     parser.add_argument("--test", action="store_true", help="with --real: also the frozen test split, figures only")
+    parser.add_argument(
+        "--test2",
+        action="store_true",
+        help="with --real: also the second frozen test split (outlets of neither split), figures only",
+    )
     parser.add_argument("--learning", action="store_true", help="with --real: simulate learning from corrections")
     args = parser.parse_args(argv)
     if args.real:
@@ -298,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
             real.learning_curve(dev)
         if args.test:
             real.report("real test (frozen; errors not listed)", real.load("test"), worst=0)
+        if args.test2:
+            real.report("real test 2 (frozen 2026-12-05; errors not listed)", real.load("test2"), worst=0)
         return 0
 
     sets = [(args.data.stem, args.data, args.profile)] + ([("held-out", HELDOUT, PROFILE)] if args.heldout else [])

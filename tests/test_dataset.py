@@ -201,7 +201,8 @@ def test_real_corpus_is_large_varied_and_split_by_outlet() -> None:
 
     real = REPO / "tests" / "data" / "real"
     splits = {
-        name: [json.loads(line) for line in (real / f"{name}.jsonl").open(encoding="utf-8")] for name in ("dev", "test")
+        name: [json.loads(line) for line in (real / f"{name}.jsonl").open(encoding="utf-8")]
+        for name in ("dev", "test", "test2")
     }
     rows = splits["dev"] + splits["test"]
     assert len(rows) >= 400 and len({row["id"] for row in rows}) == len(rows)
@@ -212,7 +213,12 @@ def test_real_corpus_is_large_varied_and_split_by_outlet() -> None:
     assert sum(not row["expected"]["mentions"] for row in rows) >= 60
     assert not {row["outlet"] for row in splits["dev"]} & {row["outlet"] for row in splits["test"]}
     assert 0.2 <= len(splits["test"]) / len(rows) <= 0.3
-    for row in rows:
+    # the second frozen test split: outlets and pages of neither split
+    later = splits["test2"]
+    assert len(later) >= 100 and not {row["outlet"] for row in later} & {row["outlet"] for row in rows}
+    assert not {row["url"] for row in later} & {row["url"] for row in rows}
+    assert len({row["id"] for row in rows + later}) == len(rows) + len(later)
+    for row in rows + later:
         targets = {target.id for target in row_profile(row).targets}
         assert set(row["expected"]["mentions"]) <= targets, row["id"]
         assert row["url"].startswith("http") and len(row["text"]) <= 3000 and row["published"][:2] == "20", row["id"]

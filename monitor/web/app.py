@@ -47,7 +47,9 @@ def create_app(settings: Settings, store: Store | None = None, *, https: bool | 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if isinstance(error, SignInRequired) or error.status_code == 401:
-            target = "/autentificare?inapoi=" + quote(request.url.path)
+            query = request.url.query if request.method == "GET" else ""
+            asked = request.url.path + (f"?{query}" if query else "")
+            target = "/autentificare?inapoi=" + quote(asked, safe="/")  # back to the very page, its query too
             if _is_htmx(request):
                 return Response(status_code=401, headers={"HX-Redirect": target})
             return RedirectResponse(target, status_code=303)

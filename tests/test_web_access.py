@@ -582,5 +582,6 @@ def test_the_press_officer_chooses_the_contested_passages(client: TestClient, sc
     letter = made.text.split('name="text" rows="24">', 1)[1].split("</textarea>", 1)[0]
     assert html.unescape(chosen) in html.unescape(letter) and judging not in html.unescape(letter)
     assert "1234/05.12.2026" in letter
+    assert "De completat sau de verificat înainte de trimitere" in made.text  # e.g. the outlet's contact address
     other = client.get("/p/alba/replici/nou", params={"articol": scene.cluj_article, "tinta": "prefect"})
     assert other.status_code == 404

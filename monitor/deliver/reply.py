@@ -289,12 +289,26 @@ def draft_reply(
         html_path.write_text(env.get_template("reply.html.j2").render(**context), encoding="utf-8")
         docx_path = text_path.with_suffix(".docx")
         write_docx(text, docx_path, letterhead(settings))
+        warnings = _warnings(view, outlet, context, chosen=passages is not None, now=now)
         row.text_path, row.html_path, row.updated_at = str(text_path), str(html_path), now
+        row.notes = warnings  # shown with the letter in the workspace while it is drafted
         reply_id = row.id
+    log.info(
+        "right-of-reply letter %s drafted for article %s, target %s: %s", reply_id, article_id, target_id, text_path
+    )
+    return ReplyDraft(
+        reply_id, text_path, html_path, docx_path, outlet[0], outlet[2], tuple(context["passages"]), tuple(warnings)
+    )
+
+
+def _warnings(
+    view: MentionView, outlet: tuple[str, str, str | None], context: dict[str, Any], *, chosen: bool, now: datetime
+) -> list[str]:
+    """What the press officer must complete or check before the letter leaves."""
     warnings = []
     if outlet[2] is None:
         warnings.append(f"publicația {outlet[0]} nu are adresă de contact în sources.yaml: completați-o în scrisoare")
-    if passages is not None:
+    if chosen:
         if not context["passages"]:
             warnings.append("nu ați ales niciun pasaj contestat: completați-le în scrisoare")
     elif view.tone != Tone.NEGATIVE:
@@ -314,12 +328,7 @@ def draft_reply(
             f"au trecut peste {count_ro(CNA_WINDOW.days, 'zi', 'zile')} de la publicare: dacă programul a fost difuzat "
             "atunci, termenul de sesizare directă a CNA (art. 54 alin. (2) din Codul audiovizualului) a expirat"
         )
-    log.info(
-        "right-of-reply letter %s drafted for article %s, target %s: %s", reply_id, article_id, target_id, text_path
-    )
-    return ReplyDraft(
-        reply_id, text_path, html_path, docx_path, outlet[0], outlet[2], tuple(context["passages"]), tuple(warnings)
-    )
+    return warnings
 
 
 def set_reply_status(

@@ -278,6 +278,7 @@ class ReplyRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="drafted")  # drafted | sent | published
     text_path: Mapped[str] = mapped_column(String(500))
     html_path: Mapped[str] = mapped_column(String(500))
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)  # what to complete before sending (0014)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -294,6 +294,10 @@ def test_a_role_word_dated_to_another_time(cluj: Profile, text: str, expected: d
             "Guvernul vrea să modifice atribuțiile instituției prefectului în toată țara. Prefecții ar urma să aibă "
             "mai multe puteri.",
         ),
+        (  # the ministry's department for all the prefectures: a plural, neither the institution nor a person
+            "Ședință la ministru",
+            "La ședință a participat directorul Direcției Generale pentru Relațiile cu Instituțiile Prefectului.",
+        ),
     ],
 )
 def test_role_words_that_are_not_our_office_holder(alba: Profile, title: str, text: str) -> None:

@@ -418,6 +418,9 @@ def _roles(
         if before in cue.new and cue.future.search(parsed.key, token.end, parsed.sentences[token.sentence].end):
             continue  # "noul prefect ar urma să fie numit": nobody yet
         if _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
+            if token.key == "institutiile":
+                skip_until = index + 1
+                continue  # "Direcția pentru Relațiile cu Instituțiile Prefectului": plural, the office in general
             role, end_index = "institution", index + 1
         elif _INSTITUTION_ROLE.match(token.key):
             if token.key.endswith(("ile", "ilor", "i")) and not token.key.endswith("ii"):

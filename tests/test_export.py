@@ -121,9 +121,7 @@ def test_xlsx_has_the_appearances_and_the_stories(
     published = appearances[1][header.index("Data publicării")]
     assert isinstance(published, datetime)  # a real date, sortable in Excel
     stories = list(book["Subiecte"].iter_rows(values_only=True))
-    assert stories[0][0] == "Subiect (id)" and len(stories) - 1 == len(
-        {row[1] for row in appearances[1:]}
-    )
+    assert stories[0][0] == "Subiect (id)" and len(stories) - 1 == len({row[1] for row in appearances[1:]})
     assert any("Horia Vlădescu: negativ" in (row[5] or "") for row in stories[1:])
     no_file = CliRunner().invoke(cli, ["export", "--format", "xlsx"], env=env)
     assert no_file.exit_code == 2 and "adăugați --output" in no_file.output

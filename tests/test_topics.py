@@ -339,3 +339,17 @@ def test_names_and_idioms_that_only_look_like_a_topic(alba: Profile, text: str, 
 )
 def test_subjects_the_press_writes_in_other_words(alba: Profile, title: str, text: str, topic: str) -> None:
     assert topic in topics_of(alba, title, text)
+
+
+def test_an_article_about_our_office_holder_and_nothing_else_is_institutional(alba: Profile) -> None:
+    """A portrait or a quarrel over the prefect, with no other subject, is the institution's own life; the same
+    words about nobody we watch, or our prefect named only in passing in the body, make no topic."""
+    portrait = ("Cine este, de fapt, prefectul Horia Vlădescu", "Horia Vlădescu a crescut la Blaj și iubește muzica.")
+    assert topics_of(alba, *portrait) == {"institutional": ()}
+    stranger = ("Cine este, de fapt, Ion Ionescu", "Ion Ionescu a crescut la Blaj și iubește muzica.")
+    assert topics_of(alba, *stranger) == {}
+    in_passing = (
+        "Concert la Blaj",
+        "Orchestra a cântat două ore în piață.\n\nPrintre spectatori s-a aflat și prefectul Horia Vlădescu.",
+    )
+    assert topics_of(alba, *in_passing) == {}

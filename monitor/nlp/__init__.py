@@ -27,8 +27,8 @@ from monitor.nlp.tone import (
     score_tone,
     service_failures,
 )
-from monitor.nlp.topics import topic_labels
-from monitor.record import Analysis, Prominence, Span, TargetMention, TargetRole, Tone
+from monitor.nlp.topics import INSTITUTIONAL, topic_labels
+from monitor.record import Analysis, Prominence, Span, TargetMention, TargetRole, Tone, TopicHit
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -73,7 +73,12 @@ def analyze_document(
     The tone is the learned layer's (`model`, default the package's) over the rules' evidence."""
     model = model or package_model()
     results = [_conclude(evidence, model) for evidence in _evidence_of(document, profile, outlet_county, published)]
-    return Analysis(mentions=tuple(results), topics=document.topics(profile))
+    topics = document.topics(profile)
+    if not topics and any(m.prominence != Prominence.BODY for m in results):
+        # about the prefect or the institution (named in the title or the lead) and about nothing else: the
+        # institution's own life (a controversy over the holder, a portrait, an anniversary, an office's staff)
+        topics = (TopicHit(INSTITUTIONAL, ()),)
+    return Analysis(mentions=tuple(results), topics=topics)
 
 
 def tone_examples(

@@ -12,6 +12,7 @@ from monitor.data import word_lists
 from monitor.nlp.language import Parsed, parse, phrase_keys
 from monitor.record import TopicHit
 
+INSTITUTIONAL = "institutional"  # the institution's own life: appointments, audiences, ceremonies, its staff
 _NEEDED = 2.0  # total weight a topic needs
 _PROFILE_WEIGHT = 2.0  # a term the press office listed in its profile is enough alone
 _TITLE = 2.0

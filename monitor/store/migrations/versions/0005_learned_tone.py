@@ -30,7 +30,6 @@ def upgrade() -> None:
         sa.Column("trained_at", monitor.store.models.UTCDateTime(timezone=True), nullable=False),
     )
 
-
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("uncertain", sa.Integer(), nullable=False, server_default="0"))
 

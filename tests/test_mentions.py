@@ -298,6 +298,11 @@ def test_a_role_word_dated_to_another_time(cluj: Profile, text: str, expected: d
             "Ședință la ministru",
             "La ședință a participat directorul Direcției Generale pentru Relațiile cu Instituțiile Prefectului.",
         ),
+        (  # an office said to be vacant, and the national day of every prefecture
+            "De o lună, județul nu mai are prefect",
+            "Se caută subprefect, iar partidele negociază. Pe 2 aprilie se sărbătorește Ziua Instituției "
+            "Prefectului.",
+        ),
     ],
 )
 def test_role_words_that_are_not_our_office_holder(alba: Profile, title: str, text: str) -> None:

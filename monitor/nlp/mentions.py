@@ -57,6 +57,8 @@ class Cues:
     male_titles: frozenset[str]
     address: frozenset[str]
     copulas: frozenset[str]
+    vacant: frozenset[str]
+    holiday: frozenset[str]
     auxiliaries: frozenset[str]
     for_a_day: tuple[tuple[str, ...], ...]
     general: re.Pattern[str]
@@ -86,6 +88,8 @@ def cues() -> Cues:
         male_titles=words("male_titles"),
         address=words("address"),
         copulas=words("copulas"),
+        vacant=words("vacant"),
+        holiday=words("holiday"),
         auxiliaries=words("auxiliaries"),
         for_a_day=tuple(tuple(str(phrase).split()) for phrase in data["for_a_day"]),
         general=_words_pattern(data["general"]),
@@ -412,15 +416,17 @@ def _roles(
         if before in cue.office:
             continue  # "a fost numit prefect"
         if token.key in ("prefect", "subprefect") and (
-            before in cue.copulas or (before == "fost" and index > 1 and tokens[index - 2].key in cue.auxiliaries)
+            before in cue.copulas
+            or before in cue.vacant
+            or (before == "fost" and index > 1 and tokens[index - 2].key in cue.auxiliaries)
         ):
-            continue  # "a fost prefect", "este subprefect": what someone is, not a mention of the holder
+            continue  # "a fost prefect": what someone is; "nu mai are prefect": nobody; not a mention of the holder
         if before in cue.new and cue.future.search(parsed.key, token.end, parsed.sentences[token.sentence].end):
             continue  # "noul prefect ar urma să fie numit": nobody yet
         if _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
-            if token.key == "institutiile":
+            if token.key == "institutiile" or before in cue.holiday:
                 skip_until = index + 1
-                continue  # "Direcția pentru Relațiile cu Instituțiile Prefectului": plural, the office in general
+                continue  # "Relațiile cu Instituțiile Prefectului" (plural), "Ziua Instituției Prefectului": the office
             role, end_index = "institution", index + 1
         elif _INSTITUTION_ROLE.match(token.key):
             if token.key.endswith(("ile", "ilor", "i")) and not token.key.endswith("ii"):

@@ -300,8 +300,7 @@ def test_a_role_word_dated_to_another_time(cluj: Profile, text: str, expected: d
         ),
         (  # an office said to be vacant, and the national day of every prefecture
             "De o lună, județul nu mai are prefect",
-            "Se caută subprefect, iar partidele negociază. Pe 2 aprilie se sărbătorește Ziua Instituției "
-            "Prefectului.",
+            "Se caută subprefect, iar partidele negociază. Pe 2 aprilie se sărbătorește Ziua Instituției Prefectului.",
         ),
     ],
 )

@@ -97,6 +97,19 @@ def test_the_head_of_the_prefecture_is_the_prefect(alba: Profile) -> None:
     assert targets(alba, "", "Oamenii au venit la sediul Prefecturii Alba.") == {"institutia": 1}
 
 
+def test_periphrases_name_the_holder_and_the_institution(alba: Profile) -> None:
+    """«reprezentantul Guvernului în teritoriu» can only be the prefect, «instituția pe care o conduce» only his
+    prefecture; with another county named, or as «un reprezentant al Guvernului», they are nobody of ours."""
+    text = (
+        "Ploile au afectat județul Alba. Reprezentantul Guvernului în teritoriu a prezentat măsurile, iar "
+        "bilanțul instituției pe care o conduce arată 40 de intervenții."
+    )
+    assert targets(alba, "", text) == {"prefect": 1, "institutia": 1}
+    assert targets(alba, "", "Reprezentantul Guvernului în județul Alba a convocat ședința.") == {"prefect": 1}
+    assert targets(alba, "", "Reprezentantul Guvernului în județul Cluj a convocat ședința.") == {}
+    assert targets(alba, "", "Județul Alba: un reprezentant al Guvernului a venit la Blaj.") == {}
+
+
 def test_bare_role_words_count_for_a_local_outlet_of_our_county(alba: Profile) -> None:
     text = "Prefectul a convocat comitetul de urgență."
     assert targets(alba, "", text) == {}

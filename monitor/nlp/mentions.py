@@ -22,7 +22,7 @@ Field = Literal["title", "text"]
 _PERSON_ROLE = re.compile(r"^(?:ex-?)?(sub)?prefect(ul|ului|ii|ilor|i|a|ei|e|ele|elor)?$")
 _INSTITUTION_ROLE = re.compile(r"^prefectur(?:a|ii|ile|ilor|i)?$")
 _INSTITUTION_HEAD = re.compile(r"^(?:institutia|institutiei|institutiile)$")
-_ROLE_STARTS = ("prefect", "subprefect", "ex", "institut")
+_ROLE_STARTS = ("prefect", "subprefect", "ex", "institut", "reprezentant")
 _PLURAL = {"ii", "ilor", "i", "e", "ele", "elor"}
 
 
@@ -59,6 +59,7 @@ class Cues:
     copulas: frozenset[str]
     vacant: frozenset[str]
     holiday: frozenset[str]
+    periphrases: tuple[tuple[str, tuple[str, ...]], ...]  # (role, words), longest first
     auxiliaries: frozenset[str]
     for_a_day: tuple[tuple[str, ...], ...]
     general: re.Pattern[str]
@@ -90,6 +91,16 @@ def cues() -> Cues:
         copulas=words("copulas"),
         vacant=words("vacant"),
         holiday=words("holiday"),
+        periphrases=tuple(
+            sorted(
+                (
+                    (role, tuple(str(phrase).split()))
+                    for role in ("prefect", "institution")
+                    for phrase in data[f"periphrasis_{role}"]
+                ),
+                key=lambda item: -len(item[1]),
+            )
+        ),
         auxiliaries=words("auxiliaries"),
         for_a_day=tuple(tuple(str(phrase).split()) for phrase in data["for_a_day"]),
         general=_words_pattern(data["general"]),
@@ -423,7 +434,13 @@ def _roles(
             continue  # "a fost prefect": what someone is; "nu mai are prefect": nobody; not a mention of the holder
         if before in cue.new and cue.future.search(parsed.key, token.end, parsed.sentences[token.sentence].end):
             continue  # "noul prefect ar urma să fie numit": nobody yet
-        if _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
+        periphrasis = next((item for item in cue.periphrases if _followed_by(tokens, index, (item[1],))), None)
+        if periphrasis is not None:
+            role, end_index = periphrasis[0], index + len(periphrasis[1]) - 1
+            if tokens[end_index].key == "judetul":
+                end_index -= 1  # "reprezentantul Guvernului în județul Alba": the county follows, as after a role word
+            female = True if token.key in ("reprezentanta", "reprezentantei") else None
+        elif _INSTITUTION_HEAD.match(token.key) and index + 1 < len(tokens) and tokens[index + 1].key == "prefectului":
             if token.key == "institutiile" or before in cue.holiday:
                 skip_until = index + 1
                 continue  # "Relațiile cu Instituțiile Prefectului" (plural), "Ziua Instituției Prefectului": the office

@@ -94,9 +94,10 @@ def cues() -> Cues:
         periphrases=tuple(
             sorted(
                 (
-                    (role, tuple(str(phrase).split()))
+                    (role, (str(head), *str(tail).split()))
                     for role in ("prefect", "institution")
-                    for phrase in data[f"periphrasis_{role}"]
+                    for head in data[f"periphrasis_{role}"]["heads"]
+                    for tail in data[f"periphrasis_{role}"]["tails"]
                 ),
                 key=lambda item: -len(item[1]),
             )

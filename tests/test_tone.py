@@ -39,6 +39,12 @@ def tone_of(profile: Profile, text: str, target: str = "prefect", title: str = "
         "Prefectul le-a mulțumit pompierilor pentru intervenție.",
         "Prefectul a vizitat șantierul, iar primarul a fost acuzat de nereguli grave.",
         "Prefectul Horia Vlădescu a atacat în contencios hotărârea consiliului local.",
+        # a noun ending like a participle, after "a fost", inside the target's quoted words
+        "Prefectul Horia Vlădescu a criticat comisia: „A fost o lipsă de colaborare între instituții”.",
+        # a participle after a comma describes the noun it follows, not the actor
+        "Prefectul Horia Vlădescu a semnat încetarea mandatului primarului din Blaj, condamnat pentru corupție.",
+        # a judgement noun whose genitive is its author
+        "Acuzațiile grave ale prefectului Horia Vlădescu la adresa primarului au stârnit reacții.",
     ],
 )
 def test_negative_events_and_the_targets_own_words_are_not_negative_toward_it(alba: Profile, text: str) -> None:
@@ -58,6 +64,7 @@ def test_negative_events_and_the_targets_own_words_are_not_negative_toward_it(al
         "Prefectul a primit critici dure din partea primarilor.",
         "Prefectul Horia Vlădescu a respins acuzațiile de abuz în serviciu.",
         "Prefectul Horia Vlădescu a ajuns subiectul unei anchete penale.",
+        "Acuzații grave la adresa prefectului Horia Vlădescu, aduse de consilieri.",
         "Domnule prefect, vi se reproșează lipsa de reacție.",
     ],
 )

@@ -37,6 +37,7 @@ _PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta"
 _SUBJECTLESS = frozenset({"a", "nu", "n-", "s-", "si-", "i-", "l-", "le-", "ar", "va", "era", "este", "e", "mai"})
 _TENSE = frozenset({"a", "am", "ai", "au", "ati", "vom", "va", "vor", "voi", "o", "sa", "ar"})
 _IMPERSONAL = frozenset({"se", "s-", "vi", "i", "li", "mi"})
+_OPENING = frozenset({":", "„", "«", '"'})  # what opens somebody's words
 _INDEFINITE = frozenset({"un", "o", "unui", "unei", "unor", "niste"})
 _PERSONAL_OBJECT = frozenset({"unor", "unui", "unei"})
 _PROCLITICS = frozenset({"l-", "il", "i-", "ii"})  # "l-au criticat", "îl acuză", "i-au cerut demisia"
@@ -84,6 +85,7 @@ class Lexicon:
     places_of_protest: frozenset[Phrase]
     other_heads: frozenset[str]
     experiencer: frozenset[str]
+    authored_nouns: frozenset[str]
     concessions: frozenset[Phrase]
 
 
@@ -133,6 +135,7 @@ def lexicon() -> Lexicon:
         places_of_protest=_phrases(data["places_of_protest"]),
         other_heads=frozenset(key_of(str(w)) for w in data["other_heads"]),
         experiencer=frozenset(words[0] for words in _phrases(data["experiencer"])),
+        authored_nouns=frozenset(words[0] for words in _phrases(data["authored_nouns"])),
         concessions=_phrases(data["concessions"]),
     )
 
@@ -218,6 +221,8 @@ def weigh_hit(parsed: Parsed, first: int, hit: Hit, mention: tuple[int, int], ac
             hit.term.directed and (_new_verb(tokens, hit.end, m_start) or _agent(tokens, hit, m_start))
         ):
             return 0.0  # "a mulțumit oaspetelui și a exprimat...", "felicitați de prefect": aimed elsewhere
+        if hit.term.words[0] in lex.authored_nouns and _authored_by(tokens, hit, mention):
+            return 0.0  # "Acuzații grave ale prefectului": the target's accusations against others
         if hit.term.words[0] in lex.requests and _addressed_to(tokens, hit.end, m_start):
             return 0.0  # "am depus o petiție la Prefectură": the institution is asked, not accused
         if hit.term.words[0] in lex.protest_terms and _protest_elsewhere(tokens, first, hit, m_start):
@@ -367,12 +372,13 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int], 
     if acted and any(tokens[i].key in lex.anaphora for i in gap):
         return 0.0  # "a emis ordinul de suspendare a primarului, după ce acesta a fost trimis în judecată"
     participle = tokens[hit.start].key.endswith(_PARTICIPLE)
-    if participle and any(tokens[i].base == "fi" for i in range(max(m_end, hit.start - 3), hit.start)):
-        return 1.0  # "prefectul a fost criticat"
+    quoted = any(tokens[i].text in _OPENING for i in gap)
+    if participle and not quoted and any(tokens[i].base == "fi" for i in range(max(m_end, hit.start - 3), hit.start)):
+        return 1.0  # "prefectul a fost criticat" (not "prefectul: „A fost o lipsă de ...”")
     if participle and not any(tokens[i].is_word for i in gap):
         return 1.0  # "prefectul, criticat de ...", "Ioana Câmpeanu, felicitată"
-    if participle and _modifies_noun(tokens, hit.start):
-        return 0.0  # "salvarea turiștilor blocați": the participle describes the noun before it
+    if participle and (_modifies_noun(tokens, hit.start) or _apposition(tokens, hit.start, m_end)):
+        return 0.0  # "salvarea turiștilor blocați", "mandatul primarului, condamnat ...": another noun's
     if _any_phrase(tokens, m_end, hit.start, lex.undergo):
         return 1.0  # "prefectul a primit critici"
     if any(tokens[i].key in _IMPERSONAL for i in range(max(m_end, hit.start - 2), hit.start)):
@@ -385,6 +391,25 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int], 
     if hit.term.directed and not _oblique(tokens, mention) and _acts(tokens, m_end, hit.start):
         return 0.0  # the target criticises, inquires, praises, thanks: not a judgement of it
     return 1.0
+
+
+def _authored_by(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int]) -> bool:
+    """A judgement noun followed by the mention in the genitive, with at most its adjectives and the genitive
+    article between ("acuzațiile prefectului", "critici dure ale prefectei"): the mention is its author."""
+    between = [tokens[i] for i in range(hit.end, mention[0])]
+    if between and between[-1].key in ("prefectului", "prefectei", "subprefectului", "subprefectei"):
+        between, genitive = between[:-1], True  # "... ale prefectului Ion Pop": the name is the mention
+    else:
+        genitive = _oblique(tokens, mention)
+    if not genitive or len(between) > 2 or not all(token.is_word for token in between):
+        return False
+    return not between or between[-1].key in ("al", "a", "ai", "ale")
+
+
+def _apposition(tokens: Sequence[Token], index: int, m_end: int) -> bool:
+    """A participle after a comma that closes a noun other than the mention ("a încetat mandatul primarului din
+    Blaj, condamnat definitiv"): it describes that noun."""
+    return index - 2 >= m_end and tokens[index - 1].text == "," and tokens[index - 2].is_word
 
 
 def _oblique(tokens: Sequence[Token], mention: tuple[int, int]) -> bool:

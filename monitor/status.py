@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from monitor.deliver.render import datetime_ro
+from monitor.deliver.render import count_ro, datetime_ro, number_ro
 from monitor.record import OutboxStatus
 from monitor.settings import AnalysisMode, Settings
 from monitor.store import Store
@@ -182,7 +182,8 @@ def problems(status: Status) -> list[Problem]:
         found.append(
             Problem(
                 "mail",
-                f"E-mail: {uncertain} mesaje cu rezultat necunoscut (conexiunea s-a întrerupt după trimitere): "
+                f"E-mail: {count_ro(uncertain, 'mesaj', 'mesaje')} cu rezultat necunoscut (conexiunea s-a întrerupt "
+                "după trimitere): "
                 "verificați la destinatar dacă au ajuns.",
             )
         )
@@ -191,8 +192,8 @@ def problems(status: Status) -> list[Problem]:
         found.append(
             Problem(
                 "mail",
-                f"E-mail: {failed} mesaje nu au putut fi trimise deloc, {status.mail_struggling} au eșuat de cel "
-                f"puțin {MAIL_FAILING_AFTER} ori.",
+                f"E-mail: netrimise deloc: {number_ro(failed)}; cu cel puțin {MAIL_FAILING_AFTER} încercări eșuate: "
+                f"{number_ro(status.mail_struggling)}.",
             )
         )
     if status.analysis is AnalysisMode.WORKERS and not status.workers:
@@ -206,7 +207,8 @@ def problems(status: Status) -> list[Problem]:
         found.append(
             Problem(
                 "analysis",
-                f"Analiza rămâne în urmă: {status.queued} articole noi așteaptă, cel mai vechi din "
+                f"Analiza rămâne în urmă: {count_ro(status.queued, 'articol nou', 'articole noi')} în așteptare, "
+                "cel mai vechi din "
                 f"{datetime_ro(status.oldest_queued)} (rulează serviciul sau «monitor worker»?).",
             )
         )
@@ -252,7 +254,6 @@ def _free_disk(folder: Path) -> int | None:
 
 def describe_status(status: Status, settings: Settings) -> list[str]:
     """The reading in Romanian, one line each, for `monitor status`."""
-    from monitor.deliver.render import count_ro, number_ro
     from monitor.store.db import describe_place
 
     def when(value: datetime | None) -> str:
@@ -303,4 +304,4 @@ def _ago(delta: timedelta) -> str:
     if minutes < 120:
         return f"acum {minutes} min"
     hours = minutes // 60
-    return f"acum {hours} ore" if hours < 48 else f"acum {hours // 24} zile"
+    return f"acum {count_ro(hours, 'oră', 'ore')}" if hours < 48 else f"acum {count_ro(hours // 24, 'zi', 'zile')}"

@@ -123,5 +123,5 @@ def test_analysis_falling_behind_is_a_problem(store: Store, settings: Settings) 
         )
     status = read_status(store, settings, now=NOW)
     assert status.queued == 3 and [p.kind for p in status.problems] == ["analysis"]
-    assert "Analiza rămâne în urmă: 3 articole noi așteaptă" in status.problems[0].text
+    assert "Analiza rămâne în urmă: 3 articole noi în așteptare" in status.problems[0].text
     assert read_status(store, settings, now=NOW - timedelta(minutes=90)).problems == ()  # half an hour: not behind

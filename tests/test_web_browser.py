@@ -267,7 +267,8 @@ def test_an_admin_changes_a_recipient_and_an_alias(page: Page, live: Live) -> No
 
 def test_the_workspace_works_from_the_keyboard(page: Page, live: Live) -> None:
     page.goto(f"{live.base}/autentificare")
-    page.keyboard.type("ana")  # the login field has the focus when the page opens
+    expect(page.get_by_label("Utilizator")).to_be_focused()  # the login field has the focus when the page opens
+    page.keyboard.type("ana")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.deliver.render import count_ro
 from monitor.errors import RequestError
 from monitor.text import nfc
 
@@ -125,7 +126,8 @@ def read_document(data: bytes) -> DocumentText:
             pages = _pdf_pages(source)
             if pages > MAX_PAGES:
                 raise DocumentError(
-                    f"PDF-ul are {pages} pagini; cel mult {MAX_PAGES} (încărcați doar paginile articolului)"
+                    f"PDF-ul are {count_ro(pages, 'pagină', 'pagini')}; cel mult {MAX_PAGES} (încărcați doar "
+                    "paginile articolului)"
                 )
             text = _run(["pdftotext", "-enc", "UTF-8", str(source), "-"], "citirea textului din PDF")  # reading order
             if len(text.split()) >= 20:

@@ -23,7 +23,7 @@ from monitor.cli.common import Day, Month, cli, open_store, profile_option, reso
 from monitor.config import Profile
 from monitor.days import local_span
 from monitor.deliver.imagology import previous_month
-from monitor.deliver.render import date_ro, month_ro, tone_ro
+from monitor.deliver.render import count_ro, date_ro, month_ro, tone_ro
 from monitor.deliver.reply import draft_reply, set_reply_status
 from monitor.deliver.report import run_monthly
 from monitor.nlp import topic_labels
@@ -200,7 +200,9 @@ def search_command(selection: _Selection, query: str, limit: int) -> None:
         click.echo(f"Niciun articol găsit pentru «{query}».")
         return
     click.echo(
-        f"{len(hits)} articole găsite pentru «{query}» (cele mai noi întâi):" if len(hits) > 1 else "Un articol găsit:"
+        f"{count_ro(len(hits), 'articol găsit', 'articole găsite')} pentru «{query}» (cele mai noi întâi):"
+        if len(hits) > 1
+        else "Un articol găsit:"
     )
     for hit in hits:
         click.echo(_describe_hit(hit, selection.profile))
@@ -225,12 +227,13 @@ def export_command(selection: _Selection, fmt: str, output: Path | None) -> None
         if output is None:
             raise click.UsageError("XLSX se scrie într-un fișier: adăugați --output FIȘIER.xlsx")
         count = write_xlsx(store, selection.profile, output, selection.where)
-        click.echo(f"{count} rânduri exportate în {output} (foile Apariții și Subiecte).", err=True)
+        rows = count_ro(count, "rând exportat", "rânduri exportate")
+        click.echo(f"{rows} în {output} (foile Apariții și Subiecte).", err=True)
         return
     with _output(output, bom=fmt == "csv") as out:
         count = write_export(store, selection.profile, out, "csv" if fmt == "csv" else "jsonl", selection.where)
     if output is not None:
-        click.echo(f"{count} rânduri exportate în {output}.", err=True)
+        click.echo(f"{count_ro(count, 'rând exportat', 'rânduri exportate')} în {output}.", err=True)
 
 
 @cli.command("tag")

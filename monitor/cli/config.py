@@ -10,6 +10,7 @@ import click
 
 from monitor.cli.common import cli, open_store, settings_of
 from monitor.config import ConfigError, load_all, write_config_folder
+from monitor.deliver.render import count_ro
 from monitor.status import describe_status, read_status
 from monitor.store.db import current_revision, upgrade
 
@@ -23,17 +24,21 @@ def check_config(ctx: click.Context) -> None:
         sources, profiles = load_all(settings.sources_path, settings.pipelines_dir)
     except ConfigError as exc:
         count = len(exc.problems)
-        noun = "o problemă" if count == 1 else f"{count} probleme"
+        noun = "o problemă" if count == 1 else count_ro(count, "problemă", "probleme")
         click.echo(f"Configurația are {noun}:", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(2)
     feeds = sum(len(outlet.feeds) for outlet in sources.outlets)
-    click.echo(f"Configurație corectă: {len(sources.outlets)} publicații, {feeds} fluxuri.")
+    click.echo(
+        f"Configurație corectă: {count_ro(len(sources.outlets), 'publicație', 'publicații')}, "
+        f"{count_ro(feeds, 'flux', 'fluxuri')}."
+    )
     for profile in profiles:
         watched = sum(1 for outlet in sources.outlets if profile.watches(outlet))
         click.echo(
-            f"  profil {profile.id}: {profile.institution}, {len(profile.targets)} ținte, {watched} publicații urmărite"
+            f"  profil {profile.id}: {profile.institution}, {count_ro(len(profile.targets), 'țintă', 'ținte')}, "
+            f"{count_ro(watched, 'publicație urmărită', 'publicații urmărite')}"
         )
 
 

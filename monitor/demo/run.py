@@ -28,7 +28,7 @@ from monitor.analysis import analyze_pending
 from monitor.config import Profile, Sources, load_all, load_profile
 from monitor.crawl.ingest import crawl_sync
 from monitor.deliver.digest import digest_path
-from monitor.deliver.render import date_ro, datetime_ro, month_ro
+from monitor.deliver.render import count_ro, date_ro, datetime_ro, month_ro
 from monitor.deliver.report import report_paths
 from monitor.demo.newsroom import BUCHAREST, DEFAULT_PROFILE, GroundTruth, Newsroom, generate
 from monitor.demo.server import NewsroomServer, serve
@@ -190,8 +190,8 @@ def run_demo(
     month = (month or last_month(date.today())).replace(day=1)
     newsroom = generate(seed, month=month, profile=load_profile(profile_path), scale=scale)
     say(
-        f"Redacția demo: {len(newsroom.outlets)} publicații fictive, {len(newsroom.articles)} articole "
-        f"în {month_ro(month)}, servite pe 127.0.0.1."
+        f"Redacția demo: {count_ro(len(newsroom.outlets), 'publicație fictivă', 'publicații fictive')}, "
+        f"{count_ro(len(newsroom.articles), 'articol', 'articole')} în {month_ro(month)}, servite pe 127.0.0.1."
     )
     database = output / "presa-demo.db"
     with serve(newsroom, now=newsroom.start) as server, mail_sink(output / "mail") as sink:
@@ -229,10 +229,11 @@ def _history(run: _Run) -> None:
         analyzed = analyze_pending(run.store, run.profile, run.sources, now=now)
         stored += summary.new_articles
         log.info("demo history up to %s: %d new articles, %d analysed", day, summary.new_articles, analyzed)
-        run.status(f"Istoricul lunii: {date_ro(day - timedelta(days=1))}, {stored} articole colectate și analizate")
+        collected = count_ro(stored, "articol colectat și analizat", "articole colectate și analizate")
+        run.status(f"Istoricul lunii: {date_ro(day - timedelta(days=1))}, {collected}")
     run.say(
         f"Istoricul lunii ({date_ro(run.newsroom.month)} – {date_ro(run.newsroom.crisis_day - timedelta(days=1))}): "
-        f"{stored} articole colectate și analizate."
+        f"{count_ro(stored, 'articol colectat și analizat', 'articole colectate și analizate')}."
     )
 
 
@@ -246,7 +247,8 @@ def _last_day(run: _Run, step: timedelta) -> None:
     end = max(digest_at, report_at).astimezone(UTC) + step  # the crisis digest and the month's report are done
     minutes = int(step.total_seconds() // 60)
     run.say(
-        f"Ziua crizei ({date_ro(newsroom.crisis_day)}) și dimineața următoare, prin planificator, la {minutes} minute."
+        f"Ziua crizei ({date_ro(newsroom.crisis_day)}) și dimineața următoare, prin planificator, la "
+        f"{count_ro(minutes, 'minut', 'minute')}."
     )
     # The archive starts with the demo month: the report of the month before counts as done, or the scheduler's
     # catch-up would send an empty one on its first pass.
@@ -255,7 +257,10 @@ def _last_day(run: _Run, step: timedelta) -> None:
     while now <= end:
         run.server.now = now
         cycle = run_due(run.store, run.sources, [profile], run.settings, now)
-        run.status(f"Ora simulată {datetime_ro(now)}: {cycle.new_articles} articole noi, {len(cycle.alerts)} alerte")
+        run.status(
+            f"Ora simulată {datetime_ro(now)}: {count_ro(cycle.new_articles, 'articol nou', 'articole noi')}, "
+            f"{count_ro(len(cycle.alerts), 'alertă', 'alerte')}"
+        )
         now += step
 
 

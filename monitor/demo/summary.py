@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
-from monitor.deliver.render import month_ro, number_ro
+from monitor.deliver.render import count_ro, month_ro, number_ro
 from monitor.demo.run import DemoResult
 
 
@@ -28,14 +28,16 @@ def summary_panel(result: DemoResult) -> Panel:
     facts.add_column()
     facts.add_row(
         "Redacția demo",
-        f"{len(newsroom.outlets)} publicații fictive, {number_ro(len(newsroom.articles))} articole "
-        f"în {month_ro(result.month)}; criza: {newsroom.crisis_day:%d.%m.%Y}",
+        f"{count_ro(len(newsroom.outlets), 'publicație fictivă', 'publicații fictive')}, "
+        f"{count_ro(len(newsroom.articles), 'articol', 'articole')} în {month_ro(result.month)}; "
+        f"criza: {newsroom.crisis_day:%d.%m.%Y}",
     )
     http = result.http
     facts.add_row(
         "Colectare",
-        f"{number_ro(result.articles_stored)} articole stocate; {number_ro(sum(http.values()))} cereri HTTP, "
-        f"dintre care {number_ro(http.get(304, 0))} răspunsuri 304 (nemodificat)",
+        f"{count_ro(result.articles_stored, 'articol stocat', 'articole stocate')}; "
+        f"{count_ro(sum(http.values()), 'cerere HTTP', 'cereri HTTP')}, dintre care "
+        f"{count_ro(http.get(304, 0), 'răspuns 304', 'răspunsuri 304')} (nemodificat)",
     )
     facts.add_row("Articole despre", "găsite de analiză / scrise de generator")
     for target in newsroom.profile.targets:
@@ -43,7 +45,8 @@ def summary_panel(result: DemoResult) -> Panel:
         facts.add_row("", f"{found:>4} / {written:<4} {target.name}")
     facts.add_row(
         "Alerte și e-mail",
-        f"{result.alerts} alerte de criză; {len(result.mail)} mesaje primite de serverul SMTP local",
+        f"{count_ro(result.alerts, 'alertă de criză', 'alerte de criză')}; "
+        f"{count_ro(len(result.mail), 'mesaj primit', 'mesaje primite')} de serverul SMTP local",
     )
     facts.add_row("Durată", f"{number_ro(result.seconds, 1)} s")
     files = Table.grid(padding=(0, 2))

@@ -14,6 +14,7 @@ from monitor.archive.corrections import record_correction
 from monitor.config import Profile, Target
 from monitor.days import parse_day
 from monitor.deliver.digest import Digest, StoryItem, build_digest, digest_window, story_of
+from monitor.deliver.render import count_ro
 from monitor.errors import CorrectionError, RequestError
 from monitor.nlp import topic_labels
 from monitor.record import MentionView, Tone
@@ -296,10 +297,11 @@ def correct_many(
             skipped += 1
             continue
         done.append(row.cluster_id)
+    subject = f"{count_ro(len(done), 'subiect', 'subiecte')}, {target.name}"
     with ws.store.session() as session:
         audit(
             session, user.login, "correction.many", now=now, profile_id=profile.id,
-            subject=f"{len(done)} subiecte, {target.name}", after={"ton": str(tone), "subiecte": done, "motiv": motiv},
+            subject=subject, after={"ton": str(tone), "subiecte": done, "motiv": motiv},
         )  # fmt: skip
     where = f"/p/{profile.id}/azi?zi={zi}&corectate={len(done)}&sarite={skipped}" if zi else f"/p/{profile.id}/azi"
     return RedirectResponse(where, status_code=303)

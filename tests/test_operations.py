@@ -14,7 +14,7 @@ from rows import add_outlets
 
 from monitor.cli import cli
 from monitor.settings import Settings
-from monitor.status import read_status
+from monitor.status import _ago, read_status
 from monitor.store import Store
 from monitor.store.models import FeedRow
 from monitor.watchdog import REPEAT, Watchdog, health_endpoint
@@ -125,3 +125,13 @@ def test_analysis_falling_behind_is_a_problem(store: Store, settings: Settings) 
     assert status.queued == 3 and [p.kind for p in status.problems] == ["analysis"]
     assert "Analiza rămâne în urmă: 3 articole noi în așteptare" in status.problems[0].text
     assert read_status(store, settings, now=NOW - timedelta(minutes=90)).problems == ()  # half an hour: not behind
+
+
+def test_how_long_ago_agrees_in_romanian() -> None:
+    """«acum 2 ore», «acum 24 de ore», «acum 30 de zile»: the status line's age of the last collection."""
+    assert _ago(timedelta(seconds=20)) == "acum"
+    assert _ago(timedelta(minutes=45)) == "acum 45 min"
+    assert _ago(timedelta(hours=2)) == "acum 2 ore"
+    assert _ago(timedelta(hours=24)) == "acum 24 de ore"
+    assert _ago(timedelta(days=3)) == "acum 3 zile"
+    assert _ago(timedelta(days=30)) == "acum 30 de zile"

@@ -227,13 +227,16 @@ def export_command(selection: _Selection, fmt: str, output: Path | None) -> None
         if output is None:
             raise click.UsageError("XLSX se scrie într-un fișier: adăugați --output FIȘIER.xlsx")
         count = write_xlsx(store, selection.profile, output, selection.where)
-        rows = count_ro(count, "rând exportat", "rânduri exportate")
-        click.echo(f"{rows} în {output} (foile Apariții și Subiecte).", err=True)
+        click.echo(f"{_exported(count)} în {output} (foile Apariții și Subiecte).", err=True)
         return
     with _output(output, bom=fmt == "csv") as out:
         count = write_export(store, selection.profile, out, "csv" if fmt == "csv" else "jsonl", selection.where)
     if output is not None:
-        click.echo(f"{count_ro(count, 'rând exportat', 'rânduri exportate')} în {output}.", err=True)
+        click.echo(f"{_exported(count)} în {output}.", err=True)
+
+
+def _exported(count: int) -> str:
+    return count_ro(count, "rând exportat", "rânduri exportate")
 
 
 @cli.command("tag")

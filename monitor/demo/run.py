@@ -229,12 +229,15 @@ def _history(run: _Run) -> None:
         analyzed = analyze_pending(run.store, run.profile, run.sources, now=now)
         stored += summary.new_articles
         log.info("demo history up to %s: %d new articles, %d analysed", day, summary.new_articles, analyzed)
-        collected = count_ro(stored, "articol colectat și analizat", "articole colectate și analizate")
-        run.status(f"Istoricul lunii: {date_ro(day - timedelta(days=1))}, {collected}")
+        run.status(f"Istoricul lunii: {date_ro(day - timedelta(days=1))}, {_collected(stored)}")
     run.say(
         f"Istoricul lunii ({date_ro(run.newsroom.month)} – {date_ro(run.newsroom.crisis_day - timedelta(days=1))}): "
-        f"{count_ro(stored, 'articol colectat și analizat', 'articole colectate și analizate')}."
+        f"{_collected(stored)}."
     )
+
+
+def _collected(count: int) -> str:
+    return count_ro(count, "articol colectat și analizat", "articole colectate și analizate")
 
 
 def _last_day(run: _Run, step: timedelta) -> None:

@@ -338,6 +338,12 @@ def _is_role(key: str) -> bool:
     return _PERSON_ROLE.match(key) is not None or _INSTITUTION_ROLE.match(key) is not None
 
 
+def genitive_role(key: str) -> bool:
+    """A person's role word in the singular genitive or dative ("prefectului", "subprefectei")."""
+    match = _PERSON_ROLE.match(key)
+    return match is not None and match.group(2) in ("ului", "ei")
+
+
 def _confirmed(mentions: list[Mention], fields: dict[str, Parsed], honorifics: frozenset[str]) -> list[Mention]:
     """Surnames alone count once the full name appears in the article, or after a title or a role word."""
     named = {m.target for m in mentions if m.kind == "name"}

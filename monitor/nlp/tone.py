@@ -31,6 +31,7 @@ from functools import cache
 
 from monitor.data import word_lists
 from monitor.nlp.language import Parsed, Token, key_of, phrase_keys
+from monitor.nlp.mentions import genitive_role
 from monitor.record import Tone
 
 _PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta", "ute", "uti", "s", "sa", "se")
@@ -397,7 +398,7 @@ def _authored_by(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int]) ->
     """A judgement noun followed by the mention in the genitive, with at most its adjectives and the genitive
     article between ("acuzațiile prefectului", "critici dure ale prefectei"): the mention is its author."""
     between = [tokens[i] for i in range(hit.end, mention[0])]
-    if between and between[-1].key in ("prefectului", "prefectei", "subprefectului", "subprefectei"):
+    if between and genitive_role(between[-1].key):
         between, genitive = between[:-1], True  # "... ale prefectului Ion Pop": the name is the mention
     else:
         genitive = _oblique(tokens, mention)

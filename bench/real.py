@@ -25,6 +25,7 @@ from typing import Any
 from bench.accuracy import PRF, TONES, Label, Reading, list_errors, read_expected, tone_prf
 from monitor.nlp import analyze, training
 from monitor.nlp.learned import ToneModel
+from monitor.nlp.topic_model import TopicModel
 from monitor.nlp.training import row_profile as profile_of
 from monitor.text import search_key
 
@@ -68,9 +69,11 @@ _POSITIVE = (
 )
 
 
-def analyse(rows: list[dict[str, Any]], model: ToneModel | None = None) -> dict[str, Reading]:
+def analyse(
+    rows: list[dict[str, Any]], model: ToneModel | None = None, topic_model: TopicModel | None = None
+) -> dict[str, Reading]:
     """The engine's reading of every row, through `nlp.analyze` (what `monitor analyze` and the daemon run),
-    with the package's tone model or `model`."""
+    with the package's models or `model` and `topic_model`."""
     readings: dict[str, Reading] = {}
     for row in rows:
         result = analyze(
@@ -80,6 +83,7 @@ def analyse(rows: list[dict[str, Any]], model: ToneModel | None = None) -> dict[
             outlet_county=row["outlet_county"],
             published=date.fromisoformat(row["published"][:10]),
             model=model,
+            topic_model=topic_model,
         )
         readings[row["id"]] = Reading(
             {m.target: Label(m.tone.value, m.prominence.value) for m in result.mentions},
@@ -89,15 +93,18 @@ def analyse(rows: list[dict[str, Any]], model: ToneModel | None = None) -> dict[
 
 
 def cross_validated(rows: list[dict[str, Any]], folds: int = 5) -> dict[str, Reading]:
-    """The dev split read by models that never saw the row's outlet: outlet-grouped folds, each model trained on
-    the other folds and the authored sets exactly as `monitor.nlp.training` trains the package model."""
-    authored = training.authored_examples()
+    """The dev split read by models that never saw the row's outlet: outlet-grouped folds, each model (tone and
+    topics) trained on the other folds and the authored sets exactly as `monitor.nlp.training` trains the package's."""
+    authored, authored_topics = training.authored_examples(), training.authored_topic_examples()
     fold_of = {row["id"]: int(hashlib.sha1(row["outlet"].encode()).hexdigest(), 16) % folds for row in rows}
-    examples = {k: training.examples([row for row in rows if fold_of[row["id"]] == k]) for k in range(folds)}
+    in_fold = {k: [row for row in rows if fold_of[row["id"]] == k] for k in range(folds)}
+    examples = {k: training.examples(in_fold[k]) for k in range(folds)}
+    topic_examples = {k: training.topic_examples(in_fold[k]) for k in range(folds)}
     readings: dict[str, Reading] = {}
     for k in range(folds):
         model = training.fit(authored + [e for j in range(folds) if j != k for e in examples[j]])
-        readings.update(analyse([row for row in rows if fold_of[row["id"]] == k], model))
+        topics = training.fit_topics(authored_topics + [e for j in range(folds) if j != k for e in topic_examples[j]])
+        readings.update(analyse(in_fold[k], model, topics))
     return readings
 
 

@@ -27,6 +27,7 @@ from monitor.nlp.tone import (
     score_tone,
     service_failures,
 )
+from monitor.nlp.topic_model import TopicModel, package_topic_model, topic_features
 from monitor.nlp.topics import INSTITUTIONAL, topic_labels
 from monitor.record import Analysis, Prominence, Span, TargetMention, TargetRole, Tone, TopicHit
 
@@ -38,12 +39,21 @@ __all__ = [
     "lemmas",
     "profile_fingerprint",
     "tone_examples",
+    "topic_example",
     "topic_labels",
 ]
 
 # Bump when the rules in code change; the data files are hashed into the fingerprint on their own.
-ANALYZER_VERSION = "6"
-_DATA_FILES = ("lexicon.yaml", "topics.yaml", "mentions.yaml", "lemmas_extra.tsv", "counties.tsv", "tone_model.json")
+ANALYZER_VERSION = "7"
+_DATA_FILES = (
+    "lexicon.yaml",
+    "topics.yaml",
+    "mentions.yaml",
+    "lemmas_extra.tsv",
+    "counties.tsv",
+    "tone_model.json",
+    "topic_model.json",
+)
 
 
 def analyze(
@@ -54,10 +64,13 @@ def analyze(
     outlet_county: str | None = None,
     published: date | None = None,
     model: ToneModel | None = None,
+    topic_model: TopicModel | None = None,
 ) -> Analysis:
     """Mentions of every target of `profile` in one article, the tone toward each, and the topics."""
     document = Document.read(title, text)
-    return analyze_document(document, profile, outlet_county=outlet_county, published=published, model=model)
+    return analyze_document(
+        document, profile, outlet_county=outlet_county, published=published, model=model, topic_model=topic_model
+    )
 
 
 def analyze_document(
@@ -67,18 +80,38 @@ def analyze_document(
     outlet_county: str | None = None,
     published: date | None = None,
     model: ToneModel | None = None,
+    topic_model: TopicModel | None = None,
 ) -> Analysis:
     """`analyze` over an article already read: every profile that watches it reads the same `Document`.
 
-    The tone is the learned layer's (`model`, default the package's) over the rules' evidence."""
+    The tone is the learned layer's (`model`, default the package's) over the rules' evidence; the topics are the
+    rules' and those the learned topic layer (`topic_model`, default the package's) adds."""
     model = model or package_model()
-    results = [_conclude(evidence, model) for evidence in _evidence_of(document, profile, outlet_county, published)]
+    found = _evidence_of(document, profile, outlet_county, published)
+    results = [_conclude(evidence, model) for evidence in found]
+    redefined = frozenset(topic.id for topic in profile.topics)
+    rules = _rule_topics(document, profile, found)
+    article = (document.title, document.text, document.words)
+    topics = (topic_model or package_topic_model()).add_topics(article, rules, redefined)
+    return Analysis(mentions=tuple(results), topics=topics)
+
+
+def _rule_topics(document: Document, profile: Profile, found: list[_Evidence]) -> tuple[TopicHit, ...]:
     topics = document.topics(profile)
-    if not topics and any(m.prominence != Prominence.BODY for m in results):
+    if not topics and any(evidence.prominence != Prominence.BODY for evidence in found):
         # about the prefect or the institution (named in the title or the lead) and about nothing else: the
         # institution's own life (a controversy over the holder, a portrait, an anniversary, an office's staff)
         topics = (TopicHit(INSTITUTIONAL, ()),)
-    return Analysis(mentions=tuple(results), topics=topics)
+    return topics
+
+
+def topic_example(
+    title: str, text: str, profile: Profile, *, outlet_county: str | None = None, published: date | None = None
+) -> dict[str, float]:
+    """The learned topic layer's features of one article (for training)."""
+    document = Document.read(title, text)
+    rules = _rule_topics(document, profile, _evidence_of(document, profile, outlet_county, published))
+    return topic_features(document.words, (hit.topic for hit in rules))
 
 
 def tone_examples(

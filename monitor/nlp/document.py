@@ -10,6 +10,7 @@ from monitor.nlp.language import Parsed, parse
 from monitor.nlp.mentions import RoleWords, role_words
 from monitor.nlp.places import Place, find_places
 from monitor.nlp.tone import article_outcome
+from monitor.nlp.topic_model import word_features
 from monitor.nlp.topics import find_topics
 from monitor.record import TopicHit
 
@@ -42,8 +43,14 @@ class Document:
         """How good the article's news is, whoever it is about (`tone.article_outcome`)."""
         return article_outcome(self.title, self.text)
 
+    @cached_property
+    def words(self) -> dict[str, float]:
+        """The lemmas of the title and the text, as the learned topic layer reads them."""
+        return word_features(self.title, self.text)
+
     def topics(self, profile: Profile) -> tuple[TopicHit, ...]:
-        """The article's topics in `profile`'s taxonomy: profiles with the same topic overrides share them."""
+        """The article's topics in `profile`'s taxonomy by the rules: profiles with the same topic overrides share
+        them."""
         found = self._topics.get(profile.topics)
         if found is None:
             found = self._topics[profile.topics] = find_topics(self.title, self.text, profile)

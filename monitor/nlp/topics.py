@@ -97,6 +97,11 @@ def taxonomy(overrides: tuple[TopicOverride, ...] = ()) -> Taxonomy:
     return Taxonomy({topic_id: label for topic_id, (label, _) in topics.items()}, ordered, texts)
 
 
+def package_topic_ids() -> tuple[str, ...]:
+    """The package taxonomy's topic ids, in its order."""
+    return tuple(topic_id for topic_id, _, _ in _package_topics())
+
+
 def topic_labels(profile: Profile) -> dict[str, str]:
     """Topic id -> Romanian label for `profile` (package taxonomy plus the profile's own topics)."""
     return dict(taxonomy(profile.topics).labels)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import Profile, load_profile
-from monitor.nlp import analyze
+from monitor.nlp import analyze, tone_examples
 from monitor.record import TargetMention
 from monitor.yamlsource import load_yaml
 
@@ -304,6 +304,32 @@ def test_a_picket_of_the_prefecture_against_the_government_is_not_aimed_at_it(al
 )
 def test_praise_demands_and_investigative_signals(alba: Profile, text: str, target: str, tone: str) -> None:
     assert tone_of(alba, text, target).tone == tone
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "tone"),
+    [
+        (
+            "Consiliul Local Blaj l-a declarat pe prefectul Horia Vlădescu cetățean de onoare al orașului.",
+            "prefect",
+            "positive",
+        ),
+        (
+            "Prefectul Horia Vlădescu a fost distins cu Diploma de Excelență a pompierilor din Alba.",
+            "prefect",
+            "positive",
+        ),
+        ("Ioana Câmpeanu a primit medalia Crucii Roșii pentru ajutorul dat sinistraților.", "subprefect", "positive"),
+        ("Prefectul Horia Vlădescu a înmânat medalii și diplome de excelență pompierilor.", "prefect", "neutral"),
+        ("Prefectul Horia Vlădescu i-a declarat pe doi medici cetățeni de onoare ai județului.", "prefect", "neutral"),
+    ],
+)
+def test_an_honour_is_praise_for_whoever_receives_it(alba: Profile, text: str, target: str, tone: str) -> None:
+    """Honours (citizenship, diplomas, medals) praise the one who receives them, the direct object ("pe
+    prefectul ...") included; the target who hands them out is only acting. The rules' verdict: the learned
+    layer weighs it with the words around (a lone honour among routine words may stay neutral there)."""
+    features = tone_examples("", text, alba, outlet_county="Alba", published=TODAY)[target]
+    assert features[f"rule:{tone}"] == 1.0
 
 
 @pytest.mark.parametrize(

@@ -317,7 +317,7 @@ def _not_ours(finder: _Finder, parsed: Parsed, index: int, person: _Person, plac
         nxt = parsed.tokens[after]
         ours = nxt.key in person.first_names or nxt.key in person.surnames or nxt.key in person.parts
         if not ours and nxt.start not in {p.start for p in places} and _looks_like_name(nxt.text, sentence.text):
-            return not _is_role(nxt.key)
+            return not is_role(nxt.key)
     return _someone_else(finder, parsed, index, person)
 
 
@@ -328,13 +328,14 @@ def _someone_else(finder: _Finder, parsed: Parsed, index: int, person: _Person) 
     before = parsed.tokens[index - 1]
     if before.sentence != parsed.tokens[index].sentence or not before.is_word or not before.text[:1].isupper():
         return False
-    if before.key in person.first_names or before.key in finder.cues.honorifics or _is_role(before.key):
+    if before.key in person.first_names or before.key in finder.cues.honorifics or is_role(before.key):
         return False
     sentence_start = parsed.sentences[before.sentence].first_token == index - 1
     return not (sentence_start and language().lemmatizer.knows(before.text))
 
 
-def _is_role(key: str) -> bool:
+def is_role(key: str) -> bool:
+    """A role word of ours, any form ("prefectul", "subprefectei", "prefecturii")."""
     return _PERSON_ROLE.match(key) is not None or _INSTITUTION_ROLE.match(key) is not None
 
 
@@ -352,7 +353,7 @@ def _confirmed(mentions: list[Mention], fields: dict[str, Parsed], honorifics: f
         if mention.kind == "surname" and mention.target not in named:
             tokens = fields[mention.field].tokens
             before = tokens[mention.token - 1].key if mention.token > 0 else ""
-            if before not in honorifics and not _is_role(before):
+            if before not in honorifics and not is_role(before):
                 continue
         kept.append(mention)
     return kept

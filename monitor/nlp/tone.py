@@ -31,7 +31,7 @@ from functools import cache
 
 from monitor.data import word_lists
 from monitor.nlp.language import Parsed, Token, key_of, phrase_keys
-from monitor.nlp.mentions import genitive_role
+from monitor.nlp.mentions import genitive_role, is_role
 from monitor.record import Tone
 
 _PARTICIPLE = ("at", "ata", "ate", "ati", "it", "ita", "ite", "iti", "ut", "uta", "ute", "uti", "s", "sa", "se")
@@ -389,7 +389,9 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int], 
         return 0.0  # "Vlădescu: „Cozile au fost rușinea instituției”", "Prefecta, despre incendiu: „...”"
     if acted:
         return 0.0  # what the target reproached someone with ("l-a criticat pe primar, acuzat de nereguli")
-    if hit.term.directed and not _oblique(tokens, mention) and _acts(tokens, m_end, hit.start):
+    if hit.term.directed and any(tokens[i].key == "pe" for i in range(m_end, hit.start - 1)):
+        return 0.0  # "prefectul i-a declarat pe doi medici cetățeni de onoare": aimed at the verb's object
+    if hit.term.directed and not _receives(tokens, mention) and _acts(tokens, m_end, hit.start):
         return 0.0  # the target criticises, inquires, praises, thanks: not a judgement of it
     return 1.0
 
@@ -411,6 +413,15 @@ def _apposition(tokens: Sequence[Token], index: int, m_end: int) -> bool:
     """A participle after a comma that closes a noun other than the mention ("a încetat mandatul primarului din
     Blaj, condamnat definitiv"): it describes that noun."""
     return index - 2 >= m_end and tokens[index - 1].text == "," and tokens[index - 2].is_word
+
+
+def _receives(tokens: Sequence[Token], mention: tuple[int, int]) -> bool:
+    """The mention is in the dative or genitive (`_oblique`) or the verb's direct object ("l-au declarat pe
+    prefectul Ion Pop cetățean de onoare", "o felicită pe Ioana Pop"): what follows is said of it."""
+    index = mention[0] - 1
+    if index >= 0 and is_role(tokens[index].key):
+        index -= 1  # "pe prefectul Ion Pop": the name is the mention
+    return _oblique(tokens, mention) or (index >= 0 and tokens[index].key == "pe")
 
 
 def _oblique(tokens: Sequence[Token], mention: tuple[int, int]) -> bool:

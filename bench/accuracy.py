@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.accuracy [--data tests/data/labelled.jsonl] [--profile pipelines/alba.yaml]
         [--heldout] [--worst 20]
     .venv/bin/python -m bench.accuracy --data tests/data/dev_cluj.jsonl --profile tests/data/profile_cluj.yaml
-    .venv/bin/python -m bench.accuracy --real [--test] [--test2]  # real news, per-row profiles (bench/real.py)
+    .venv/bin/python -m bench.accuracy --real [--test] [--test2] [--officials]  # real news (bench/real.py)
 
 Runs the real command (`python -m monitor analyze --profile P`) as a subprocess on the articles of each set
 (the development set with `--profile`, the held-out set always with pipelines/alba.yaml), then scores its
@@ -293,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         help="with --real: also the second frozen test split (outlets of neither split), figures only",
     )
     parser.add_argument("--learning", action="store_true", help="with --real: simulate learning from corrections")
+    parser.add_argument(
+        "--officials", action="store_true", help="with --real: also the articles about other officials (development)"
+    )
     args = parser.parse_args(argv)
     if args.real:
         from bench import real
@@ -301,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         real.report("real dev, 5-fold cross-validated by outlet", dev, worst=args.worst, cross_validate=True)
         if args.learning:
             real.learning_curve(dev)
+        if args.officials:
+            real.report("other officials (development, out of domain)", real.load("officials"), worst=args.worst)
         if args.test:
             real.report("real test (frozen; errors not listed)", real.load("test"), worst=0)
         if args.test2:

@@ -223,3 +223,24 @@ def test_real_corpus_is_large_varied_and_split_by_outlet() -> None:
         targets = {target.id for target in row_profile(row).targets}
         assert set(row["expected"]["mentions"]) <= targets, row["id"]
         assert row["url"].startswith("http") and len(row["text"]) <= 3000 and row["published"][:2] == "20", row["id"]
+
+
+def test_officials_set_is_real_separate_and_labelled_against_its_own_profile() -> None:
+    """tests/data/real/officials.jsonl: articles about other officials, from outlets of neither test split."""
+    from monitor.nlp.training import read_rows, row_profile
+
+    real = REPO / "tests" / "data" / "real"
+    officials = read_rows(real / "officials.jsonl")
+    tests = [row for name in ("test", "test2") for row in read_rows(real / f"{name}.jsonl")]
+    others = read_rows(real / "dev.jsonl") + tests
+    assert len(officials) >= 90 and len({row["id"] for row in officials}) == len(officials)
+    assert not {row["id"] for row in officials} & {row["id"] for row in others}
+    assert not {row["url"] for row in officials} & {row["url"] for row in others}
+    assert not {row["outlet"] for row in officials} & {row["outlet"] for row in tests}
+    tones = Counter(row["expected"]["mentions"]["oficial"]["tone"] for row in officials)
+    assert tones["positive"] >= 40 and tones["negative"] >= 15 and tones["neutral"] >= 20, tones
+    for row in officials:
+        profile = row_profile(row)
+        assert profile.targets[0].id == "oficial" and profile.targets[0].role == "other", row["id"]
+        assert set(row["expected"]["mentions"]) <= {target.id for target in profile.targets}, row["id"]
+        assert row["url"].startswith("http") and len(row["text"]) <= 3000 and row["published"][:2] == "20", row["id"]

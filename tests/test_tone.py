@@ -321,6 +321,7 @@ def test_praise_demands_and_investigative_signals(alba: Profile, text: str, targ
         ),
         ("Ioana Câmpeanu a primit medalia Crucii Roșii pentru ajutorul dat sinistraților.", "subprefect", "positive"),
         ("Prefectul Horia Vlădescu a înmânat medalii și diplome de excelență pompierilor.", "prefect", "neutral"),
+        ("Ioana Câmpeanu a fost, recent, premiată la Sibiu pentru campania de vaccinare.", "subprefect", "positive"),
         ("Prefectul Horia Vlădescu i-a declarat pe doi medici cetățeni de onoare ai județului.", "prefect", "neutral"),
     ],
 )

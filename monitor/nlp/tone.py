@@ -374,7 +374,8 @@ def _after_mention(tokens: Sequence[Token], hit: Hit, mention: tuple[int, int], 
         return 0.0  # "a emis ordinul de suspendare a primarului, după ce acesta a fost trimis în judecată"
     participle = tokens[hit.start].key.endswith(_PARTICIPLE)
     quoted = any(tokens[i].text in _OPENING for i in gap)
-    if participle and not quoted and any(tokens[i].base == "fi" for i in range(max(m_end, hit.start - 3), hit.start)):
+    before = [i for i in gap if tokens[i].is_word][-3:]  # "a fost, ieri, criticat": commas are no words
+    if participle and not quoted and any(tokens[i].base == "fi" for i in before):
         return 1.0  # "prefectul a fost criticat" (not "prefectul: „A fost o lipsă de ...”")
     if participle and not any(tokens[i].is_word for i in gap):
         return 1.0  # "prefectul, criticat de ...", "Ioana Câmpeanu, felicitată"

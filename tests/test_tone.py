@@ -307,6 +307,18 @@ def test_praise_demands_and_investigative_signals(alba: Profile, text: str, targ
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Prefectul Horia Vlădescu a ținut să le mulțumească pompierilor pentru intervenție.",
+        "Prefectul Horia Vlădescu a adresat câteva cuvinte celor care au reușit să salveze satul.",
+    ],
+)
+def test_thanks_and_success_of_others_are_not_the_targets(alba: Profile, text: str) -> None:
+    """The rules' verdict: the target keeps to thank (an act of its own), "those who succeeded" are others."""
+    assert tone_examples("", text, alba, outlet_county="Alba", published=TODAY)["prefect"]["rule:neutral"] == 1.0
+
+
+@pytest.mark.parametrize(
     ("text", "target", "tone"),
     [
         (

@@ -464,8 +464,8 @@ def _about(tokens: Sequence[Token], m_end: int) -> bool:
 
 def _relative_elsewhere(tokens: Sequence[Token], first: int, last: int) -> bool:
     """A relative "care" between the mention and the term that hangs on somebody newly introduced ("cerută de
-    un avocat care reclamase întârzieri", "celor care au reușit"); not "instituția pe care o conduce", nor "un ordin care încalcă legea"
-    (the target's own act, introduced by one of its verbs)."""
+    un avocat care reclamase întârzieri", "celor care au reușit"); not "instituția pe care o conduce", nor "un
+    ordin care încalcă legea" (the target's own act, introduced by one of its verbs)."""
     for i in range(max(first, 3), last):
         if tokens[i].key == "care" and tokens[i - 1].base == "cel" and i - 1 >= first:
             return True  # "a mulțumit celor care au ajutat": those who, somebody else

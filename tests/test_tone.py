@@ -334,6 +334,7 @@ def test_thanks_and_success_of_others_are_not_the_targets(alba: Profile, text: s
         ("Ioana Câmpeanu a primit medalia Crucii Roșii pentru ajutorul dat sinistraților.", "subprefect", "positive"),
         ("Prefectul Horia Vlădescu a înmânat medalii și diplome de excelență pompierilor.", "prefect", "neutral"),
         ("Ioana Câmpeanu a fost, recent, premiată la Sibiu pentru campania de vaccinare.", "subprefect", "positive"),
+        ("Pompierii au primit diplome de excelență din partea prefectului Horia Vlădescu.", "prefect", "neutral"),
         ("Prefectul Horia Vlădescu i-a declarat pe doi medici cetățeni de onoare ai județului.", "prefect", "neutral"),
     ],
 )

@@ -267,13 +267,15 @@ def _indispensable(tokens: Sequence[Token], first: int, mention: tuple[int, int]
 
 def _agent(tokens: Sequence[Token], hit: Hit, m_start: int) -> bool:
     """The mention is the agent of a passive ("felicitați de prefect", "acuzată de un angajat al instituției",
-    "premiul a fost ridicat de subprefectă"): not the one the term is aimed at."""
+    "premiul a fost ridicat de subprefectă") or the giver ("diplome din partea prefectului"): not the one the
+    term is aimed at."""
     marks = lexicon().content_marks
     for i in range(hit.end, min(m_start, hit.end + 4)):
         if tokens[i].key in marks:
             return False  # "a apreciat că proiectul realizat de Prefectură": the praise reaches the agent
-        if tokens[i].key in ("de", "catre") and (i == hit.end or tokens[i - 1].key.endswith(_PARTICIPLE)):
-            between = range(i + 1, m_start)
+        giver = tokens[i].key == "din" and i + 1 < m_start and tokens[i + 1].key == "partea"
+        if giver or (tokens[i].key in ("de", "catre") and (i == hit.end or tokens[i - 1].key.endswith(_PARTICIPLE))):
+            between = range(i + (2 if giver else 1), m_start)
             return len(between) <= 5 and not any(tokens[k].text in (",", ";", ":") for k in between)
     return False
 

@@ -91,8 +91,7 @@ def analyze_document(
     results = [_conclude(evidence, model) for evidence in found]
     redefined = frozenset(topic.id for topic in profile.topics)
     rules = _rule_topics(document, profile, found)
-    article = (document.title, document.text, document.words)
-    topics = (topic_model or package_topic_model()).add_topics(article, rules, redefined)
+    topics = document.learned_topics(topic_model or package_topic_model(), rules, redefined)
     return Analysis(mentions=tuple(results), topics=topics)
 
 

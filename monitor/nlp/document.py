@@ -10,7 +10,7 @@ from monitor.nlp.language import Parsed, parse
 from monitor.nlp.mentions import RoleWords, role_words
 from monitor.nlp.places import Place, find_places
 from monitor.nlp.tone import article_outcome
-from monitor.nlp.topic_model import word_features
+from monitor.nlp.topic_model import TopicModel, word_features
 from monitor.nlp.topics import find_topics
 from monitor.record import TopicHit
 
@@ -22,6 +22,7 @@ class Document:
         self.title = title
         self.text = text
         self._topics: dict[object, tuple[TopicHit, ...]] = {}
+        self._learned: dict[object, tuple[TopicHit, ...]] = {}
 
     @classmethod
     def read(cls, title: str, text: str) -> Document:
@@ -54,4 +55,15 @@ class Document:
         found = self._topics.get(profile.topics)
         if found is None:
             found = self._topics[profile.topics] = find_topics(self.title, self.text, profile)
+        return found
+
+    def learned_topics(
+        self, model: TopicModel, rules: tuple[TopicHit, ...], redefined: frozenset[str]
+    ) -> tuple[TopicHit, ...]:
+        """`rules`, then the topics the learned layer adds: the profiles with the same rule topics and redefined
+        topics share them."""
+        key = (model, rules, redefined)
+        found = self._learned.get(key)
+        if found is None:
+            found = self._learned[key] = model.add_topics((self.title, self.text, self.words), rules, redefined)
         return found

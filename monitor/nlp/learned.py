@@ -60,16 +60,13 @@ class ToneModel:
 
     def to_json(self) -> str:
         """Deterministic text: sorted keys, rounded weights (the same data gives the same bytes)."""
-        return json.dumps(
+        return model_json(
             {
                 "classes": [tone.value for tone in self.classes],
                 "bias": [round(b, 3) for b in self.bias],
                 "trained_on": self.trained_on,
                 "weights": {name: [round(w, 3) for w in self.weights[name]] for name in sorted(self.weights)},
             },
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=True,
         )
 
     @classmethod
@@ -85,6 +82,11 @@ class ToneModel:
     @classmethod
     def load(cls, path: Path) -> ToneModel:
         return cls.from_json(path.read_text(encoding="utf-8"))
+
+
+def model_json(data: Mapping[str, object]) -> str:
+    """A model file's text: sorted keys, no spaces, letters as written (the same model gives the same bytes)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 @cache

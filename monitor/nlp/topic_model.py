@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 
 from monitor.nlp.language import Parsed
+from monitor.nlp.learned import model_json
 from monitor.record import TopicHit
 
 MODEL_FILE = "topic_model.json"
@@ -90,7 +91,7 @@ class TopicModel:
 
     def to_json(self) -> str:
         """Deterministic text: sorted keys, rounded weights (the same data gives the same bytes)."""
-        return json.dumps(
+        return model_json(
             {
                 "bias": {topic: round(value, 3) for topic, value in self.bias.items()},
                 "threshold": self.threshold,
@@ -100,9 +101,6 @@ class TopicModel:
                     for name, row in self.weights.items()
                 },
             },
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=True,
         )
 
     @classmethod

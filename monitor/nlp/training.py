@@ -135,25 +135,31 @@ def dump_examples(data: Sequence[Example]) -> bytes:
     return gzip.compress(text.encode("utf-8"), mtime=0)
 
 
-def fit(data: Sequence[Example], *, c: float = C, weights: Sequence[float] | None = None, note: str = "") -> ToneModel:
-    """A multinomial logistic regression (lbfgs: deterministic) over the features seen MIN_COUNT times."""
-    from sklearn.linear_model import LogisticRegression  # training only: inference needs no scikit-learn
-
-    counts: dict[str, int] = {}
-    for features, _ in data:
-        for name in features:
-            counts[name] = counts.get(name, 0) + 1
-    vocabulary = sorted(
-        name for name, n in counts.items() if n >= MIN_COUNT or not name.startswith(("s:", "t:", "l:", "b:", "a:"))
-    )
-    index = {name: i for i, name in enumerate(vocabulary)}
+def _design(rows: Sequence[dict[str, float]], words: tuple[str, ...]) -> tuple[dict[str, int], Any]:
+    """The feature index and the dense matrix of `rows`: a word feature (a name starting with one of `words`)
+    only when MIN_COUNT rows have it, every other feature always."""
     import numpy as np
 
-    matrix = np.zeros((len(data), len(vocabulary)))
-    for row, (features, _) in enumerate(data):
+    counts: dict[str, int] = {}
+    for features in rows:
+        for name in features:
+            counts[name] = counts.get(name, 0) + 1
+    vocabulary = sorted(name for name, n in counts.items() if n >= MIN_COUNT or not name.startswith(words))
+    index = {name: i for i, name in enumerate(vocabulary)}
+    matrix = np.zeros((len(rows), len(vocabulary)))
+    for row, features in enumerate(rows):
         for name, value in features.items():
             if name in index:
                 matrix[row, index[name]] = value
+    return index, matrix
+
+
+def fit(data: Sequence[Example], *, c: float = C, weights: Sequence[float] | None = None, note: str = "") -> ToneModel:
+    """A multinomial logistic regression (lbfgs: deterministic) over the features seen MIN_COUNT times."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression  # training only: inference needs no scikit-learn
+
+    index, matrix = _design([features for features, _ in data], ("s:", "t:", "l:", "b:", "a:"))
     labels = [tone.value for _, tone in data]
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     model.fit(matrix, labels, sample_weight=None if weights is None else np.asarray(weights))
@@ -172,17 +178,7 @@ def fit_topics(data: Sequence[TopicExample], *, c: float = TOPIC_C, note: str = 
     import numpy as np
     from sklearn.linear_model import LogisticRegression  # training only
 
-    counts: dict[str, int] = {}
-    for features, _ in data:
-        for name in features:
-            counts[name] = counts.get(name, 0) + 1
-    vocabulary = sorted(name for name, n in counts.items() if n >= MIN_COUNT or name.startswith("rule:"))
-    index = {name: i for i, name in enumerate(vocabulary)}
-    matrix = np.zeros((len(data), len(vocabulary)))
-    for row, (features, _) in enumerate(data):
-        for name, value in features.items():
-            if name in index:
-                matrix[row, index[name]] = value
+    index, matrix = _design([features for features, _ in data], ("t:", "w:"))
     bias: dict[str, float] = {}
     weights: dict[str, dict[str, float]] = {}
     for topic in package_topic_ids():

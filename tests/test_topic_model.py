@@ -1,5 +1,5 @@
-"""The learned topic layer: it adds what the rules miss and never takes away, leaves a topic the profile redefines
-to the office, shows its evidence as written, trains deterministically, and ships a small file."""
+"""The learned topic layer: it adds what the rules miss and drops only what it is nearly sure of, leaves a topic
+the profile redefines to the office, shows its evidence as written, trains deterministically, ships a small file."""
 
 from __future__ import annotations
 
@@ -38,10 +38,17 @@ def test_the_layer_adds_a_topic_the_rules_miss_with_the_words_as_written(alba: P
     assert "mediu" not in found  # a topic under its threshold is not added
 
 
-def test_the_layer_never_removes_what_the_rules_found(alba: Profile) -> None:
-    against = TopicModel(bias={"urgente": -50.0}, weights={"rule:urgente": {"urgente": -50.0}})
+def test_the_layer_drops_a_rule_topic_only_when_nearly_sure_and_never_the_offices(alba: Profile) -> None:
     title, text = "Cod roșu de inundații", "Apele au inundat zeci de gospodării. Prefectul a convocat comitetul."
-    assert "urgente" in _topics(alba, title, text, against)
+    against = TopicModel(bias={"urgente": -50.0}, weights={})  # probability ~0
+    doubtful = TopicModel(bias={"urgente": -1.0}, weights={})  # probability 0.27: under the threshold to add, kept
+    assert "urgente" in _topics(alba, title, text, TopicModel(bias={}, weights={}))  # the rules find it
+    assert "urgente" not in _topics(alba, title, text, against)
+    assert "urgente" in _topics(alba, title, text, doubtful)
+    own = alba.model_copy(
+        update={"topics": (TopicOverride(id="urgente", label="Situații de urgență", terms=("inundații",)),)}
+    )
+    assert "urgente" in _topics(own, title, text, against)
 
 
 def test_a_topic_the_profile_redefines_is_the_offices_alone(alba: Profile) -> None:

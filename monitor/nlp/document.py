@@ -60,10 +60,10 @@ class Document:
     def learned_topics(
         self, model: TopicModel, rules: tuple[TopicHit, ...], redefined: frozenset[str]
     ) -> tuple[TopicHit, ...]:
-        """`rules`, then the topics the learned layer adds: the profiles with the same rule topics and redefined
-        topics share them."""
+        """`rules` as the learned layer revises them (`TopicModel.revise`): the profiles with the same rule topics
+        and redefined topics share them."""
         key = (model, rules, redefined)
         found = self._learned.get(key)
         if found is None:
-            found = self._learned[key] = model.add_topics((self.title, self.text, self.words), rules, redefined)
+            found = self._learned[key] = model.revise((self.title, self.text, self.words), rules, redefined)
         return found

@@ -2,10 +2,11 @@
 
 The rules (`topics.find_topics`) find a topic from its terms; on real news they miss topics an article is about in
 words the taxonomy does not list (a flood told through «sinistrați» and «pompieri», a hospital's troubles through
-its staff). The layer adds a package topic the rules missed when the article's words make it likely: features are
-the lemmas of the title (`t:`) and of the text (`w:`), and the topics the rules found (`rule:`). It only adds: a
-topic the rules found stays, and a topic the profile redefines is the office's alone. Trained by
-`monitor.nlp.training` with the tone layer; inference is a sparse dot product and a sigmoid.
+its staff), and find some that are only a passing subject. The layer adds a package topic the rules missed when
+the article's words make it likely, and drops one they found when it is nearly sure the article is not about it:
+features are the lemmas of the title (`t:`) and of the text (`w:`), and the topics the rules found (`rule:`). A
+topic the profile defines itself is the office's alone. Trained by `monitor.nlp.training` with the tone layer;
+inference is a sparse dot product and a sigmoid.
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ def topic_features(words: Mapping[str, float], found: Iterable[str]) -> dict[str
 
 @dataclass(frozen=True, eq=False)
 class TopicModel:
-    """Per topic, a bias and the weights of its features; a topic is added at probability `threshold` or more."""
+    """Per topic, a bias and the weights of its features; a topic is added at probability `threshold` or more,
+    and one the rules found is dropped below `drop_below`."""
 
     bias: Mapping[str, float]
     weights: Mapping[str, Mapping[str, float]]  # feature -> topic -> weight (only the weights that matter)
     threshold: float = 0.5
+    drop_below: float = 0.1
     trained_on: str = ""
 
     def scores(self, features: Mapping[str, float]) -> dict[str, float]:
@@ -58,28 +61,32 @@ class TopicModel:
                 logits[topic] += weight * value
         return {topic: 1.0 / (1.0 + math.exp(-logit)) for topic, logit in logits.items()}
 
-    def add_topics(
+    def revise(
         self,
         article: tuple[Parsed, Parsed, Mapping[str, float]],
         found: tuple[TopicHit, ...],
         redefined: frozenset[str],
     ) -> tuple[TopicHit, ...]:
-        """`found` (the rules' topics), then the topics the model is sure of that the rules missed, likeliest
-        first, each with the article's words that weigh most toward it, as written. `article`: the parsed title,
-        text and their `word_features`; `redefined`: the topics the profile defines itself."""
+        """`found` (the rules' topics) but those the model is nearly sure of the article is not about, then the
+        topics it is sure of that the rules missed, likeliest first, each with the article's words that weigh most
+        toward it, as written. `article`: the parsed title, text and their `word_features`; `redefined`: the
+        topics the profile defines itself, which the model never touches."""
         title, text, words = article
         have = {hit.topic for hit in found}
-        features = topic_features(words, have)
+        scores = self.scores(topic_features(words, have))
+        kept = tuple(
+            hit for hit in found if hit.topic in redefined or scores.get(hit.topic, self.drop_below) >= self.drop_below
+        )
         added = sorted(
             (
                 (probability, topic)
-                for topic, probability in self.scores(features).items()
+                for topic, probability in scores.items()
                 if probability >= self.threshold and topic not in have and topic not in redefined
             ),
             reverse=True,
         )
         if not added:
-            return found
+            return kept
         written = _as_written(title, text)
         hits = []
         for _, topic in added:
@@ -87,13 +94,14 @@ class TopicModel:
             strongest = sorted((name for name, weight in weighed.items() if weight > 0), key=lambda n: (-weighed[n], n))
             shown = dict.fromkeys(written[name[2:]] for name in strongest)  # a title word may also be in the text
             hits.append(TopicHit(topic, tuple(shown)[:_SHOWN]))
-        return (*found, *hits)
+        return (*kept, *hits)
 
     def to_json(self) -> str:
         """Deterministic text: sorted keys, rounded weights (the same data gives the same bytes)."""
         return model_json(
             {
                 "bias": {topic: round(value, 3) for topic, value in self.bias.items()},
+                "drop_below": self.drop_below,
                 "threshold": self.threshold,
                 "trained_on": self.trained_on,
                 "weights": {
@@ -112,6 +120,7 @@ class TopicModel:
                 str(name): {str(topic): float(w) for topic, w in row.items()} for name, row in data["weights"].items()
             },
             threshold=float(data["threshold"]),
+            drop_below=float(data["drop_below"]),
             trained_on=str(data.get("trained_on", "")),
         )
 

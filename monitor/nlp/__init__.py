@@ -85,7 +85,7 @@ def analyze_document(
     """`analyze` over an article already read: every profile that watches it reads the same `Document`.
 
     The tone is the learned layer's (`model`, default the package's) over the rules' evidence; the topics are the
-    rules' and those the learned topic layer (`topic_model`, default the package's) adds."""
+    rules' as the learned topic layer (`topic_model`, default the package's) revises them."""
     model = model or package_model()
     found = _evidence_of(document, profile, outlet_county, published)
     results = [_conclude(evidence, model) for evidence in found]
@@ -96,6 +96,7 @@ def analyze_document(
 
 
 def _rule_topics(document: Document, profile: Profile, found: list[_Evidence]) -> tuple[TopicHit, ...]:
+    """The topics the taxonomy's terms find, or «institutional» for an article about our people and nothing else."""
     topics = document.topics(profile)
     if not topics and any(evidence.prominence != Prominence.BODY for evidence in found):
         # about the prefect or the institution (named in the title or the lead) and about nothing else: the

@@ -44,6 +44,7 @@ class Label:
 
     tone: str
     prominence: str
+    to_review: bool = False  # the engine's tone is «de verificat» (monitor.record.unsure)
 
 
 @dataclass(frozen=True)

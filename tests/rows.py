@@ -114,6 +114,7 @@ def add_mention(
     prominence: str = "body",
     evidence: Sequence[str] = (),
     topics: Sequence[str] = (),
+    confidence: float = 1.0,
 ) -> MentionRow:
     """A mention of `target_id` in `article`, and the article's analyses row for the profile (topics merged)."""
     analysis = session.get(AnalysisRow, (article.id, profile_id))
@@ -134,6 +135,7 @@ def add_mention(
         score=SCORES[tone] if score is None else score,
         evidence=list(evidence),
         spans=[],
+        confidence=confidence,
     )
     session.add(row)
     session.flush()
@@ -235,6 +237,7 @@ class Newsroom:
         cluster: int | None = None,
         date_source: str = "feed",
         targets: Sequence[str] = (),
+        confidence: float = 1.0,
     ) -> int:
         """One article with one mention per target (same tone); its id, which is also its cluster by default."""
         self.count += 1
@@ -251,7 +254,16 @@ class Newsroom:
                 slug=f"stire-{self.count}",
             )
             for target_id in targets or (target,):
-                add_mention(session, row, target_id, tone, prominence=prominence, evidence=evidence, topics=topics)
+                add_mention(
+                    session,
+                    row,
+                    target_id,
+                    tone,
+                    prominence=prominence,
+                    evidence=evidence,
+                    topics=topics,
+                    confidence=confidence,
+                )
             self.ids.append(row.id)
             return row.id
 

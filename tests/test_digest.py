@@ -10,10 +10,12 @@ import pytest
 from conftest import REPO, SmtpSink
 from rows import Newsroom, add_outlets
 
+from monitor.archive.corrections import record_correction
 from monitor.config import Profile, load_profile
 from monitor.deliver.digest import build_digest, digest_window, highlight, render_digest, run_digest
 from monitor.deliver.editing import edit_digest
 from monitor.deliver.mail import send_pending
+from monitor.record import REVIEW_BELOW
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import ArticleRow, FeedRow
@@ -117,6 +119,27 @@ def test_a_story_about_two_targets_counts_once(store: Store, profile: Profile) -
     (story,) = digest.stories  # one item, every target on it
     assert [t.target.id for t in story.targets] == ["prefect", "institutia"]
     assert digest.subject == "Sinteza presei, 20 noiembrie 2026: 2 mențiuni, 0 negative"
+
+
+def test_unsure_tones_are_counted_for_the_office_until_it_confirms_them(store: Store, profile: Profile) -> None:
+    """A tone the learned layer is unsure of is «de verificat» on its story and counted in the summary; once the
+    office confirms it (a correction to the same tone) it is settled."""
+    room = Newsroom(store)
+    unsure = room.publish("alba24", "Prefectul la Blaj", END - timedelta(hours=2), confidence=REVIEW_BELOW - 0.01)
+    room.publish("alba24", "Prefectul la Aiud", END - timedelta(hours=3), confidence=REVIEW_BELOW)
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+    assert [(s.title, s.to_review) for s in digest.stories] == [
+        ("Prefectul la Blaj", True),
+        ("Prefectul la Aiud", False),
+    ]
+    assert digest.to_review == 1 and "Ton nesigur, de verificat: 1 subiect." in digest.summary
+    assert "Horia Vlădescu: neutru (de verificat)" in render_digest(digest)[1]
+    record_correction(store, profile.id, unsure, "prefect", tone="neutral", author="ana", reason="", now=END)
+    with store.session() as session:
+        digest = build_digest(session, profile, DAY)
+    assert digest.to_review == 0 and "Ton nesigur" not in digest.summary
+    assert "neutru (de verificat)" not in render_digest(digest)[1] and "neutru (corectat)" in render_digest(digest)[1]
 
 
 def test_html_is_escaped_highlighted_and_mail_safe(store: Store, profile: Profile, newsroom: Newsroom) -> None:

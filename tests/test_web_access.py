@@ -18,7 +18,16 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 from web_setup import HOSTILE_TITLE, PASSWORD, Scene, build_scene, sign_in
 
-from monitor.store.models import AlertRow, ArticleRow, AuditRow, CorrectionRow, OutboxRow, UserRow, WebSessionRow
+from monitor.store.models import (
+    AlertRow,
+    ArticleRow,
+    AuditRow,
+    CorrectionRow,
+    MentionRow,
+    OutboxRow,
+    UserRow,
+    WebSessionRow,
+)
 from monitor.web import create_app
 
 
@@ -585,3 +594,38 @@ def test_the_press_officer_chooses_the_contested_passages(client: TestClient, sc
     assert "De completat sau de verificat înainte de trimitere" in made.text  # e.g. the outlet's contact address
     other = client.get("/p/alba/replici/nou", params={"articol": scene.cluj_article, "tinta": "prefect"})
     assert other.status_code == 404
+
+
+def test_the_office_works_through_the_unsure_tones(client: TestClient, scene: Scene) -> None:
+    """«Azi» offers the stories whose tone is «de verificat» on their own; «Confirmă tonul» settles one (a
+    correction to the same tone, which the tone model also learns from); a reader is offered no button."""
+    hospital = (scene.month.hospital, scene.month.hospital_copy)
+    with scene.store.session() as session:
+        session.execute(update(MentionRow).where(MentionRow.article_id.in_(hospital)).values(confidence=0.55))
+    csrf = sign_in(client, "ana")
+    day = {"zi": "07.10.2026"}
+    page = client.get("/p/alba/azi", params=day).text
+    assert "Arată doar subiectele cu tonul de verificat (1)" in page and "Ton nesigur, de verificat: 1 subiect." in page
+    assert f"/p/alba/articole/{scene.hostile}" in page
+    only = client.get("/p/alba/azi", params={**day, "verificat": "1"}).text
+    assert "Prefectul, acuzat în cazul spitalului" in only and f"/p/alba/articole/{scene.hostile}" not in only
+    assert "Sunt arătate doar subiectele cu tonul de verificat (1)" in only and "Confirmă tonul" in only
+    answer = client.post(
+        f"/p/alba/articole/{scene.month.hospital}/ton",
+        data={"csrf_token": csrf, "tinta": "prefect", "ton": "negative", "motiv": "ton confirmat", **day},
+    )
+    assert answer.status_code == 200
+    with scene.store.session() as session:
+        rows = session.scalars(select(CorrectionRow)).all()
+    assert [(row.cluster_id, row.target_id, row.tone, row.reason) for row in rows] == [
+        (scene.month.hospital, "prefect", "negative", "ton confirmat")
+    ]
+    settled = client.get("/p/alba/azi", params={**day, "verificat": "1"}).text
+    assert "Niciun subiect nu mai are tonul de verificat." in settled and "Confirmă tonul" not in settled
+    assert "Prefectul, acuzat în cazul spitalului" not in settled
+    with scene.store.session() as session:
+        session.execute(update(MentionRow).where(MentionRow.article_id == scene.hostile).values(confidence=0.5))
+    client.cookies.clear()
+    sign_in(client, "sef")  # the prefect's office reads; it does not correct
+    read_only = client.get("/p/alba/azi", params=day).text
+    assert "Arată doar subiectele cu tonul de verificat (1)" in read_only and "Confirmă tonul" not in read_only

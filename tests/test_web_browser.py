@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select, update
 
 from monitor.accounts import add_user
+from monitor.config import load_profile
 from monitor.links import LinkPurpose, link_url
 from monitor.record import Role
 from monitor.settings import Settings
@@ -104,10 +105,7 @@ def sign_in(page: Page, live: Live, login: str) -> None:
 
 def negative_story(live: Live) -> tuple[ArticleRow, date]:
     """An article with a negative mention of the prefect, and the digest day it belongs to."""
-    profile = next(iter(live.settings.pipelines_dir.glob("*.yaml")))
-    from monitor.config import load_profile
-
-    alba = load_profile(profile)
+    alba = load_profile(next(iter(live.settings.pipelines_dir.glob("*.yaml"))))
     with live.store.session() as session:
         article = session.scalars(
             select(ArticleRow)
@@ -145,6 +143,33 @@ def test_correct_a_tone_and_see_the_digest_and_the_month_change(page: Page, live
     expect(page.frame_locator("iframe.previzualizare").locator("body")).to_contain_text("Horia Vlădescu: pozitiv")
     after = figures(page, live)
     assert after["negative"] < before["negative"] and after["pozitive"] > before["pozitive"]
+
+
+def test_confirm_an_unsure_tone_from_the_review_list(page: Page, live: Live) -> None:
+    sign_in(page, live, "ana")
+    with live.store.session() as session:
+        article = session.scalars(
+            select(ArticleRow)
+            .join(MentionRow, MentionRow.article_id == ArticleRow.id)
+            .where(MentionRow.target_id == "prefect", MentionRow.tone == "neutral")
+            .order_by(ArticleRow.fetched_at.desc())
+        ).first()
+        assert article is not None
+        copies = select(ArticleRow.id).where(ArticleRow.cluster_id == article.cluster_id)
+        session.execute(
+            update(MentionRow)
+            .where(MentionRow.article_id.in_(copies), MentionRow.target_id == "prefect")
+            .values(confidence=0.5)
+        )
+    day = next_digest_day(load_profile(next(iter(live.settings.pipelines_dir.glob("*.yaml")))), article.fetched_at)
+    page.goto(f"{live.base}/p/alba/azi?zi={day:%d.%m.%Y}")
+    page.get_by_role("link", name="Arată doar subiectele cu tonul de verificat").click()
+    expect(page.locator("p.filtru")).to_contain_text("Sunt arătate doar subiectele cu tonul de verificat")
+    card = page.locator(f"#subiect-{article.cluster_id}")
+    expect(card).to_contain_text("de verificat")
+    card.get_by_role("button", name="Confirmă tonul neutru față de Horia Vlădescu").click()
+    expect(card).to_contain_text("Corecție înregistrată: neutru")  # htmx swapped the card in place
+    expect(card).not_to_contain_text("(de verificat)")
 
 
 def test_search_and_export_xlsx(page: Page, live: Live, tmp_path: Path) -> None:
@@ -232,8 +257,6 @@ def test_add_an_article_by_address_and_by_upload(page: Page, live: Live, tmp_pat
 
 
 def test_an_admin_changes_a_recipient_and_an_alias(page: Page, live: Live) -> None:
-    from monitor.config import load_profile
-
     add_user(live.store, "admin-setari", PASSWORD, Role.ADMIN, [], by="test", now=datetime.now(UTC))
     sign_in(page, live, "admin-setari")
     page.get_by_role("link", name="Setări").click()

@@ -180,6 +180,11 @@ class Digest:
         return len(self.react) + len(self.stories)
 
     @property
+    def to_review(self) -> int:
+        """Stories with a tone «de verificat»."""
+        return sum(story.to_review for story in (*self.react, *self.stories))
+
+    @property
     def subject(self) -> str:
         when = date_ro(self.day)
         if self.empty:
@@ -341,6 +346,8 @@ def _with_summary(digest: Digest) -> Digest:
         )
         + ".",
     ]
+    if digest.to_review:
+        sentences.append(f"Ton nesigur, de verificat: {count_ro(digest.to_review, 'subiect', 'subiecte')}.")
     if digest.react:
         sentences.append(f"De reacționat: {count_ro(len(digest.react), 'subiect', 'subiecte')}.")
     busiest = max(digest.targets, key=lambda count: count.mentions)

@@ -3,6 +3,7 @@ target, an added topic, undo), which apply to every copy of the story."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -65,16 +66,27 @@ def today_page(
     zi: str | None = None,
     corectate: int | None = None,
     sarite: int = 0,
+    verificat: bool = False,
     user: User = Depends(current_user),
     ws: Workspace = Depends(workspace),
 ) -> Response:
+    """`verificat`: only the stories whose tone is «de verificat» (the office's daily check)."""
     profile = ws.profile(user, profile_id)
     digest = digest_of(ws, profile, chosen_day(profile, zi))
+    shown = digest
+    if verificat:
+        shown = replace(
+            digest,
+            react=tuple(story for story in digest.react if story.to_review),
+            stories=tuple(story for story in digest.stories if story.to_review),
+        )
     return ws.page(
         request,
         "today.html.j2",
         profile=profile,
-        d=digest,
+        d=shown,
+        to_review=digest.to_review,
+        only_to_review=verificat,
         zi=zi or "",
         topics=topic_labels(profile),
         title="Azi",

@@ -297,12 +297,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--officials", action="store_true", help="with --real: also the articles about other officials (development)"
     )
+    parser.add_argument(
+        "--agreement", action="store_true", help="with --real: a second reading of 160 dev rows against the gold"
+    )
     args = parser.parse_args(argv)
     if args.real:
         from bench import real
 
         dev = real.load("dev")
-        real.report("real dev, 5-fold cross-validated by outlet", dev, worst=args.worst, cross_validate=True)
+        engine = real.report("real dev, 5-fold cross-validated by outlet", dev, worst=args.worst, cross_validate=True)
+        if args.agreement:
+            real.agreement(dev, engine)
         if args.learning:
             real.learning_curve(dev)
         if args.officials:

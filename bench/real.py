@@ -171,8 +171,11 @@ def load(name: str) -> list[dict[str, Any]]:
     return training.read_rows(REAL / f"{name}.jsonl")
 
 
-def report(name: str, rows: list[dict[str, Any]], *, worst: int, cross_validate: bool = False) -> None:
-    """Print the side-by-side figures of one split; its worst errors unless it is the test split."""
+def report(
+    name: str, rows: list[dict[str, Any]], *, worst: int, cross_validate: bool = False
+) -> dict[str, Reading]:
+    """Print the side-by-side figures of one split; its worst errors unless it is the test split. Returns the
+    engine's readings."""
     by_id = {row["id"]: row for row in rows}
     expected = {row["id"]: read_expected(row) for row in rows}
     engine = cross_validated(rows) if cross_validate else analyse(rows)
@@ -215,6 +218,24 @@ def report(name: str, rows: list[dict[str, Any]], *, worst: int, cross_validate:
         print(f"worst {min(worst, len(errors))} of {len(errors)} errors:")
         for _, article, want, have in errors[:worst]:
             print(f"  {article:8} expected {want:40} got {have}   {by_id[article]['title'][:70]}")
+    return engine
+
+
+def agreement(rows: list[dict[str, Any]], engine: dict[str, Reading]) -> None:
+    """A second reading of a sample of the dev split (second_reading.jsonl: 160 rows drawn at random, read against
+    GUIDE.md by readers shown neither the gold labels nor the engine's) scored against the gold labels, beside
+    the engine on the same (article, target) pairs: how consistent the labels are, so how far a reader gets."""
+    second = {row["id"]: row["tones"] for row in training.read_rows(REAL / "second_reading.jsonl")}
+    expected = {row["id"]: read_expected(row) for row in rows if row["id"] in second}
+    reader = {
+        key: Reading({t: Label(tone, want.mentions[t].prominence) for t, tone in second[key].items()}, want.topics)
+        for key, want in expected.items()
+    }
+    pairs = sum(len(tones) for tones in second.values())
+    print(f"\n== agreement: a second reading of {len(expected)} dev articles ({pairs} gold mentions) against the gold")
+    for label, got in (("second reader", reader), ("engine, cross-validated", engine)):
+        macro = interval(expected, got, lambda f: f.tone_macro_f1)
+        print(f"  {label:24} tone macro-F1 {macro}, accuracy {interval(expected, got, lambda f: f.tone_accuracy)}")
 
 
 def reviewed(expected: dict[str, Reading], engine: dict[str, Reading]) -> dict[str, Reading]:

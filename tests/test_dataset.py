@@ -244,3 +244,16 @@ def test_officials_set_is_real_separate_and_labelled_against_its_own_profile() -
         assert profile.targets[0].id == "oficial" and profile.targets[0].role == "other", row["id"]
         assert set(row["expected"]["mentions"]) <= {target.id for target in profile.targets}, row["id"]
         assert row["url"].startswith("http") and len(row["text"]) <= 3000 and row["published"][:2] == "20", row["id"]
+
+
+def test_second_reading_covers_dev_rows_and_their_gold_targets_only() -> None:
+    """tests/data/real/second_reading.jsonl: a blind second tone reading of dev rows, target for target."""
+    from monitor.nlp.training import read_rows
+
+    real = REPO / "tests" / "data" / "real"
+    gold = {row["id"]: row["expected"]["mentions"] for row in read_rows(real / "dev.jsonl")}
+    second = read_rows(real / "second_reading.jsonl")
+    assert len(second) == 160 and len({row["id"] for row in second}) == len(second)
+    for row in second:
+        assert set(row["tones"]) == set(gold[row["id"]]), row["id"]
+        assert set(row["tones"].values()) <= {"positive", "neutral", "negative"}, row["id"]

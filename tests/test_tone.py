@@ -307,6 +307,21 @@ def test_praise_demands_and_investigative_signals(alba: Profile, text: str, targ
 
 
 @pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("În urma intervenției prefectului Horia Vlădescu, firma a reluat furnizarea apei în sat.", "prefect"),
+        ("Satul are din nou curent, la intervenția Prefecturii Alba.", "institutia"),
+        ("„Prefectul Horia Vlădescu e un om de treabă”, spun localnicii.", "prefect"),
+        ("Primarul spune că prefectul Horia Vlădescu este un model de urmat.", "prefect"),
+        ("Activitatea Instituției Prefectului – Județul Alba a fost înfloritoare anul trecut.", "institutia"),
+    ],
+)
+def test_credit_and_plain_praise_are_heard(alba: Profile, text: str, target: str) -> None:
+    """Error class 3, the rules' verdict: a problem solved after the target stepped in, praise in plain words."""
+    assert tone_examples("", text, alba, outlet_county="Alba", published=TODAY)[target]["rule:positive"] == 1.0
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Prefectul Horia Vlădescu a ținut să le mulțumească pompierilor pentru intervenție.",

@@ -171,9 +171,7 @@ def load(name: str) -> list[dict[str, Any]]:
     return training.read_rows(REAL / f"{name}.jsonl")
 
 
-def report(
-    name: str, rows: list[dict[str, Any]], *, worst: int, cross_validate: bool = False
-) -> dict[str, Reading]:
+def report(name: str, rows: list[dict[str, Any]], *, worst: int, cross_validate: bool = False) -> dict[str, Reading]:
     """Print the side-by-side figures of one split; its worst errors unless it is the test split. Returns the
     engine's readings."""
     by_id = {row["id"]: row for row in rows}

@@ -41,6 +41,7 @@ def View(
     topics: tuple[str, ...] = (),
     date_guessed: bool = False,
     also_in: tuple[str, ...] = (),
+    confidence: float = 1.0,
 ) -> MentionView:
     """A mention as the store reads it; an article in no cluster is its own story."""
     name, kind, reach = OUTLETS[outlet_id]
@@ -65,6 +66,7 @@ def View(
         evidence=(),
         topics=topics,
         also_in=also_in,
+        confidence=confidence,
     )
 
 
@@ -77,10 +79,10 @@ CURRENT = [
     View(2, 10, "b", at(3, 12), "prefect", "lead", "positive", also_in=("Ziarul A", "Radio D")),
     View(3, 11, "b", at(5), "prefect", "body", "negative", topics=("administratie", "sanatate")),
     View(4, None, "c", at(5), "prefect", "body", "neutral", date_guessed=True),
-    View(5, 12, "a", at(7), "prefect", "title", "negative", corrected=True),
+    View(5, 12, "a", at(7), "prefect", "title", "negative", corrected=True, confidence=0.5),  # checked: settled
     View(6, 12, "c", at(7), "prefect", "lead", "negative", topics=("sanatate",)),
     View(1, 10, "a", at(3), "subprefect", "body", "neutral"),
-    View(7, 13, "b", at(20), "subprefect", "title", "positive"),
+    View(7, 13, "b", at(20), "subprefect", "title", "positive", confidence=0.55),  # «de verificat»
     # 31 October 22:30 UTC is 1 November 00:30 in Bucharest (winter time): not in October.
     View(8, 14, "b", datetime(2026, 10, 31, 22, 30, tzinfo=UTC), "institutia", "title", "negative"),
 ]
@@ -167,7 +169,7 @@ def test_month_totals_outlets_kinds(month: MonthlyIndicators) -> None:
     assert month.articles == 7 and month.stories == 5
     assert (month.tone.positive, month.tone.neutral, month.tone.negative) == (3, 2, 3)
     assert month.tone.janis_fadner == 0.0 and month.tone.net == 0.0
-    assert month.corrected == 1 and month.date_guessed == 1
+    assert month.corrected == 1 and month.to_review == 1 and month.date_guessed == 1
     assert month.visibility == 32000 + 1000 + 10000
     assert [(o.outlet_id, o.appearances, o.articles) for o in month.outlets] == [("b", 3, 3), ("a", 3, 2), ("c", 2, 2)]
     assert month.outlets[0].share == pytest.approx(3 / 8)

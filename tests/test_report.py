@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 from rows import PROFILE, add_mention, add_story, at, seed_month
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from monitor.archive.corrections import record_correction
 from monitor.cli import cli
@@ -23,7 +23,7 @@ from monitor.deliver.report import ReportError, render_html, report_context, run
 from monitor.scheduler import CycleReport, Daemon
 from monitor.settings import Settings
 from monitor.store import Store
-from monitor.store.models import AlertRow, OutboxRow
+from monitor.store.models import AlertRow, MentionRow, OutboxRow
 
 NOW = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
 
@@ -57,6 +57,8 @@ def test_monthly_report_pdf_and_mail(store: Store, settings: Settings, profile: 
         reason="critica vizează consiliul",
         now=datetime(2026, 10, 21, tzinfo=UTC),
     )
+    with store.session() as session:  # the floods story's tones are unsure and nobody has checked them
+        session.execute(update(MentionRow).where(MentionRow.article_id == month.floods).values(confidence=0.5))
 
     result = run_monthly(store, profile, sources, settings, date(2026, 10, 1), now=NOW, send=True)
 
@@ -67,7 +69,7 @@ def test_monthly_report_pdf_and_mail(store: Store, settings: Settings, profile: 
     # 4 routine neutral: 9 appearances in October; the September one is only the comparison.
     assert indicators.appearances == 9 and indicators.previous_appearances == 1
     assert (indicators.tone.positive, indicators.tone.neutral, indicators.tone.negative) == (2, 5, 2)
-    assert indicators.corrected == 1
+    assert indicators.corrected == 1 and indicators.to_review == 2
     assert [s.title for s in indicators.negative_stories] == ["Prefectul, acuzat în cazul spitalului"]
     assert len(indicators.alerts) == 1
 
@@ -94,6 +96,8 @@ def test_monthly_report_pdf_and_mail(store: Store, settings: Settings, profile: 
     ):
         assert heading in flat, heading
     assert "9 apariții în presă" in flat  # the summary, from the figures
+    assert "Aprecierea automată a 2 apariții este nesigură și nu a fost încă verificată" in flat
+    assert "sub 70% apariția este marcată «de verificat»" in flat
     assert "Tonul presei a fost" in flat and "iar au fost" not in flat and " a 0 apariții" not in flat
     summary = flat.split("Rezumat", 1)[1].split("Volumul aparițiilor", 1)[0]
     assert "Janis" not in summary  # the specialist index stays on the later pages and in the annex

@@ -351,7 +351,8 @@ def render_alert(notice: AlertNotice, profile: Profile, settings: Settings) -> t
     order = list(by_id)
     named: dict[int, list[str]] = defaultdict(list)
     for view in sorted(notice.views, key=lambda view: order.index(view.target_id)):
-        named[view.article_id].append(f"{by_id[view.target_id].name} ({view.tone.label})")
+        unsure = ", ton nesigur, de verificat" if view.to_review else ""
+        named[view.article_id].append(f"{by_id[view.target_id].name} ({view.tone.label}{unsure})")
     context = {
         "n": notice,
         "profile": profile,

@@ -246,6 +246,7 @@ class MonthlyIndicators:
     bursts: tuple[Burst, ...]
     alerts: tuple[MonthAlert, ...]
     corrected: int
+    to_review: int  # automatic tones still «de verificat» (unsure, not checked by the office)
     date_guessed: int
     visibility: int
     weighted_tone: float | None
@@ -442,6 +443,7 @@ def compute_month(
         bursts=tuple(sorted(bursts, key=lambda b: (b.day, b.target_id))),
         alerts=tuple(sorted((a for a in alerts if start <= a.started_at < end), key=lambda a: a.started_at)),
         corrected=sum(1 for m in mentions if m.corrected),
+        to_review=sum(1 for m in mentions if m.to_review),
         date_guessed=sum(1 for m in mentions if m.date_guessed),
         visibility=visibility(mentions),
         weighted_tone=weighted_tone(mentions),

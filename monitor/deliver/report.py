@@ -36,7 +36,7 @@ from monitor.deliver.render import (
 )
 from monitor.errors import ReportError
 from monitor.nlp import topic_labels
-from monitor.record import AlertRule, MentionView, OutletKind, Tone
+from monitor.record import REVIEW_BELOW, AlertRule, MentionView, OutletKind, Tone
 from monitor.settings import Settings
 from monitor.store import Store
 from monitor.store.models import AlertRow, ArticleRow, CorrectionRow
@@ -163,6 +163,13 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
             f"Biroul de presă a corectat manual aprecierea {fixed} din lună "
             f"({count_ro(corrections_made, 'corecție înregistrată', 'corecții înregistrate')} în cursul lunii)."
         )
+    if indicators.to_review:
+        unsure = (
+            "unei apariții este nesigură"
+            if indicators.to_review == 1
+            else f"a {count_ro(indicators.to_review, 'apariție', 'apariții')} este nesigură"
+        )
+        lines.append(f"Aprecierea automată {unsure} și nu a fost încă verificată de biroul de presă («de verificat»).")
     if indicators.date_guessed:
         lines.append(
             f"La {count_ro(indicators.date_guessed, 'apariție', 'apariții')} data publicării lipsea din sursă "
@@ -238,6 +245,7 @@ def build_context(
         "signed": signed_ro,
         "pct": percent_or_dash,
         "corrections_made": corrections_made,
+        "review_percent": round(REVIEW_BELOW * 100),
         "active_targets": [t for t in indicators.targets if t.appearances],
     }
 

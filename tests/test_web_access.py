@@ -610,6 +610,11 @@ def test_the_office_works_through_the_unsure_tones(client: TestClient, scene: Sc
     only = client.get("/p/alba/azi", params={**day, "verificat": "1"}).text
     assert "Prefectul, acuzat în cazul spitalului" in only and f"/p/alba/articole/{scene.hostile}" not in only
     assert "Sunt arătate doar subiectele cu tonul de verificat (1)" in only and "Confirmă tonul" in only
+    archive = client.get("/p/alba/arhiva", params={"verificat": "1"}).text  # the whole archive, before the report
+    assert "Prefectul, acuzat în cazul spitalului" in archive and "1 subiect" in archive
+    assert "Drumurile județene" not in archive and 'name="verificat" value="1" checked' in archive
+    exported = client.get("/p/alba/arhiva/export.csv", params={"verificat": "1"}).content.decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(exported), delimiter=";"))) == 2  # both copies of the story
     answer = client.post(
         f"/p/alba/articole/{scene.month.hospital}/ton",
         data={"csrf_token": csrf, "tinta": "prefect", "ton": "negative", "motiv": "ton confirmat", **day},

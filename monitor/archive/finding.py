@@ -34,15 +34,28 @@ class Query:
     publicatia: str = ""
     tip: str = ""  # the outlet's kind (OutletKind value)
     tema: str = ""  # a topic id of the profile's taxonomy
+    verificat: str = ""  # set: only the tones «de verificat» (unsure, not checked yet)
 
     @property
     def asked(self) -> bool:
-        return any((self.q, self.de_la, self.pana_la, self.tinta, self.ton, self.publicatia, self.tip, self.tema))
+        return any(
+            (
+                self.q,
+                self.de_la,
+                self.pana_la,
+                self.tinta,
+                self.ton,
+                self.publicatia,
+                self.tip,
+                self.tema,
+                self.verificat,
+            )
+        )
 
     @property
     def narrowed(self) -> bool:
-        """Filters checked on the mentions read (kind, topic): the read is larger, then cut."""
-        return bool(self.tip or self.tema)
+        """Filters checked on the mentions read (kind, topic, «de verificat»): the read is larger, then cut."""
+        return bool(self.tip or self.tema or self.verificat)
 
     def where(self, profile: Profile) -> ExportFilter:
         """The filter; SearchError naming the field that cannot be read."""
@@ -129,7 +142,7 @@ def find(
 
 
 def _narrowed(hits: list[SearchHit], query: Query) -> list[SearchHit]:
-    """The hits whose mentions pass the outlet-kind and topic filters (corrections applied)."""
+    """The hits whose mentions pass the outlet-kind, topic and «de verificat» filters (corrections applied)."""
     if not query.narrowed:
         return hits
     kept = []
@@ -137,7 +150,9 @@ def _narrowed(hits: list[SearchHit], query: Query) -> list[SearchHit]:
         mentions = tuple(
             view
             for view in hit.mentions
-            if (not query.tip or view.outlet_kind == query.tip) and (not query.tema or query.tema in view.topics)
+            if (not query.tip or view.outlet_kind == query.tip)
+            and (not query.tema or query.tema in view.topics)
+            and (not query.verificat or view.to_review)
         )
         if mentions:
             kept.append(replace(hit, mentions=mentions))

@@ -1,5 +1,5 @@
 """«Arhivă»: search the profile's archive (diacritics and inflections folded), filters by period (zz.ll.aaaa),
-target, tone and outlet, results grouped by story, and the results exported as XLSX or CSV."""
+target, tone, outlet and tones «de verificat», results grouped by story, and the results exported as XLSX or CSV."""
 
 from __future__ import annotations
 

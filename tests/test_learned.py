@@ -129,3 +129,22 @@ def test_every_mention_has_a_confidence_and_an_unsure_one_is_to_review(profile: 
         "Prefectul la Aiud", "Prefectul Horia Vlădescu a fost la Aiud.", profile, published=DAY, model=unsure
     )
     assert result.mentions[0].tone == Tone.NEUTRAL and result.mentions[0].confidence < 0.4
+
+
+def test_features_say_what_the_rules_set_aside_and_what_they_rest_on(profile: Profile) -> None:
+    """A term the rules give to someone else is «aside»; silence is its own manner; the words of the sentences the
+    rules rest on are features of their own (`e:`)."""
+
+    def features(text: str) -> dict[str, float]:
+        return tone_examples("", text, profile, outlet_county="Alba", published=DAY)["prefect"]
+
+    acting = features("Prefectul Horia Vlădescu l-a criticat dur pe primarul din Blaj, acuzat de nereguli.")
+    assert acting["rule:neutral"] == 1.0 and acting["hit:neg:aside"] == 1.0
+    assert not [name for name in acting if name.startswith("hit:neg:") and name != "hit:neg:aside"]
+    silent = features("Prefectul Horia Vlădescu nu a răspuns la telefon.")
+    assert "hit:neg:evasive:after" in silent
+    judged = features(
+        "Prefectul Horia Vlădescu a vizitat Blajul. Consilierii l-au criticat pe prefect pentru întârzieri."
+    )
+    assert judged["rule:negative"] == 1.0 and "e:intarziere" in judged and "e:vizita" not in judged
+    assert "s:vizita" in judged  # every sentence that names the target, beside those the rules rest on

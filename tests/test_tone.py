@@ -287,7 +287,6 @@ def test_a_picket_of_the_prefecture_against_the_government_is_not_aimed_at_it(al
     ("text", "target", "tone"),
     [
         ("Oamenii din Câmpeni au aplaudat-o pe subprefecta Ioana Câmpeanu.", "subprefect", "positive"),
-        ("Prefectul Horia Vlădescu și-a ținut cuvântul: drumul a fost redeschis.", "prefect", "positive"),
         ("„Dl Vlădescu trebuie să dea explicații pentru contracte”, a spus consilierul.", "prefect", "negative"),
         ("Nimeni de la Prefectura Alba n-a venit să vadă cum trăim.", "institutia", "negative"),
         (
@@ -304,6 +303,38 @@ def test_a_picket_of_the_prefecture_against_the_government_is_not_aimed_at_it(al
 )
 def test_praise_demands_and_investigative_signals(alba: Profile, text: str, target: str, tone: str) -> None:
     assert tone_of(alba, text, target).tone == tone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prefectul Horia Vlădescu și-a ținut cuvântul: drumul a fost redeschis.",
+        "Prefectul Horia Vlădescu s-a ținut de cuvânt: drumul a fost redeschis.",
+        "Prefectul Horia Vlădescu și-a ținut promisiunea: drumul a fost redeschis.",
+    ],
+)
+def test_a_promise_kept_is_heard_whatever_the_clitic(alba: Profile, text: str) -> None:
+    """The rules' verdict: lexicon phrases written with «și-a», «s-a» match the text, tokenised alike."""
+    assert tone_examples("", text, alba, outlet_county="Alba", published=TODAY)["prefect"]["rule:positive"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Drumul spre Arieșeni, redeschis",
+            "Prefectul Horia Vlădescu și-a ținut promisiunea: drumul spre Arieșeni a fost redeschis în zece zile, cum "
+            "anunțase după alunecarea de teren. Localnicii spun că nu se așteptau la o reacție atât de rapidă.",
+        ),
+        (
+            "Prefectul s-a ținut de cuvânt",
+            "Prefectul Horia Vlădescu s-a ținut de cuvânt: cele 40 de familii din Bistra au primit ajutoarele promise "
+            "până la Crăciun.",
+        ),
+    ],
+)
+def test_a_promise_kept_reads_positive(alba: Profile, title: str, text: str) -> None:
+    assert tone_of(alba, text, title=title).tone == "positive"
 
 
 @pytest.mark.parametrize(

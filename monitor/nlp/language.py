@@ -225,12 +225,13 @@ def parse(text: str) -> Parsed:
 
 def phrase_keys(phrase: str) -> list[tuple[str, ...]]:
     """The lemma keys a lexicon phrase matches: each word as written and as lemmatised ("primi" is both the
-    verb and, to the lookup table, a plural of "prim"), so entries may be written as lemmas or as forms."""
+    verb and, to the lookup table, a plural of "prim"), so entries may be written as lemmas or as forms; and the
+    phrase tokenised as an article's text is ("și-a" is "și-" and "a", "apă-canal" one token)."""
     variants: list[tuple[str, ...]] = [()]
     for word in phrase.replace("-", " ").split():
         forms = dict.fromkeys((key_of(fold(word)), language().lemmatizer.lemma(word)[1]))
         variants = [(*variant, form) for variant in variants for form in forms]
-    return variants
+    return list(dict.fromkeys((*variants, parse(phrase).bases)))
 
 
 def lemmas(text: str) -> list[str]:

@@ -1,10 +1,13 @@
 """The learned layer over the tone rules: a small multinomial logistic regression, read from a JSON file.
 
 Features of one (article, target): the rules' verdict and score, the lemmas of the sentences that speak of the
-target (`s:`), of the title (`t:`) and of the lead (`l:`), quotation marks in those sentences, and the target's
-role. The weights are trained by `monitor learn` (`monitor.nlp.training`) from labelled rows the package
-ships (`monitor/data/tone_model.json`) and, per profile, from the press officer's corrections. Inference is a
-sparse dot product and a softmax: no scikit-learn at run time.
+target (`s:`), of those among them the rules took as their evidence (`e:`: the words that confirm or overturn the
+rules' reading), of the title (`t:`) and of the lead (`l:`), quotation marks in those sentences, the target's
+role, and the lexicon terms in its sentences by polarity, manner (aimed at someone, about whoever it describes,
+silence, credit) and place, or «aside» when the rules gave the term to someone else. The weights are trained by
+`monitor learn` (`monitor.nlp.training`) from labelled rows the package ships (`monitor/data/tone_model.json`)
+and, per profile, from the press officer's corrections. Inference is a sparse dot product and a softmax: no
+scikit-learn at run time.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from monitor.nlp.language import Parsed
-from monitor.nlp.tone import Hit, Occurrence, ToneResult, find_hits
+from monitor.nlp.tone import Hit, Occurrence, ToneResult, find_hits, weighed_hits
 from monitor.record import Tone
 
 MODEL_FILE = "tone_model.json"
@@ -119,6 +122,7 @@ def tone_features(
     features: dict[str, float] = {f"rule:{rule.tone.value}": 1.0, "rule:score": rule.score, f"role:{role}": 1.0}
     seen: set[tuple[int, int]] = set()
     quotes = 0
+    evidence = set(rule.evidence)
     for item in occurrences:
         place = (id(item.parsed), item.sentence)
         if place in seen:
@@ -126,6 +130,9 @@ def tone_features(
         seen.add(place)
         sentence = item.parsed.sentences[item.sentence]
         quotes += sum(ch in _QUOTES for ch in sentence.text)
+        if sentence.text in evidence:
+            for word in _words(item.parsed, sentence.first_token, sentence.last_token):
+                features["e:" + word] = 1.0
         start, end = item.mention
         for word in _words(item.parsed, sentence.first_token, sentence.last_token):
             features["s:" + word] = 1.0
@@ -134,9 +141,9 @@ def tone_features(
             features["b:" + word] = 1.0
         for word in _words(item.parsed, end, min(sentence.last_token, end + _NEAR)):
             features["a:" + word] = 1.0
-        for hit in find_hits(item.parsed, sentence.first_token, sentence.last_token):
+        for hit, weight in weighed_hits(item, sentence.first_token, sentence.last_token):
             if hit.term.weight:
-                name = _hit_name(hit, "before" if hit.start < start else "after")
+                name = _hit_name(hit, "before" if hit.start < start else "after") if weight else _aside(hit)
                 features[name] = 1.0
     for word in _words(title, 0, len(title.tokens)):
         features["t:" + word] = 1.0
@@ -152,7 +159,12 @@ def tone_features(
     return features
 
 
+def _aside(hit: Hit) -> str:
+    """A lexicon hit the rules set aside: aimed at someone else, or the target's own act on others."""
+    return f"hit:{'neg' if hit.term.weight < 0 else 'pos'}:aside"
+
+
 def _hit_name(hit: Hit, where: str) -> str:
-    """A lexicon hit as a feature: its polarity, whether it is aimed at somebody, where it stands."""
+    """A lexicon hit as a feature: its polarity, its manner (aimed at somebody, silence ...), where it stands."""
     polarity = "neg" if hit.term.weight < 0 else "pos"
-    return f"hit:{polarity}:{'directed' if hit.term.directed else 'self'}:{where}"
+    return f"hit:{polarity}:{hit.term.manner}:{where}"

@@ -62,6 +62,15 @@ class Term:
     directed: bool
     kind: int = 0  # _PLAIN, _EVASIVE (silence: weighs fully after other negative evidence) or _CREDIT (see score_tone)
 
+    @property
+    def manner(self) -> str:
+        """How the term weighs, in a word: aimed at someone, about whoever it describes, silence, or credit."""
+        if self.kind == _EVASIVE:
+            return "evasive"
+        if self.kind == _CREDIT:
+            return "credit"
+        return "directed" if self.directed else "self"
+
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
@@ -621,9 +630,10 @@ def score_tone(occurrences: Sequence[Occurrence], outcome: Callable[[], float] =
     return ToneResult(tone, score, tuple(evidence))
 
 
-def _sentence_totals(item: Occurrence, first: int, last: int) -> list[float]:
-    """The weight of one sentence toward the target, by kind of term (_PLAIN, _EVASIVE, _CREDIT)."""
-    totals = [0.0, 0.0, 0.0]
+def weighed_hits(item: Occurrence, first: int, last: int) -> list[tuple[Hit, float]]:
+    """The lexicon hits of tokens `first` to `last` (but those inside the mention) with their weight toward the
+    target: 0.0 for a term aimed at someone else or describing the target's act on others."""
+    weighed = []
     acted = False
     for hit in find_hits(item.parsed, first, last):
         if hit.start < item.mention[1] and item.mention[0] < hit.end:
@@ -631,6 +641,14 @@ def _sentence_totals(item: Occurrence, first: int, last: int) -> list[float]:
         weight = weigh_hit(item.parsed, first, hit, item.mention, acted)
         if hit.term.directed and hit.start >= item.mention[1] and weight == 0.0:
             acted = True
+        weighed.append((hit, weight))
+    return weighed
+
+
+def _sentence_totals(item: Occurrence, first: int, last: int) -> list[float]:
+    """The weight of one sentence toward the target, by kind of term (_PLAIN, _EVASIVE, _CREDIT)."""
+    totals = [0.0, 0.0, 0.0]
+    for hit, weight in weighed_hits(item, first, last):
         totals[hit.term.kind] += weight
     return totals
 

@@ -9,7 +9,7 @@ from operator import attrgetter
 
 from monitor.config import Profile, TopicOverride
 from monitor.data import word_lists
-from monitor.nlp.language import Parsed, parse, phrase_keys
+from monitor.nlp.language import Parsed, phrase_keys
 from monitor.record import TopicHit
 
 INSTITUTIONAL = "institutional"  # the institution's own life: appointments, audiences, ceremonies, its staff
@@ -80,8 +80,7 @@ def taxonomy(overrides: tuple[TopicOverride, ...] = ()) -> Taxonomy:
     by_first: dict[str, list[TopicTerm]] = {}
     for topic_id, (_, terms) in topics.items():
         for text, weight in terms:
-            # as an article's text is tokenised too: "apă-canal" stays one token there, two words in phrase_keys
-            for words in dict.fromkeys((*phrase_keys(text), parse(text).bases)):
+            for words in phrase_keys(text):
                 if words:
                     by_first.setdefault(words[0], []).append(TopicTerm(topic_id, text, words, weight))
     ordered: dict[str, tuple[TopicTerm, ...]] = {}

@@ -162,7 +162,7 @@ def fit(data: Sequence[Example], *, c: float = C, weights: Sequence[float] | Non
     import numpy as np
     from sklearn.linear_model import LogisticRegression  # training only: inference needs no scikit-learn
 
-    index, matrix = _design([features for features, _ in data], ("s:", "t:", "l:", "b:", "a:"))
+    index, matrix = _design([features for features, _ in data], ("s:", "e:", "t:", "l:", "b:", "a:"))
     labels = [tone.value for _, tone in data]
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     model.fit(matrix, labels, sample_weight=None if weights is None else np.asarray(weights))

@@ -306,19 +306,6 @@ def test_praise_demands_and_investigative_signals(alba: Profile, text: str, targ
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Prefectul Horia Vlădescu și-a ținut cuvântul: drumul a fost redeschis.",
-        "Prefectul Horia Vlădescu s-a ținut de cuvânt: drumul a fost redeschis.",
-        "Prefectul Horia Vlădescu și-a ținut promisiunea: drumul a fost redeschis.",
-    ],
-)
-def test_a_promise_kept_is_heard_whatever_the_clitic(alba: Profile, text: str) -> None:
-    """The rules' verdict: lexicon phrases written with «și-a», «s-a» match the text, tokenised alike."""
-    assert tone_examples("", text, alba, outlet_county="Alba", published=TODAY)["prefect"]["rule:positive"] == 1.0
-
-
-@pytest.mark.parametrize(
     ("title", "text"),
     [
         (
@@ -345,10 +332,14 @@ def test_a_promise_kept_reads_positive(alba: Profile, title: str, text: str) -> 
         ("„Prefectul Horia Vlădescu e un om de treabă”, spun localnicii.", "prefect"),
         ("Primarul spune că prefectul Horia Vlădescu este un model de urmat.", "prefect"),
         ("Activitatea Instituției Prefectului – Județul Alba a fost înfloritoare anul trecut.", "institutia"),
+        ("Prefectul Horia Vlădescu și-a ținut cuvântul: drumul a fost redeschis.", "prefect"),
+        ("Prefectul Horia Vlădescu s-a ținut de cuvânt: drumul a fost redeschis.", "prefect"),
+        ("Prefectul Horia Vlădescu și-a ținut promisiunea: drumul a fost redeschis.", "prefect"),
     ],
 )
 def test_credit_and_plain_praise_are_heard(alba: Profile, text: str, target: str) -> None:
-    """Error class 3, the rules' verdict: a problem solved after the target stepped in, praise in plain words."""
+    """Error class 3, the rules' verdict: a problem solved after the target stepped in, praise in plain words, a
+    promise kept whatever the clitic («și-a», «s-a»: lexicon phrases match the text, tokenised alike)."""
     assert tone_examples("", text, alba, outlet_county="Alba", published=TODAY)[target]["rule:positive"] == 1.0
 
 

@@ -130,12 +130,11 @@ def tone_features(
         seen.add(place)
         sentence = item.parsed.sentences[item.sentence]
         quotes += sum(ch in _QUOTES for ch in sentence.text)
-        if sentence.text in evidence:
-            for word in _words(item.parsed, sentence.first_token, sentence.last_token):
-                features["e:" + word] = 1.0
         start, end = item.mention
+        prefixes = ("s:", "e:") if sentence.text in evidence else ("s:",)
         for word in _words(item.parsed, sentence.first_token, sentence.last_token):
-            features["s:" + word] = 1.0
+            for prefix in prefixes:
+                features[prefix + word] = 1.0
         # who does what to whom: what precedes the target acts on it; what follows is often its own act
         for word in _words(item.parsed, max(sentence.first_token, start - _NEAR), start):
             features["b:" + word] = 1.0

@@ -610,6 +610,7 @@ def test_the_office_works_through_the_unsure_tones(client: TestClient, scene: Sc
     only = client.get("/p/alba/azi", params={**day, "verificat": "1"}).text
     assert "Prefectul, acuzat în cazul spitalului" in only and f"/p/alba/articole/{scene.hostile}" not in only
     assert "Sunt arătate doar subiectele cu tonul de verificat (1)" in only and "Confirmă tonul" in only
+    assert '<input type="hidden" name="verificat" value="1">' in only  # a bulk correction comes back to the list
     archive = client.get("/p/alba/arhiva", params={"verificat": "1"}).text  # the whole archive, before the report
     assert "Prefectul, acuzat în cazul spitalului" in archive and "1 subiect" in archive
     assert "Drumurile județene" not in archive and 'name="verificat" value="1" checked' in archive
@@ -634,3 +635,12 @@ def test_the_office_works_through_the_unsure_tones(client: TestClient, scene: Sc
     sign_in(client, "sef")  # the prefect's office reads; it does not correct
     read_only = client.get("/p/alba/azi", params=day).text
     assert "Arată doar subiectele cu tonul de verificat (1)" in read_only and "Confirmă tonul" not in read_only
+    client.cookies.clear()
+    csrf = sign_in(client, "ana")
+    bulk = client.post(
+        "/p/alba/in-masa",
+        data={"csrf_token": csrf, "tinta": "prefect", "ton": "neutral", "subiecte": [scene.hostile], "verificat": "1"}
+        | day,
+        follow_redirects=False,
+    )
+    assert bulk.headers["location"] == "/p/alba/azi?zi=07.10.2026&corectate=1&sarite=0&verificat=1"

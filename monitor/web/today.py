@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -287,11 +288,13 @@ def correct_many(
     ton: str = Form(...),
     motiv: str = Form(""),
     zi: str = Form(""),
+    verificat: bool = Form(False),
     user: User = Depends(editor),
     ws: Workspace = Depends(workspace),
 ) -> Response:
     """One tone for one target on every story ticked in «Azi»; a story that does not name the target is left as
-    it is (and counted in the answer)."""
+    it is (and counted in the answer). `verificat`: the office was working through the unsure tones, and goes
+    back to them."""
     profile = ws.profile(user, profile_id)
     target, tone = verdict(profile, tinta, ton)
     if not subiecte:
@@ -315,5 +318,7 @@ def correct_many(
             session, user.login, "correction.many", now=now, profile_id=profile.id,
             subject=subject, after={"ton": str(tone), "subiecte": done, "motiv": motiv},
         )  # fmt: skip
-    where = f"/p/{profile.id}/azi?zi={zi}&corectate={len(done)}&sarite={skipped}" if zi else f"/p/{profile.id}/azi"
-    return RedirectResponse(where, status_code=303)
+    query: dict[str, str | int] = {"zi": zi, "corectate": len(done), "sarite": skipped} if zi else {}
+    if verificat:
+        query["verificat"] = 1
+    return RedirectResponse(f"/p/{profile.id}/azi" + (f"?{urlencode(query)}" if query else ""), status_code=303)

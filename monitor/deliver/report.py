@@ -154,22 +154,15 @@ def summarise(indicators: MonthlyIndicators, profile: Profile, corrections_made:
     if indicators.corrected == 0:
         lines.append("Biroul de presă nu a corectat nicio apreciere automată a aparițiilor din lună.")
     else:
-        fixed = (
-            "unei apariții"
-            if indicators.corrected == 1
-            else f"a {count_ro(indicators.corrected, 'apariție', 'apariții')}"
-        )
         lines.append(
-            f"Biroul de presă a corectat manual aprecierea {fixed} din lună "
+            f"Biroul de presă a corectat manual aprecierea {_of_appearances(indicators.corrected)} din lună "
             f"({count_ro(corrections_made, 'corecție înregistrată', 'corecții înregistrate')} în cursul lunii)."
         )
     if indicators.to_review:
-        unsure = (
-            "unei apariții este nesigură"
-            if indicators.to_review == 1
-            else f"a {count_ro(indicators.to_review, 'apariție', 'apariții')} este nesigură"
+        lines.append(
+            f"Aprecierea automată {_of_appearances(indicators.to_review)} este nesigură și nu a fost încă verificată "
+            "de biroul de presă («de verificat»)."
         )
-        lines.append(f"Aprecierea automată {unsure} și nu a fost încă verificată de biroul de presă («de verificat»).")
     if indicators.date_guessed:
         lines.append(
             f"La {count_ro(indicators.date_guessed, 'apariție', 'apariții')} data publicării lipsea din sursă "
@@ -209,6 +202,11 @@ def _corrections_made(session: Session, profile: Profile, start: datetime, end: 
         )
         or 0
     )
+
+
+def _of_appearances(count: int) -> str:
+    """«unei apariții», «a 3 apariții», «a 20 de apariții»: the genitive after «aprecierea»."""
+    return "unei apariții" if count == 1 else f"a {count_ro(count, 'apariție', 'apariții')}"
 
 
 def build_context(
